@@ -1,0 +1,95 @@
+/**
+ * The periodic loop shared by the CLI and the tray: each run starts `interval` after the previous one
+ * *started*; a run that overran is followed at once. Stopping while a run is going lets it finish; stopping
+ * while asleep ends the loop at once. The clock is injected so tests need not sleep.
+ */
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or early (without throwing) when `wake` is called. */
+  sleep(ms: number): { readonly done: Promise<void>; wake(): void };
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep(ms) {
+    let wake = (): void => {};
+    const done = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, ms));
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    return { done, wake: () => wake() };
+  },
+};
+
+export type LoopState = 'idle' | 'running' | 'stopping' | 'stopped';
+
+export class PeriodicLoop {
+  private state: LoopState = 'idle';
+  private stopRequested = false;
+  private runRequested = false;
+  private wakeSleep: (() => void) | undefined;
+  private nextStartAt = 0;
+  private finished: Promise<void> | undefined;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly runOnce: () => Promise<void>,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  get current(): LoopState {
+    return this.state;
+  }
+
+  /** When the next run is due (ms since the epoch, by the injected clock). */
+  get nextRunAt(): number {
+    return this.nextStartAt;
+  }
+
+  /** Starts the loop; the promise settles when the loop has stopped. */
+  start(): Promise<void> {
+    this.finished ??= this.loop();
+    return this.finished;
+  }
+
+  /** Asks for a run now (tray "Sync now", watcher); a run in progress is followed by one more. */
+  runSoon(): void {
+    this.runRequested = true;
+    this.wakeSleep?.();
+  }
+
+  /** Stops after the current run, or at once when idle. Resolves when stopped. */
+  stop(): Promise<void> {
+    this.stopRequested = true;
+    if (this.state === 'running') this.state = 'stopping';
+    this.wakeSleep?.();
+    return this.finished ?? Promise.resolve();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopRequested) {
+      const startedAt = this.clock.now();
+      this.nextStartAt = startedAt + this.intervalMs;
+      this.runRequested = false;
+      this.state = 'running';
+      try {
+        await this.runOnce();
+      } finally {
+        this.state = this.stopRequested ? 'stopping' : 'idle';
+      }
+      while (!this.stopRequested && !this.runRequested) {
+        const wait = this.nextStartAt - this.clock.now();
+        if (wait <= 0) break;
+        const sleep = this.clock.sleep(wait);
+        this.wakeSleep = sleep.wake;
+        await sleep.done;
+        this.wakeSleep = undefined;
+      }
+    }
+    this.state = 'stopped';
+  }
+}

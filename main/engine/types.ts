@@ -1,0 +1,100 @@
+/**
+ * The data the engine's stages pass to each other and to their callers (CLI, tray). Plain data only.
+ *
+ * Paths inside the engine are *byte strings*: relative paths whose characters are the raw bytes of the
+ * file name (latin1), so that names which are not valid UTF-8 survive the round trip. `display()` in
+ * paths.ts turns one into readable text; `fsPath()` turns one into what `fs` takes.
+ */
+
+export type EntryKind = 'file' | 'dir' | 'symlink' | 'other';
+
+/** One scanned entry: what lstat said, and a symlink's target. */
+export interface Entry {
+  readonly kind: EntryKind;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly mode: number;
+  readonly ino: number;
+  readonly dev: number;
+  /** Symlink target as a byte string. */
+  readonly target?: string;
+}
+
+/** A tree: relative byte-string path → entry. The root itself is not included. */
+export type Snapshot = Map<string, Entry>;
+
+/** What the replica's file system can hold, found by probing it (replica-fs.ts). */
+export interface ReplicaTraits {
+  /** Coarsest mtime step the file system keeps, in milliseconds (1e-6 for nanoseconds). */
+  readonly mtimeGranularityMs: number;
+  readonly caseSensitive: boolean;
+  readonly symlinks: boolean;
+  /** chmod changes what lstat reports afterwards. */
+  readonly modes: boolean;
+  /** A short human summary, e.g. "exFAT-like: no symlinks, case-insensitive, 1 s mtimes". */
+  readonly summary: string;
+}
+
+export type ActionType =
+  | 'mkdir'
+  | 'copy'
+  | 'update'
+  | 'symlink'
+  | 'move'
+  | 'delete'
+  | 'rmdir'
+  | 'chmod'
+  | 'touch'
+  | 'skip';
+
+/** One planned step. `path` is where it acts in the replica (relative byte string). */
+export type Action =
+  | { readonly type: 'mkdir'; readonly path: string }
+  | { readonly type: 'copy' | 'update'; readonly path: string; readonly size: number }
+  | { readonly type: 'symlink'; readonly path: string; readonly target: string; readonly replace: boolean }
+  | { readonly type: 'move'; readonly from: string; readonly path: string; readonly kind: 'file' | 'dir' | 'symlink' }
+  | { readonly type: 'delete'; readonly path: string }
+  | { readonly type: 'rmdir'; readonly path: string }
+  | { readonly type: 'chmod'; readonly path: string; readonly mode: number }
+  | { readonly type: 'touch'; readonly path: string }
+  | { readonly type: 'skip'; readonly path: string; readonly reason: string; readonly unrepresentable: boolean };
+
+export type OperationName = ActionType | 'error' | 'cleanup';
+
+/** Everything a run reports while it goes; the CLI and the tray turn these into log lines and status. */
+export type SyncEvent =
+  | { readonly type: 'start'; readonly source: string; readonly replica: string; readonly dryRun: boolean }
+  | { readonly type: 'probe'; readonly traits: ReplicaTraits }
+  | { readonly type: 'plan'; readonly actions: readonly Action[] }
+  | { readonly type: 'op'; readonly op: OperationName; readonly path: string; readonly from?: string; readonly detail?: string }
+  | { readonly type: 'warning'; readonly message: string }
+  | {
+      readonly type: 'progress';
+      readonly filesDone: number;
+      readonly filesTotal: number;
+      readonly bytesDone: number;
+      readonly bytesTotal: number;
+    };
+
+/** Why a run refused to change anything (exit code 3 on the CLI). */
+export type RefusalReason = 'source-missing' | 'source-emptied' | 'max-delete' | 'replica-not-connected';
+
+export interface RunSummary {
+  /** ok: replica equals source (maybe with warnings); partial: some entries failed; refused: nothing changed. */
+  readonly status: 'ok' | 'partial' | 'refused';
+  readonly refusal?: { readonly reason: RefusalReason; readonly message: string };
+  readonly copied: number;
+  readonly updated: number;
+  readonly moved: number;
+  readonly deleted: number;
+  readonly created: number;
+  readonly metadata: number;
+  readonly skipped: number;
+  readonly unrepresentable: number;
+  readonly errors: number;
+  readonly bytesCopied: number;
+  readonly durationMs: number;
+  readonly dryRun: boolean;
+  readonly actions?: readonly Action[];
+}

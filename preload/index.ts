@@ -1,0 +1,2 @@
+// Placeholder: the tray issue replaces this with the typed bridge.
+export {};
