@@ -1,7 +1,320 @@
+/**
+ * One run of one pair: check the roots, scan both trees, find moves, plan, execute, save the record.
+ * Per-entry problems are reported as events and counted; only a broken configuration throws (ConfigError).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { mtimeTolerance } from './compare.js';
+import { createExcludeMatcher } from './exclude.js';
+import { Executor, type Counts } from './execute.js';
+import { hashFile } from './hash.js';
+import { mountOf } from './mounts.js';
+import { caseKey, nameProblem } from './names.js';
 import type { SyncOptions } from './options.js';
-import type { RunSummary } from './types.js';
+import { PathTree } from './path-tree.js';
+import { fsPath, joinPath, parentOf, toByteString } from './paths.js';
+import { planActions, selectWanted } from './plan.js';
+import type { MountIdentity } from './mounts.js';
+import { loadRecord, recordFileFor, saveRecord, type RecordEntry, type SyncRecord } from './record.js';
+import { findMoves } from './renames.js';
+import { probeReplica } from './replica-fs.js';
+import { checkEmptiedSource, checkMaxDelete, validatePairSync, type Refusal } from './safety.js';
+import { scanTree, statEntry } from './scan.js';
+import type { Action, Entry, ReplicaTraits, RunSummary, SyncEvent } from './types.js';
 
-/** One run: scan both trees, plan, execute, save the record. Never throws for per-entry problems. */
-export async function runSync(_options: SyncOptions): Promise<RunSummary> {
-  throw new Error('runSync: not implemented yet');
+export { ConfigError } from './options.js';
+
+/** Throws a ConfigError naming the input when the pair cannot be synced at all (exit code 2). */
+export async function validatePair(options: Pick<SyncOptions, 'source' | 'replica'>): Promise<void> {
+  validatePairSync(options);
 }
+
+const ZERO_COUNTS: Counts = {
+  copied: 0, updated: 0, moved: 0, deleted: 0, created: 0, metadata: 0, skipped: 0, unrepresentable: 0, errors: 0, bytesCopied: 0,
+};
+
+function summarise(counts: Counts, startedAt: number, dryRun: boolean, extra: Partial<RunSummary> = {}): RunSummary {
+  const status = extra.status ?? (counts.errors > 0 ? 'partial' : 'ok');
+  return { ...counts, durationMs: Date.now() - startedAt, dryRun, ...extra, status };
+}
+
+function refuse(refusal: Refusal, emit: (e: SyncEvent) => void, startedAt: number, dryRun: boolean): RunSummary {
+  emit({ type: 'op', op: 'error', path: '', detail: refusal.message });
+  return summarise(ZERO_COUNTS, startedAt, dryRun, { status: 'refused', refusal });
+}
+
+async function currentMount(target: string): Promise<MountIdentity | undefined> {
+  try {
+    return await mountOf(target);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The drive the replica lived on is not where it was: unplugged, leaving an empty mount point or none. */
+function checkMounts(record: SyncRecord, replicaMount: MountIdentity | undefined, sourceMount: MountIdentity | undefined, options: SyncOptions): Refusal | undefined {
+  if (record.replicaMount && replicaMount && record.replicaMount.mountPoint !== replicaMount.mountPoint) {
+    return { reason: 'replica-not-connected', message: `replica drive not connected: ${options.replica} (it was on ${record.replicaMount.mountPoint}); nothing was changed.` };
+  }
+  if (record.sourceMount && sourceMount && record.sourceMount.mountPoint !== sourceMount.mountPoint) {
+    return { reason: 'source-missing', message: `source drive not connected: ${options.source} (it was on ${record.sourceMount.mountPoint}); nothing was changed.` };
+  }
+  return undefined;
+}
+
+function isDirectory(target: string): boolean {
+  try {
+    return fs.statSync(target).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Traits come from the record while the replica stays on the same mount: a no-change run writes nothing. */
+async function replicaTraits(record: SyncRecord, replicaRoot: string, mount: MountIdentity | undefined): Promise<{ traits: ReplicaTraits; probed: boolean }> {
+  const cached = record.traits;
+  if (cached && record.replicaMount && mount && record.replicaMount.mountPoint === mount.mountPoint && record.replicaMount.fsType === mount.fsType) {
+    return { traits: cached, probed: false };
+  }
+  return { traits: await probeReplica(replicaRoot), probed: true };
+}
+
+export async function runSync(options: SyncOptions): Promise<RunSummary> {
+  const startedAt = Date.now();
+  const dryRun = options.dryRun ?? false;
+  const emit = options.onEvent ?? ((): void => {});
+  const source = path.resolve(options.source);
+  const replica = path.resolve(options.replica);
+  emit({ type: 'start', source, replica, dryRun });
+
+  if (!isDirectory(source)) {
+    return refuse({ reason: 'source-missing', message: `The source folder "${options.source}" is missing or not a folder; nothing was changed.` }, emit, startedAt, dryRun);
+  }
+  validatePairSync(options);
+  const recordFile = recordFileFor(options.stateDir, source, replica);
+  const loaded = loadRecord(recordFile, source, replica);
+  if (loaded.warning) emit({ type: 'warning', message: loaded.warning });
+  const record = loaded.record;
+  const [replicaMount, sourceMount] = await Promise.all([currentMount(replica), currentMount(source)]);
+  const mountRefusal = checkMounts(record, replicaMount, sourceMount, options);
+  if (mountRefusal) return refuse(mountRefusal, emit, startedAt, dryRun);
+
+  const replicaExists = isDirectory(replica);
+  if (!replicaExists && !dryRun) fs.mkdirSync(replica);
+  const { traits, probed } = replicaExists || !dryRun ? await replicaTraits(record, replica, replicaMount) : { traits: record.traits ?? nativeTraits(), probed: false };
+  emit({ type: 'probe', traits });
+
+  const sourceRoot = toByteString(fs.realpathSync(source));
+  const replicaRoot = toByteString(replicaExists || !dryRun ? fs.realpathSync(replica) : replica);
+  const exclude = createExcludeMatcher(options.excludes);
+  const sourceScan = scanTree(sourceRoot, exclude);
+  const replicaScan = replicaExists || !dryRun ? scanTree(replicaRoot, exclude) : { entries: new Map<string, Entry>(), problems: [], unreadableDirs: [], reserved: [] };
+  for (const problem of sourceScan.problems) emit({ type: 'op', op: 'error', path: problem.path, detail: problem.message });
+  for (const problem of replicaScan.problems) emit({ type: 'op', op: 'error', path: problem.path, detail: `in the replica: ${problem.message}` });
+  for (const rel of sourceScan.reserved) emit({ type: 'op', op: 'skip', path: rel, detail: 'the name is reserved for Folder Sync\'s temporary files' });
+
+  const emptied = checkEmptiedSource(sourceScan.entries.size, replicaScan.entries.size, options.source, options.allowEmptySource ?? false);
+  if (emptied) return refuse(emptied, emit, startedAt, dryRun);
+
+  const protectedRoots = new Set([...sourceScan.unreadableDirs, ...sourceScan.problems.map((p) => p.path)]);
+  const isProtected = (rel: string): boolean => {
+    if (protectedRoots.size === 0) return false;
+    for (let at = rel; at !== ''; at = parentOf(at)) if (protectedRoots.has(at)) return true;
+    return false;
+  };
+  const keyOf = traits.caseSensitive ? undefined : caseKey;
+  const { wanted, skips } = selectWanted(sourceScan.entries, {
+    traits,
+    ...(keyOf ? { keyOf } : {}),
+    nameProblem: (name) => nameProblem(name, traits),
+  });
+  const workingReplica = new PathTree(replicaScan.entries);
+  const workingRecord = new PathTree(record.entries);
+  const tolerance = mtimeTolerance(traits, options.modifyWindowMs);
+  const tryHash = async (absBytes: string): Promise<string | undefined> => hashFile(absBytes).catch(() => undefined);
+  const moves = await findMoves({
+    wanted,
+    replica: workingReplica,
+    record: workingRecord,
+    ...(keyOf ? { keyOf } : {}),
+    isProtected,
+    tolerance,
+    hashSource: (rel) => tryHash(joinPath(sourceRoot, rel)),
+    hashReplica: (rel) => tryHash(joinPath(replicaRoot, rel)),
+  });
+  if (options.checksum) await compareContents(wanted, workingReplica, moves.knownEqual, moves.sourceHashes, sourceRoot, replicaRoot);
+  const actions = planActions({
+    wanted,
+    replica: workingReplica,
+    record: workingRecord,
+    moves: moves.moves,
+    skips,
+    traits,
+    tolerance,
+    knownEqual: moves.knownEqual,
+    checksum: options.checksum ?? false,
+    isProtected,
+  });
+  const maxDelete = checkMaxDelete(actions, replicaScan.entries.size, options.maxDelete);
+  if (maxDelete) return refuse(maxDelete, emit, startedAt, dryRun);
+  emit({ type: 'plan', actions });
+  if (dryRun) return summarise(countPlan(actions), startedAt, true, { actions });
+
+  for (const rel of replicaScan.reserved) {
+    fs.rmSync(fsPath(joinPath(replicaRoot, rel)), { recursive: true, force: true });
+    emit({ type: 'op', op: 'cleanup', path: rel });
+  }
+  const sourceRootEntry = statEntry(sourceRoot);
+  const executor = new Executor({
+    actions,
+    sourceRoot,
+    replicaRoot,
+    wanted,
+    ...(sourceRootEntry ? { sourceRootEntry } : {}),
+    traits,
+    tolerance,
+    emit,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const result = await executor.run();
+  if (probed && result.counts.created + result.counts.copied + result.counts.deleted + result.counts.moved === 0 && sourceRootEntry) {
+    // The probe's temporary folder touched the replica root's mtime; give it back the source's.
+    fs.utimesSync(fsPath(replicaRoot), sourceRootEntry.mtimeMs / 1000, sourceRootEntry.mtimeMs / 1000);
+  }
+  if (result.fatal) emit({ type: 'warning', message: `Stopped: ${result.fatal}.` });
+
+  const nextRecord = buildRecord({
+    wanted,
+    replica: workingReplica,
+    record: workingRecord,
+    after: result.after,
+    notDone: result.notDone,
+    sourceHashes: moves.sourceHashes,
+    isProtected,
+  });
+  saveRecord(
+    recordFile,
+    {
+      entries: nextRecord,
+      ...(replicaMount ? { replicaMount: await currentMount(replica) ?? replicaMount } : {}),
+      ...(sourceMount ? { sourceMount } : {}),
+      traits,
+    },
+    source,
+    replica,
+  );
+  return summarise(result.counts, startedAt, false);
+}
+
+function nativeTraits(): ReplicaTraits {
+  return {
+    mtimeGranularityMs: 0.001,
+    caseSensitive: true,
+    symlinks: true,
+    modes: true,
+    renameKeepsMtime: true,
+    refusesWindowsChars: false,
+    keepsTrailingDots: true,
+    keepsTrailingSpaces: true,
+    unicodeNames: true,
+    byteNames: true,
+    summary: 'not probed yet (the replica does not exist): assuming a native Linux file system',
+  };
+}
+
+/** --checksum: files of equal size are compared by content; equal ones need at most their metadata fixed. */
+async function compareContents(
+  wanted: ReadonlyMap<string, Entry>,
+  replica: PathTree<Entry>,
+  knownEqual: Set<string>,
+  sourceHashes: Map<string, string>,
+  sourceRoot: string,
+  replicaRoot: string,
+): Promise<void> {
+  for (const [rel, src] of wanted) {
+    const rep = replica.get(rel);
+    if (src.kind !== 'file' || rep?.kind !== 'file' || rep.size !== src.size || knownEqual.has(rel)) continue;
+    const [a, b] = await Promise.all([hashFile(joinPath(sourceRoot, rel)), hashFile(joinPath(replicaRoot, rel))].map((p) => p.catch(() => undefined)));
+    if (a !== undefined) sourceHashes.set(rel, a);
+    if (a !== undefined && a === b) knownEqual.add(rel);
+  }
+}
+
+function countPlan(actions: readonly Action[]): Counts {
+  const counts = { ...ZERO_COUNTS };
+  for (const action of actions) {
+    switch (action.type) {
+      case 'copy':
+        counts.copied += 1;
+        counts.bytesCopied += action.size;
+        break;
+      case 'update':
+        counts.updated += 1;
+        counts.bytesCopied += action.size;
+        break;
+      case 'symlink':
+        if (action.replace) counts.updated += 1;
+        else counts.copied += 1;
+        break;
+      case 'move':
+        counts.moved += 1;
+        break;
+      case 'delete':
+      case 'rmdir':
+        counts.deleted += 1;
+        break;
+      case 'mkdir':
+        counts.created += 1;
+        break;
+      case 'chmod':
+      case 'touch':
+        counts.metadata += 1;
+        break;
+      case 'skip':
+        if (action.unrepresentable) counts.unrepresentable += 1;
+        else counts.skipped += 1;
+        break;
+    }
+  }
+  return counts;
+}
+
+interface RecordInput {
+  readonly wanted: ReadonlyMap<string, Entry>;
+  readonly replica: PathTree<Entry>;
+  readonly record: PathTree<RecordEntry>;
+  readonly after: ReadonlyMap<string, Entry>;
+  readonly notDone: ReadonlySet<string>;
+  readonly sourceHashes: ReadonlyMap<string, string>;
+  readonly isProtected: (rel: string) => boolean;
+}
+
+/**
+ * The record vouches only for what this run saw in sync: entries whose action did not complete are left out,
+ * so the next run compares them afresh. Hashes survive while the source file is unchanged.
+ */
+function buildRecord(input: RecordInput): Map<string, RecordEntry> {
+  const next = new Map<string, RecordEntry>();
+  for (const [rel, src] of input.wanted) {
+    if (src.kind === 'other' || input.notDone.has(rel)) continue;
+    const rep = input.after.get(rel) ?? input.replica.get(rel);
+    if (rep === undefined || rep.kind !== src.kind) continue;
+    const old = input.record.get(rel);
+    const hash = input.sourceHashes.get(rel) ?? (old?.hash !== undefined && old.ino === src.ino && old.size === src.size && old.mtimeMs === src.mtimeMs ? old.hash : undefined);
+    next.set(rel, {
+      kind: src.kind,
+      size: src.size,
+      mtimeMs: src.mtimeMs,
+      ctimeMs: src.ctimeMs,
+      ino: src.ino,
+      mode: src.mode,
+      repMtimeMs: rep.mtimeMs,
+      ...(hash !== undefined ? { hash } : {}),
+    });
+  }
+  // Below unreadable source folders nothing was compared: what the record knew stays.
+  for (const [rel, old] of input.record.entries()) if (!next.has(rel) && input.isProtected(rel)) next.set(rel, old);
+  return next;
+}
+
+

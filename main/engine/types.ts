@@ -26,12 +26,29 @@ export type Snapshot = Map<string, Entry>;
 
 /** What the replica's file system can hold, found by probing it (replica-fs.ts). */
 export interface ReplicaTraits {
-  /** Coarsest mtime step the file system keeps, in milliseconds (1e-6 for nanoseconds). */
+  /**
+   * Coarsest mtime step the file system keeps, in milliseconds. 0.001 (1 µs) is the finest that can be seen:
+   * Node (libuv) sets mtimes to the microsecond, so even ext4 and NTFS replicas hold µs-truncated mtimes.
+   */
   readonly mtimeGranularityMs: number;
   readonly caseSensitive: boolean;
   readonly symlinks: boolean;
   /** chmod changes what lstat reports afterwards. */
   readonly modes: boolean;
+  /** A file's mtime survives rename (fusefat re-stamps it to now: set it again after the final rename). */
+  readonly renameKeepsMtime: boolean;
+  /** Names with `: * ? " < > | \` (and, by the same rule, control characters) are refused. */
+  readonly refusesWindowsChars: boolean;
+  /** A name ending in '.' is kept as given (kernel vfat/exfat drop trailing dots). */
+  readonly keepsTrailingDots: boolean;
+  /** A name ending in ' ' is kept as given. */
+  readonly keepsTrailingSpaces: boolean;
+  /** Names with non-ASCII characters are accepted (fusefat refuses them all). */
+  readonly unicodeNames: boolean;
+  /** Names that are not valid UTF-8 are accepted (only POSIX file systems: the others store UTF-16). */
+  readonly byteNames: boolean;
+  /** Set when the probe could not write in the replica root at all; the traits are then the conservative ones. */
+  readonly probeError?: string;
   /** A short human summary, e.g. "exFAT-like: no symlinks, case-insensitive, 1 s mtimes". */
   readonly summary: string;
 }

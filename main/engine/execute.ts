@@ -1,0 +1,418 @@
+/**
+ * Execute: applies a plan to the replica, one action at a time (copies a few at a time), each guarded:
+ * - nothing is ever written outside the replica root: every target is root + a checked relative path, and an
+ *   action below a folder whose own action failed is not attempted;
+ * - no partial file is ever visible under a replica name: contents go to a temp file beside the target,
+ *   then one rename puts them in place;
+ * - a source file that changed while it was copied is discarded, not recorded, and copied next run;
+ * - one failing entry is reported and the run goes on, but a replica that is full, read-only or gone stops
+ *   further writes at once with one clear error.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { mtimeNear } from './compare.js';
+import { openRegularFile } from './hash.js';
+import { RESERVED_PREFIX, display, fsPath, joinPath, parentOf } from './paths.js';
+import { statEntry } from './scan.js';
+import type { Action, Entry, ReplicaTraits, SyncEvent } from './types.js';
+
+const fsp = fs.promises;
+
+export interface ExecuteInput {
+  readonly actions: readonly Action[];
+  /** Byte-string absolute roots. */
+  readonly sourceRoot: string;
+  readonly replicaRoot: string;
+  /** Source entries by path (the plan's "wanted"), and the source root's own entry. */
+  readonly wanted: ReadonlyMap<string, Entry>;
+  readonly sourceRootEntry?: Entry;
+  readonly traits: ReplicaTraits;
+  readonly tolerance: number;
+  readonly emit: (event: SyncEvent) => void;
+  readonly signal?: AbortSignal;
+  readonly concurrency?: number;
+}
+
+export interface ExecuteResult {
+  /** Replica entries as they are after the actions that touched them. */
+  readonly after: Map<string, Entry>;
+  /** Paths whose action did not complete (failed, skipped, aborted): the record must not vouch for them. */
+  readonly notDone: Set<string>;
+  readonly counts: Counts;
+  /** Set when the replica stopped taking writes (full, read-only, gone). */
+  readonly fatal?: string;
+}
+
+export interface Counts {
+  copied: number;
+  updated: number;
+  moved: number;
+  deleted: number;
+  created: number;
+  metadata: number;
+  skipped: number;
+  unrepresentable: number;
+  errors: number;
+  bytesCopied: number;
+}
+
+/** errno values that mean the replica as a whole cannot take writes: stop instead of failing every file. */
+const FATAL_CODES = new Set(['ENOSPC', 'EROFS', 'EIO', 'ENODEV', 'ENXIO', 'EDQUOT', 'ENOTCONN']);
+
+class ChangedDuringCopy extends Error {}
+
+function codeOf(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ChangedDuringCopy) return error.message;
+  const code = codeOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return code !== undefined && !message.startsWith(code) ? `${code}: ${message}` : message;
+}
+
+function tempName(): string {
+  return `${RESERVED_PREFIX}${randomBytes(6).toString('hex')}.tmp`;
+}
+
+/** A temp name in the same folder as `rel`, so the final rename is atomic and never crosses file systems. */
+function siblingTemp(rel: string): string {
+  const parent = parentOf(rel);
+  return parent === '' ? tempName() : `${parent}/${tempName()}`;
+}
+
+export class Executor {
+  private readonly after = new Map<string, Entry>();
+  private readonly notDone = new Set<string>();
+  private readonly failed = new Set<string>();
+  private readonly dirtyDirs = new Set<string>();
+  private readonly counts: Counts = {
+    copied: 0, updated: 0, moved: 0, deleted: 0, created: 0, metadata: 0, skipped: 0, unrepresentable: 0, errors: 0, bytesCopied: 0,
+  };
+  private fatal: string | undefined;
+  private staging: string | undefined;
+  private filesDone = 0;
+  private readonly filesTotal: number;
+  private readonly bytesTotal: number;
+
+  constructor(private readonly input: ExecuteInput) {
+    const copies = input.actions.filter((a): a is Extract<Action, { type: 'copy' | 'update' }> => a.type === 'copy' || a.type === 'update');
+    this.filesTotal = copies.length;
+    this.bytesTotal = copies.reduce((sum, a) => sum + a.size, 0);
+    for (const action of input.actions) if (action.type !== 'skip') this.notDone.add(action.path);
+  }
+
+  async run(): Promise<ExecuteResult> {
+    const byType = (...types: Action['type'][]): Action[] => this.input.actions.filter((a) => types.includes(a.type));
+    for (const action of byType('skip')) this.reportSkip(action as Extract<Action, { type: 'skip' }>);
+    const moves = byType('move') as Array<Extract<Action, { type: 'move' }>>;
+    for (const move of moves.filter((m) => m.kind === 'dir')) await this.guard(move, () => this.moveDirectly(move));
+    const fileMoves = moves.filter((m) => m.kind !== 'dir');
+    const staged = await this.stageMoves(fileMoves);
+    for (const action of byType('delete', 'rmdir')) await this.guard(action, () => this.remove(action));
+    for (const action of byType('mkdir')) await this.guard(action, () => this.mkdir(action.path));
+    for (const [move, temp] of staged) await this.guard(move, () => this.unstage(move, temp));
+    await this.runPool(byType('copy', 'update', 'symlink'));
+    for (const action of byType('chmod', 'touch')) await this.guard(action, () => this.fixMetadata(action));
+    await this.restampDirectories();
+    await this.removeStaging();
+    return { after: this.after, notDone: this.notDone, counts: this.counts, ...(this.fatal ? { fatal: this.fatal } : {}) };
+  }
+
+  private abs(rel: string): string {
+    return joinPath(this.input.replicaRoot, rel);
+  }
+
+  private reportSkip(action: Extract<Action, { type: 'skip' }>): void {
+    if (action.unrepresentable) this.counts.unrepresentable += 1;
+    else this.counts.skipped += 1;
+    this.input.emit({ type: 'op', op: 'skip', path: action.path, detail: action.reason });
+  }
+
+  /** Runs one action unless the run stopped or a folder above it failed; records the outcome. */
+  private async guard(action: Action, work: () => Promise<void>): Promise<void> {
+    const path = action.path;
+    if (this.fatal !== undefined || this.input.signal?.aborted) return;
+    const blocked = this.failedAncestor(path) ?? (action.type === 'move' ? this.failedAncestor(action.from) : undefined);
+    if (blocked !== undefined) {
+      this.failed.add(path);
+      this.error(path, `not attempted: "${display(blocked)}" failed`);
+      return;
+    }
+    try {
+      await work();
+      this.notDone.delete(path);
+    } catch (error) {
+      this.failed.add(path);
+      if (error instanceof ChangedDuringCopy) {
+        this.counts.skipped += 1;
+        this.input.emit({ type: 'op', op: 'skip', path, detail: error.message });
+        return;
+      }
+      const code = codeOf(error);
+      if (code !== undefined && FATAL_CODES.has(code)) {
+        this.fatal = `the replica stopped taking writes (${describe(error)}) at "${display(path)}"; nothing more was written`;
+      }
+      this.error(path, describe(error));
+    }
+  }
+
+  private failedAncestor(rel: string): string | undefined {
+    if (this.failed.size === 0) return undefined;
+    for (let dir = parentOf(rel); dir !== ''; dir = parentOf(dir)) if (this.failed.has(dir)) return dir;
+    return undefined;
+  }
+
+  private error(path: string, detail: string): void {
+    this.counts.errors += 1;
+    this.input.emit({ type: 'op', op: 'error', path, detail });
+  }
+
+  private markChanged(rel: string): void {
+    this.dirtyDirs.add(parentOf(rel));
+  }
+
+  /** Retries once after making the replica folder writable: a read-only source folder is mirrored read-only. */
+  private async inWritableParent<T>(rel: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (codeOf(error) !== 'EACCES' && codeOf(error) !== 'EPERM') throw error;
+      const parent = this.abs(parentOf(rel));
+      const stat = await fsp.lstat(fsPath(parent));
+      if (!stat.isDirectory() || (stat.mode & 0o300) === 0o300) throw error;
+      await fsp.chmod(fsPath(parent), (stat.mode & 0o7777) | 0o700);
+      this.dirtyDirs.add(parentOf(rel));
+      return await work();
+    }
+  }
+
+  private async moveDirectly(move: Extract<Action, { type: 'move' }>): Promise<void> {
+    await this.ensureParent(move.path);
+    await this.inWritableParent(move.path, () => fsp.rename(fsPath(this.abs(move.from)), fsPath(this.abs(move.path))));
+    this.finishMove(move);
+  }
+
+  private finishMove(move: Extract<Action, { type: 'move' }>): void {
+    this.counts.moved += 1;
+    this.markChanged(move.from);
+    this.markChanged(move.path);
+    if (move.kind === 'dir') this.dirtyDirs.add(move.path);
+    this.input.emit({ type: 'op', op: 'move', path: move.path, from: move.from });
+  }
+
+  /** Creates missing folders above `rel` (a folder move or case rename may land below new folders). */
+  private async ensureParent(rel: string): Promise<void> {
+    const parent = parentOf(rel);
+    if (parent === '') return;
+    const stat = await fsp.lstat(fsPath(this.abs(parent))).catch(() => undefined);
+    if (stat?.isDirectory()) return;
+    await this.ensureParent(parent);
+    await this.mkdir(parent);
+  }
+
+  /** Every moved file goes aside first, so that swaps and cycles of renames never overwrite each other. */
+  private async stageMoves(moves: Array<Extract<Action, { type: 'move' }>>): Promise<Array<[Extract<Action, { type: 'move' }>, string]>> {
+    if (moves.length === 0) return [];
+    const staging = `${RESERVED_PREFIX}staging`;
+    try {
+      await fsp.mkdir(fsPath(this.abs(staging)), { mode: 0o700 });
+    } catch (error) {
+      if (codeOf(error) !== 'EEXIST') throw error;
+    }
+    this.staging = staging;
+    const staged: Array<[Extract<Action, { type: 'move' }>, string]> = [];
+    for (const move of moves) {
+      const temp = `${staging}/${tempName()}`;
+      await this.guard(move, async () => {
+        await this.inWritableParent(move.from, () => fsp.rename(fsPath(this.abs(move.from)), fsPath(this.abs(temp))));
+        this.markChanged(move.from);
+        staged.push([move, temp]);
+        this.notDone.add(move.path); // done only once it is in place
+      });
+    }
+    return staged;
+  }
+
+  private async unstage(move: Extract<Action, { type: 'move' }>, temp: string): Promise<void> {
+    await this.ensureParent(move.path);
+    await this.inWritableParent(move.path, () => fsp.rename(fsPath(this.abs(temp)), fsPath(this.abs(move.path))));
+    this.finishMove(move);
+    this.after.set(move.path, await this.settleMtime(move.path));
+  }
+
+  private async removeStaging(): Promise<void> {
+    if (this.staging === undefined) return;
+    await fsp.rm(fsPath(this.abs(this.staging)), { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  private async remove(action: Action): Promise<void> {
+    const target = fsPath(this.abs(action.path));
+    const stat = await fsp.lstat(target).catch((error: unknown) => {
+      if (codeOf(error) === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (stat !== undefined) {
+      if (action.type === 'rmdir') {
+        if (!stat.isDirectory()) throw new Error('expected a folder here, found something else; left alone');
+        await this.inWritableParent(action.path, () => fsp.rmdir(target));
+      } else {
+        if (stat.isDirectory()) throw new Error('expected a file here, found a folder; left alone');
+        await this.inWritableParent(action.path, () => fsp.unlink(target));
+      }
+      this.counts.deleted += 1;
+      this.markChanged(action.path);
+    }
+    this.input.emit({ type: 'op', op: action.type, path: action.path });
+  }
+
+  private async mkdir(rel: string): Promise<void> {
+    try {
+      await this.inWritableParent(rel, () => fsp.mkdir(fsPath(this.abs(rel)), { mode: 0o700 }));
+    } catch (error) {
+      if (codeOf(error) !== 'EEXIST') throw error;
+      const stat = await fsp.lstat(fsPath(this.abs(rel)));
+      if (!stat.isDirectory()) throw error;
+      return;
+    }
+    this.counts.created += 1;
+    this.markChanged(rel);
+    this.dirtyDirs.add(rel);
+    this.notDone.delete(rel);
+    this.input.emit({ type: 'op', op: 'mkdir', path: rel });
+  }
+
+  private async runPool(actions: Action[]): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < actions.length) {
+        const action = actions[next]!;
+        next += 1;
+        await this.guard(action, () => (action.type === 'symlink' ? this.symlink(action) : this.copy(action)));
+      }
+    };
+    const width = Math.max(1, Math.min(this.input.concurrency ?? 4, actions.length));
+    await Promise.all(Array.from({ length: width }, worker));
+  }
+
+  private sourceEntry(rel: string): Entry {
+    const entry = this.input.wanted.get(rel);
+    if (entry === undefined) throw new Error('no source entry planned for this path');
+    return entry;
+  }
+
+  private async copy(action: Action): Promise<void> {
+    const src = this.sourceEntry(action.path);
+    const source = joinPath(this.input.sourceRoot, action.path);
+    const temp = siblingTemp(action.path);
+    const tempAbs = fsPath(this.abs(temp));
+    // Never hand copyFile a FIFO or device swapped in since the scan: it would block forever.
+    await (await openRegularFile(source)).close();
+    try {
+      await this.inWritableParent(action.path, () => fsp.copyFile(fsPath(source), tempAbs, fs.constants.COPYFILE_FICLONE));
+      const now = statEntry(source);
+      if (now === undefined || now.kind !== 'file' || now.size !== src.size || now.mtimeMs !== src.mtimeMs || now.ino !== src.ino) {
+        throw new ChangedDuringCopy('changed while it was being copied; it will be copied on the next run');
+      }
+      await this.applyMetadata(tempAbs, src, false);
+      await fsp.rename(tempAbs, fsPath(this.abs(action.path)));
+    } catch (error) {
+      await fsp.unlink(tempAbs).catch(() => undefined);
+      throw error;
+    }
+    this.after.set(action.path, await this.settleMtime(action.path));
+    this.markChanged(action.path);
+    if (action.type === 'copy') this.counts.copied += 1;
+    else this.counts.updated += 1;
+    this.counts.bytesCopied += src.size;
+    this.filesDone += 1;
+    this.input.emit({ type: 'op', op: action.type, path: action.path });
+    this.input.emit({
+      type: 'progress',
+      filesDone: this.filesDone,
+      filesTotal: this.filesTotal,
+      bytesDone: this.counts.bytesCopied,
+      bytesTotal: this.bytesTotal,
+    });
+  }
+
+  private async symlink(action: Extract<Action, { type: 'symlink' }>): Promise<void> {
+    const src = this.sourceEntry(action.path);
+    const temp = fsPath(this.abs(siblingTemp(action.path)));
+    try {
+      await this.inWritableParent(action.path, () => fsp.symlink(fsPath(action.target), temp));
+      await this.applyMetadata(temp, src, true);
+      await fsp.rename(temp, fsPath(this.abs(action.path)));
+    } catch (error) {
+      await fsp.unlink(temp).catch(() => undefined);
+      throw error;
+    }
+    this.after.set(action.path, statEntry(this.abs(action.path)) ?? src);
+    this.markChanged(action.path);
+    if (action.replace) this.counts.updated += 1;
+    else this.counts.copied += 1;
+    this.input.emit({ type: 'op', op: 'symlink', path: action.path });
+  }
+
+  private async applyMetadata(target: Buffer, src: Entry, isLink: boolean): Promise<void> {
+    const seconds = src.mtimeMs / 1000;
+    if (isLink) {
+      await fsp.lutimes(target, seconds, seconds);
+      return;
+    }
+    if (this.input.traits.modes) await fsp.chmod(target, src.mode);
+    await fsp.utimes(target, seconds, seconds);
+  }
+
+  /** Some file systems (fusefat) re-stamp a file's mtime on rename: set it again where it did not stick. */
+  private async settleMtime(rel: string): Promise<Entry> {
+    const abs = this.abs(rel);
+    let entry = statEntry(abs);
+    const src = this.input.wanted.get(rel);
+    if (entry === undefined) throw new Error('vanished right after it was written');
+    if (src !== undefined && entry.kind !== 'dir' && !mtimeNear(entry.mtimeMs, src.mtimeMs, this.input.tolerance)) {
+      const seconds = src.mtimeMs / 1000;
+      if (entry.kind === 'symlink') await fsp.lutimes(fsPath(abs), seconds, seconds);
+      else await fsp.utimes(fsPath(abs), seconds, seconds);
+      entry = statEntry(abs) ?? entry;
+    }
+    return entry;
+  }
+
+  private async fixMetadata(action: Action): Promise<void> {
+    const src = this.sourceEntry(action.path);
+    if (src.kind === 'dir') {
+      // Folders get their mode and mtime last, after everything inside them changed.
+      this.dirtyDirs.add(action.path);
+      return;
+    }
+    const abs = fsPath(this.abs(action.path));
+    if (action.type === 'chmod') await fsp.chmod(abs, src.mode);
+    else if (src.kind === 'symlink') await fsp.lutimes(abs, src.mtimeMs / 1000, src.mtimeMs / 1000);
+    else await fsp.utimes(abs, src.mtimeMs / 1000, src.mtimeMs / 1000);
+    this.after.set(action.path, statEntry(this.abs(action.path)) ?? src);
+    this.counts.metadata += 1;
+    this.input.emit({ type: 'op', op: action.type, path: action.path });
+  }
+
+  /** Folders whose contents changed get the source's mode and mtime back, deepest first. */
+  private async restampDirectories(): Promise<void> {
+    const dirs = [...this.dirtyDirs].sort((a, b) => b.length - a.length);
+    for (const rel of dirs) {
+      if (this.fatal !== undefined || this.failed.has(rel)) continue;
+      const src = rel === '' ? this.input.sourceRootEntry : this.input.wanted.get(rel);
+      if (src === undefined || src.kind !== 'dir') continue;
+      const abs = fsPath(this.abs(rel));
+      try {
+        if (rel !== '' && this.input.traits.modes) await fsp.chmod(abs, src.mode);
+        await fsp.utimes(abs, src.mtimeMs / 1000, src.mtimeMs / 1000);
+        if (rel !== '') this.after.set(rel, statEntry(this.abs(rel)) ?? src);
+        this.notDone.delete(rel);
+      } catch (error) {
+        this.error(rel, describe(error));
+        this.notDone.add(rel);
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * A map from relative paths to values that can also list and move whole subtrees cheaply: the working copy
+ * of the replica and of the record while renames are applied "virtually" before planning the rest.
+ */
+import { parentOf } from './paths.js';
+
+export class PathTree<T> {
+  private readonly values = new Map<string, T>();
+  private readonly children = new Map<string, Set<string>>();
+
+  constructor(entries?: Iterable<readonly [string, T]>) {
+    if (entries) for (const [rel, value] of entries) this.set(rel, value);
+  }
+
+  get size(): number {
+    return this.values.size;
+  }
+
+  get(rel: string): T | undefined {
+    return this.values.get(rel);
+  }
+
+  has(rel: string): boolean {
+    return this.values.has(rel);
+  }
+
+  set(rel: string, value: T): void {
+    if (!this.values.has(rel)) {
+      const parent = parentOf(rel);
+      let siblings = this.children.get(parent);
+      if (siblings === undefined) {
+        siblings = new Set();
+        this.children.set(parent, siblings);
+      }
+      siblings.add(rel);
+    }
+    this.values.set(rel, value);
+  }
+
+  delete(rel: string): void {
+    if (!this.values.delete(rel)) return;
+    this.children.get(parentOf(rel))?.delete(rel);
+  }
+
+  /** `rel` and everything below it, parents before children. */
+  subtree(rel: string): string[] {
+    const out: string[] = [];
+    const pending = [rel];
+    while (pending.length > 0) {
+      const next = pending.pop()!;
+      if (this.values.has(next)) out.push(next);
+      const kids = this.children.get(next);
+      if (kids) for (const kid of kids) pending.push(kid);
+    }
+    return out;
+  }
+
+  /** Moves `from` and its subtree to `to` (which must be free); returns the moved [old, new] paths. */
+  moveSubtree(from: string, to: string): Array<[string, string]> {
+    const moved: Array<[string, string]> = [];
+    const taken: Array<[string, T]> = [];
+    for (const rel of this.subtree(from)) {
+      taken.push([rel, this.values.get(rel)!]);
+      moved.push([rel, to + rel.slice(from.length)]);
+    }
+    for (const [rel] of taken) this.delete(rel);
+    for (let i = 0; i < taken.length; i += 1) this.set(moved[i]![1], taken[i]![1]);
+    return moved;
+  }
+
+  entries(): IterableIterator<[string, T]> {
+    return this.values.entries();
+  }
+
+  keys(): IterableIterator<string> {
+    return this.values.keys();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Byte-string paths. File names on Linux are bytes, not text: a name that is not valid UTF-8 would be mangled
+ * by Node's default string paths and could never be copied or deleted. Inside the engine every path is a
+ * "byte string" whose characters are the raw bytes (latin1), converted to a Buffer at the fs boundary.
+ */
+import path from 'node:path';
+
+/** The prefix of every name the engine creates itself (temp files, staging, probes); never synced. */
+export const RESERVED_PREFIX = '.~folder-sync.';
+
+/** An ordinary (UTF-8) string, such as a path typed by the user, as a byte string. */
+export function toByteString(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/** What fs calls take for a byte-string path. */
+export function fsPath(bytes: string): Buffer {
+  return Buffer.from(bytes, 'latin1');
+}
+
+/** Readable text for logs and the console: UTF-8 where the bytes are UTF-8, U+FFFD where they are not. */
+export function display(bytes: string): string {
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/** Joins a root and a relative byte-string path ('' is the root itself). */
+export function joinPath(root: string, rel: string): string {
+  if (rel === '') return root;
+  return root.endsWith('/') ? root + rel : `${root}/${rel}`;
+}
+
+export function parentOf(rel: string): string {
+  const slash = rel.lastIndexOf('/');
+  return slash < 0 ? '' : rel.slice(0, slash);
+}
+
+export function baseName(rel: string): string {
+  return rel.slice(rel.lastIndexOf('/') + 1);
+}
+
+/** True when `rel` is `dir` itself or lies below it. */
+export function isWithin(rel: string, dir: string): boolean {
+  return dir === '' || rel === dir || (rel.startsWith(dir) && rel.charCodeAt(dir.length) === 47);
+}
+
+/**
+ * A relative path that can only name something inside the root: no empty, `.` or `..` components, not
+ * absolute, no NUL. Paths read back from a record are checked with this before anything acts on them.
+ */
+export function isSafeRelative(rel: string): boolean {
+  if (rel === '' || rel.startsWith('/') || rel.includes('\0')) return false;
+  for (const part of rel.split('/')) {
+    if (part === '' || part === '.' || part === '..') return false;
+  }
+  return true;
+}
+
+export function isReservedName(name: string): boolean {
+  return name.startsWith(RESERVED_PREFIX);
+}
+
+/** Absolute, normalised form of a user-given folder (trailing slashes dropped). */
+export function normaliseRoot(input: string): string {
+  return path.resolve(input);
+}

@@ -1,0 +1,223 @@
+/**
+ * Renames and moves: a source entry with no counterpart in the replica may be an entry the replica already
+ * holds under another name. Moving it there costs one rename instead of a copy.
+ *
+ * In order: case-only renames (case-insensitive replicas), folder renames (found by inode in the record),
+ * file renames by inode from the record (no bytes read), then by content hash among replica files that no
+ * longer belong anywhere, hashing only candidates of equal size and reusing hashes from the record.
+ * Each found move is applied to the working copies of the replica and the record, so that planning the
+ * rest sees the replica as it will be.
+ */
+import { replicaMatchesRecord } from './compare.js';
+import type { PathTree } from './path-tree.js';
+import { isWithin, parentOf } from './paths.js';
+import type { RecordEntry } from './record.js';
+import type { Action, Entry } from './types.js';
+
+export type MoveAction = Extract<Action, { type: 'move' }>;
+
+export interface MoveInput {
+  /** Source entries the replica will hold (representable, not excluded), parents before children. */
+  readonly wanted: ReadonlyMap<string, Entry>;
+  /** Working copies, changed in place as moves are found. */
+  readonly replica: PathTree<Entry>;
+  readonly record: PathTree<RecordEntry>;
+  /** Identity on case-sensitive replicas; the case-folded key on case-insensitive ones. */
+  readonly keyOf?: (rel: string) => string;
+  /** Replica paths that must not move or be deleted (below unreadable source folders). */
+  readonly isProtected: (rel: string) => boolean;
+  readonly tolerance: number;
+  /** Content hashes; undefined when the file cannot be read. Absent: no hashing at all. */
+  readonly hashSource?: (rel: string) => Promise<string | undefined>;
+  readonly hashReplica?: (rel: string) => Promise<string | undefined>;
+}
+
+export interface MoveResult {
+  readonly moves: MoveAction[];
+  /** Replica paths whose contents are known to equal the source's after the moves. */
+  readonly knownEqual: Set<string>;
+  /** Hashes learnt along the way, by source path, for the record. */
+  readonly sourceHashes: Map<string, string>;
+}
+
+export async function findMoves(input: MoveInput): Promise<MoveResult> {
+  const result: MoveResult = { moves: [], knownEqual: new Set(), sourceHashes: new Map() };
+  if (input.keyOf) applyCaseMoves(input, input.keyOf, result);
+  applyDirectoryMoves(input, result);
+  await applyFileMoves(input, result);
+  return result;
+}
+
+function kindsMatch(a: Entry['kind'], b: Entry['kind']): a is 'file' | 'dir' | 'symlink' {
+  return a === b && a !== 'other';
+}
+
+/** `Photos/A.JPG` in the replica and `photos/a.jpg` in the source are one entry on a case-insensitive drive. */
+function applyCaseMoves(input: MoveInput, keyOf: (rel: string) => string, result: MoveResult): void {
+  const byKey = new Map<string, string>();
+  for (const rel of input.replica.keys()) byKey.set(keyOf(rel), rel);
+  const renamedDirs: Array<[string, string]> = [];
+  const current = (rel: string): string => {
+    for (const [from, to] of renamedDirs) if (isWithin(rel, from)) rel = to + rel.slice(from.length);
+    return rel;
+  };
+  for (const [rel, src] of input.wanted) {
+    if (input.replica.has(rel)) continue;
+    const original = byKey.get(keyOf(rel));
+    if (original === undefined) continue;
+    const from = current(original);
+    const rep = input.replica.get(from);
+    if (from === rel || rep === undefined || !kindsMatch(rep.kind, src.kind) || input.isProtected(from)) continue;
+    result.moves.push({ type: 'move', from, path: rel, kind: rep.kind });
+    input.replica.moveSubtree(from, rel);
+    input.record.moveSubtree(from, rel);
+    if (rep.kind === 'dir') renamedDirs.push([from, rel]);
+    else result.knownEqual.add(rel);
+  }
+}
+
+/** Index of the record by inode, translated through the folder moves found so far. */
+class InodeIndex {
+  private readonly byIno = new Map<number, string[]>();
+  private readonly dirMoves: Array<[string, string]> = [];
+
+  constructor(record: PathTree<RecordEntry>, kind: RecordEntry['kind']) {
+    for (const [rel, entry] of record.entries()) {
+      if (entry.kind !== kind) continue;
+      const list = this.byIno.get(entry.ino);
+      if (list) list.push(rel);
+      else this.byIno.set(entry.ino, [rel]);
+    }
+  }
+
+  noteDirMove(from: string, to: string): void {
+    this.dirMoves.push([from, to]);
+  }
+
+  candidates(ino: number): string[] {
+    return (this.byIno.get(ino) ?? []).map((rel) => {
+      for (const [from, to] of this.dirMoves) if (isWithin(rel, from)) rel = to + rel.slice(from.length);
+      return rel;
+    });
+  }
+}
+
+/** A folder may move to `to` only if nothing on the way there is a file. */
+function pathIsClear(replica: PathTree<Entry>, to: string): boolean {
+  for (let dir = parentOf(to); dir !== ''; dir = parentOf(dir)) {
+    const entry = replica.get(dir);
+    if (entry !== undefined) return entry.kind === 'dir';
+  }
+  return true;
+}
+
+/** A replica entry is free to move away when the source no longer wants it where it is (as the same inode). */
+function freeToLeave(input: MoveInput, from: string, ino: number): boolean {
+  if (input.isProtected(from)) return false;
+  const stay = input.wanted.get(from);
+  return stay === undefined || stay.ino !== ino;
+}
+
+function applyDirectoryMoves(input: MoveInput, result: MoveResult): void {
+  const index = new InodeIndex(input.record, 'dir');
+  for (const [to, src] of input.wanted) {
+    if (src.kind !== 'dir' || input.replica.has(to)) continue;
+    for (const from of index.candidates(src.ino)) {
+      const rec = input.record.get(from);
+      const rep = input.replica.get(from);
+      if (rec?.kind !== 'dir' || rep?.kind !== 'dir' || isWithin(to, from) || isWithin(from, to)) continue;
+      if (!freeToLeave(input, from, src.ino) || !pathIsClear(input.replica, to)) continue;
+      result.moves.push({ type: 'move', from, path: to, kind: 'dir' });
+      input.replica.moveSubtree(from, to);
+      input.record.moveSubtree(from, to);
+      index.noteDirMove(from, to);
+      break;
+    }
+  }
+}
+
+/**
+ * File moves are found against the state before any of them, then applied together: the executor moves every
+ * source aside first and then into place, so swaps, chains and cycles of renames all come out right.
+ */
+async function applyFileMoves(input: MoveInput, result: MoveResult): Promise<void> {
+  const index = new InodeIndex(input.record, 'file');
+  const claimed = new Map<string, string>(); // from → to
+  const unmatched: Array<[string, Entry]> = [];
+  for (const [to, src] of input.wanted) {
+    if (src.kind !== 'file' || !isNewcomer(input, to, src)) continue;
+    const from = index.candidates(src.ino).find((candidate) => movableByRecord(input, candidate, to, src, claimed));
+    if (from !== undefined) claimed.set(from, to);
+    else unmatched.push([to, src]);
+  }
+  if (input.hashSource && input.hashReplica) await matchByHash(input, unmatched, claimed, result);
+  const taken = [...claimed].map(([from, to]) => ({ from, to, rep: input.replica.get(from)!, rec: input.record.get(from) }));
+  for (const { from } of taken) {
+    input.replica.delete(from);
+    input.record.delete(from);
+  }
+  for (const { from, to, rep, rec } of taken) {
+    result.moves.push({ type: 'move', from, path: to, kind: 'file' });
+    input.replica.set(to, rep);
+    if (rec) input.record.set(to, rec);
+    else input.record.delete(to);
+    result.knownEqual.add(to);
+  }
+}
+
+/** Nothing in the replica holds this file's contents at its path yet. */
+function isNewcomer(input: MoveInput, rel: string, src: Entry): boolean {
+  const rep = input.replica.get(rel);
+  if (rep === undefined) return true;
+  const rec = input.record.get(rel);
+  // The path holds a file from another lineage (a swap, or a file moved over another): its content may be elsewhere.
+  return rep.kind === 'file' && rec?.kind === 'file' && rec.ino !== src.ino;
+}
+
+function movableByRecord(input: MoveInput, from: string, to: string, src: Entry, claimed: Map<string, string>): boolean {
+  if (from === to || claimed.has(from)) return false;
+  const rec = input.record.get(from);
+  const rep = input.replica.get(from);
+  if (rec?.kind !== 'file' || rep?.kind !== 'file') return false;
+  if (rec.size !== src.size || rec.mtimeMs !== src.mtimeMs) return false;
+  return replicaMatchesRecord(rep, rec, input.tolerance) && freeToLeave(input, from, src.ino);
+}
+
+async function matchByHash(
+  input: MoveInput,
+  unmatched: Array<[string, Entry]>,
+  claimed: Map<string, string>,
+  result: MoveResult,
+): Promise<void> {
+  const orphansBySize = new Map<number, string[]>();
+  for (const [rel, rep] of input.replica.entries()) {
+    if (rep.kind !== 'file' || rep.size === 0 || claimed.has(rel) || input.wanted.has(rel) || input.isProtected(rel)) continue;
+    const list = orphansBySize.get(rep.size);
+    if (list) list.push(rel);
+    else orphansBySize.set(rep.size, [rel]);
+  }
+  if (orphansBySize.size === 0) return;
+  const replicaHashes = new Map<string, string | undefined>();
+  const replicaHash = async (rel: string): Promise<string | undefined> => {
+    if (!replicaHashes.has(rel)) {
+      const rec = input.record.get(rel);
+      const rep = input.replica.get(rel)!;
+      const known = rec?.hash !== undefined && replicaMatchesRecord(rep, rec, input.tolerance) ? rec.hash : undefined;
+      replicaHashes.set(rel, known ?? (await input.hashReplica!(rel)));
+    }
+    return replicaHashes.get(rel);
+  };
+  for (const [to, src] of unmatched) {
+    const candidates = orphansBySize.get(src.size)?.filter((rel) => !claimed.has(rel));
+    if (!candidates || candidates.length === 0) continue;
+    const hash = await input.hashSource!(to);
+    if (hash === undefined) continue;
+    result.sourceHashes.set(to, hash);
+    for (const from of candidates) {
+      if ((await replicaHash(from)) === hash) {
+        claimed.set(from, to);
+        break;
+      }
+    }
+  }
+}
