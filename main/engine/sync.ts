@@ -17,7 +17,7 @@ import { planActions, selectWanted } from './plan.js';
 import type { MountIdentity } from './mounts.js';
 import { loadRecord, recordFileFor, saveRecord, type RecordEntry, type SyncRecord } from './record.js';
 import { findMoves } from './renames.js';
-import { probeReplica } from './replica-fs.js';
+import { conservativeTraits, probeReplica } from './replica-fs.js';
 import { checkEmptiedSource, checkMaxDelete, validatePairSync, type Refusal } from './safety.js';
 import { scanTree, statEntry } from './scan.js';
 import type { Action, Entry, ReplicaTraits, RunSummary, SyncEvent } from './types.js';
@@ -101,7 +101,10 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
 
   const replicaExists = isDirectory(replica);
   if (!replicaExists && !dryRun) fs.mkdirSync(replica);
-  const { traits, probed } = replicaExists || !dryRun ? await replicaTraits(record, replica, replicaMount) : { traits: record.traits ?? nativeTraits(), probed: false };
+  // A dry run writes nothing, not even a probe: it uses what the last run found, or a guess from the mount.
+  const { traits, probed } = dryRun
+    ? { traits: record.traits ?? guessTraits(replicaMount), probed: false }
+    : await replicaTraits(record, replica, replicaMount);
   emit({ type: 'probe', traits });
 
   const sourceRoot = toByteString(fs.realpathSync(source));
@@ -192,18 +195,47 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
     sourceHashes: moves.sourceHashes,
     isProtected,
   });
-  saveRecord(
-    recordFile,
-    {
-      entries: nextRecord,
-      ...(replicaMount ? { replicaMount: await currentMount(replica) ?? replicaMount } : {}),
-      ...(sourceMount ? { sourceMount } : {}),
-      traits,
-    },
-    source,
-    replica,
-  );
+  const newReplicaMount = (await currentMount(replica)) ?? replicaMount;
+  const next: SyncRecord = {
+    entries: nextRecord,
+    ...(newReplicaMount ? { replicaMount: newReplicaMount } : {}),
+    ...(sourceMount ? { sourceMount } : {}),
+    traits,
+  };
+  // Rule 7: a run that changed nothing rewrites nothing, the record included.
+  if (!loaded.existed || probed || !sameRecord(record, next)) saveRecord(recordFile, next, source, replica);
   return summarise(result.counts, startedAt, false);
+}
+
+function sameMount(a: MountIdentity | undefined, b: MountIdentity | undefined): boolean {
+  return a?.mountPoint === b?.mountPoint && a?.fsType === b?.fsType && a?.source === b?.source;
+}
+
+function sameEntry(a: RecordEntry, b: RecordEntry): boolean {
+  return (
+    a.kind === b.kind && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs &&
+    a.ino === b.ino && a.mode === b.mode && a.repMtimeMs === b.repMtimeMs && a.hash === b.hash
+  );
+}
+
+function sameRecord(a: SyncRecord, b: SyncRecord): boolean {
+  if (a.entries.size !== b.entries.size || !sameMount(a.replicaMount, b.replicaMount) || !sameMount(a.sourceMount, b.sourceMount)) return false;
+  if (a.traits?.summary !== b.traits?.summary) return false;
+  for (const [rel, entry] of b.entries) {
+    const old = a.entries.get(rel);
+    if (old === undefined || !sameEntry(old, entry)) return false;
+  }
+  return true;
+}
+
+/** File-system types whose drives cannot hold what a Linux source holds; for dry runs before any probe. */
+const FOREIGN_FS_TYPES = /^(vfat|msdos|exfat|ntfs|ntfs3|fuseblk|fuse\.fusefat|fuse\.exfat|cifs|smb3)$/;
+
+function guessTraits(mount: MountIdentity | undefined): ReplicaTraits {
+  if (mount && FOREIGN_FS_TYPES.test(mount.fsType)) {
+    return { ...conservativeTraits(`dry run, guessed from the file-system type ${mount.fsType}`) };
+  }
+  return nativeTraits();
 }
 
 function nativeTraits(): ReplicaTraits {
@@ -218,7 +250,7 @@ function nativeTraits(): ReplicaTraits {
     keepsTrailingSpaces: true,
     unicodeNames: true,
     byteNames: true,
-    summary: 'not probed yet (the replica does not exist): assuming a native Linux file system',
+    summary: 'not probed (dry run): assuming a native Linux file system',
   };
 }
 

@@ -1,0 +1,82 @@
+/** Test helpers: build trees from a description and describe trees on disk, byte-exact (names as latin1). */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface TreeEntry {
+  readonly kind: 'file' | 'dir' | 'symlink' | 'other';
+  readonly mode?: number;
+  readonly mtimeMs?: number;
+  readonly size?: number;
+  readonly hash?: string;
+  readonly target?: string;
+}
+
+export function tempDir(prefix = 'fs-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+function buf(p: string): Buffer {
+  return Buffer.from(p, 'latin1');
+}
+
+/** Every entry below `root` (root excluded), keyed by relative byte-string path. */
+export function describeTree(root: string, options: { mtimes?: boolean; modes?: boolean } = {}): Record<string, TreeEntry> {
+  const out: Record<string, TreeEntry> = {};
+  const rootBytes = Buffer.from(root).toString('latin1');
+  const walk = (rel: string): void => {
+    const abs = rel === '' ? rootBytes : `${rootBytes}/${rel}`;
+    for (const nameBuf of fs.readdirSync(buf(abs), { encoding: 'buffer' })) {
+      const name = nameBuf.toString('latin1');
+      const childRel = rel === '' ? name : `${rel}/${name}`;
+      const childAbs = `${rootBytes}/${childRel}`;
+      const st = fs.lstatSync(buf(childAbs));
+      const common = {
+        ...(options.modes ? { mode: st.mode & 0o7777 } : {}),
+        ...(options.mtimes ? { mtimeMs: Math.floor(st.mtimeMs) } : {}),
+      };
+      if (st.isDirectory()) {
+        out[childRel] = { kind: 'dir', ...common };
+        walk(childRel);
+      } else if (st.isSymbolicLink()) {
+        out[childRel] = { kind: 'symlink', target: fs.readlinkSync(buf(childAbs), { encoding: 'buffer' }).toString('latin1'), ...(options.mtimes ? { mtimeMs: Math.floor(st.mtimeMs) } : {}) };
+      } else if (st.isFile()) {
+        const hash = createHash('sha1').update(fs.readFileSync(buf(childAbs))).digest('hex');
+        out[childRel] = { kind: 'file', size: st.size, hash, ...common };
+      } else {
+        out[childRel] = { kind: 'other' };
+      }
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** Writes files ("content"), folders (trailing "/") and symlinks ({ link: target }) under root. */
+export function writeTree(root: string, spec: Record<string, string | { link: string }>): void {
+  for (const [rel, value] of Object.entries(spec)) {
+    const abs = path.join(root, rel);
+    if (typeof value === 'string' && rel.endsWith('/')) {
+      fs.mkdirSync(abs, { recursive: true });
+      continue;
+    }
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    if (typeof value === 'string') fs.writeFileSync(abs, value);
+    else fs.symlinkSync(value.link, abs);
+  }
+}
+
+/** Every entry's ctime (changes on any write, chmod, utimes or rename) and the root's, to prove nothing was touched. */
+export function ctimes(root: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const rootBytes = Buffer.from(root).toString('latin1');
+  const walk = (rel: string): void => {
+    const abs = rel === '' ? rootBytes : `${rootBytes}/${rel}`;
+    out[rel] = fs.lstatSync(buf(abs)).ctimeMs;
+    if (!fs.lstatSync(buf(abs)).isDirectory()) return;
+    for (const n of fs.readdirSync(buf(abs), { encoding: 'buffer' })) walk(rel === '' ? n.toString('latin1') : `${rel}/${n.toString('latin1')}`);
+  };
+  walk('');
+  return out;
+}
