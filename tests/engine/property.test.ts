@@ -1,0 +1,98 @@
+/**
+ * Property: whatever happens to the source (and to the replica behind our back) between runs, after a run the
+ * replica equals the source, and a second run right after changes nothing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { makePair } from '../helpers/pair.js';
+import { describeTree } from '../helpers/tree.js';
+
+const NAMES = ['a', 'b', 'A', 'c d', 'e\nf', 'x.txt'];
+const name = fc.constantFrom(...NAMES);
+const relPath = fc.array(name, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('/'));
+const content = fc.oneof(fc.constantFrom('', 'same', 'other'), fc.string({ maxLength: 40 }));
+
+type Op =
+  | { kind: 'write'; path: string; content: string }
+  | { kind: 'mkdir'; path: string }
+  | { kind: 'rm'; path: string }
+  | { kind: 'mv'; from: string; to: string }
+  | { kind: 'symlink'; path: string; target: string }
+  | { kind: 'chmod'; path: string; mode: number }
+  | { kind: 'touch'; path: string; seconds: number }
+  | { kind: 'tamper'; path: string; content: string }
+  | { kind: 'sync' };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('write' as const), path: relPath, content }),
+  fc.record({ kind: fc.constant('mkdir' as const), path: relPath }),
+  fc.record({ kind: fc.constant('rm' as const), path: relPath }),
+  fc.record({ kind: fc.constant('mv' as const), from: relPath, to: relPath }),
+  fc.record({ kind: fc.constant('symlink' as const), path: relPath, target: fc.constantFrom('a', '../b', '/nonexistent') }),
+  fc.record({ kind: fc.constant('chmod' as const), path: relPath, mode: fc.constantFrom(0o600, 0o644, 0o755, 0o700) }),
+  fc.record({ kind: fc.constant('touch' as const), path: relPath, seconds: fc.integer({ min: 1_000_000_000, max: 1_900_000_000 }) }),
+  fc.record({ kind: fc.constant('tamper' as const), path: relPath, content }),
+  fc.constant({ kind: 'sync' as const }),
+);
+
+/** Applies one operation to a tree; operations that do not apply (missing parent, wrong type) are no-ops. */
+function apply(root: string, o: Exclude<Op, { kind: 'sync' }>): void {
+  const at = (p: string): string => path.join(root, p);
+  try {
+    switch (o.kind) {
+      case 'write':
+      case 'tamper':
+        fs.writeFileSync(at(o.path), o.content);
+        break;
+      case 'mkdir':
+        fs.mkdirSync(at(o.path));
+        break;
+      case 'rm':
+        fs.rmSync(at(o.path), { recursive: true });
+        break;
+      case 'mv':
+        fs.renameSync(at(o.from), at(o.to));
+        break;
+      case 'symlink':
+        fs.symlinkSync(o.target, at(o.path));
+        break;
+      case 'chmod':
+        if (!fs.lstatSync(at(o.path)).isSymbolicLink()) fs.chmodSync(at(o.path), o.mode);
+        break;
+      case 'touch':
+        fs.lutimesSync(at(o.path), o.seconds, o.seconds);
+        break;
+    }
+  } catch {
+    // Not applicable to the current tree: fine, the sequence goes on.
+  }
+}
+
+describe('property: the replica equals the source after every run', () => {
+  it('holds for random operation sequences with replica tampering', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
+        const pair = makePair();
+        try {
+          for (const o of [...ops, { kind: 'sync' as const }]) {
+            if (o.kind !== 'sync') {
+              apply(o.kind === 'tamper' ? pair.replica : pair.source, o);
+              continue;
+            }
+            const { summary } = await pair.sync({ allowEmptySource: true });
+            expect(summary.status).toBe('ok');
+            pair.expectMirror();
+            const again = await pair.sync({ allowEmptySource: true });
+            expect(again.ops).toEqual([]);
+          }
+          expect(describeTree(pair.replica)).toEqual(describeTree(pair.source));
+        } finally {
+          pair.cleanup();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+});
