@@ -6,11 +6,13 @@
 import type { RecordEntry } from './record.js';
 import type { Entry, ReplicaTraits } from './types.js';
 
-/** Node passes mtimes to utimes as doubles: on any file system they land within ~0.5 µs of what we asked. */
+/** libuv sets mtimes truncated to the microsecond: the finest step any replica shows. */
 const UTIMES_PRECISION_MS = 0.001;
+/** mtimeMs is a double: around 2026 it is only good to ~0.24 µs, so a correct µs-truncated copy can read 1 µs off. */
+const DOUBLE_SLACK_MS = 0.0005;
 
 export function mtimeTolerance(traits: ReplicaTraits, modifyWindowMs = 0): number {
-  return Math.max(traits.mtimeGranularityMs, UTIMES_PRECISION_MS) + modifyWindowMs;
+  return Math.max(traits.mtimeGranularityMs, UTIMES_PRECISION_MS) + DOUBLE_SLACK_MS + modifyWindowMs;
 }
 
 /** Equal at a tolerance: a floored replica mtime is below the exact one by less than one granule. */
