@@ -59,7 +59,33 @@ export interface Counts {
 /** errno values that mean the replica as a whole cannot take writes: stop instead of failing every file. */
 const FATAL_CODES = new Set(['ENOSPC', 'EROFS', 'EIO', 'ENODEV', 'ENXIO', 'EDQUOT', 'ENOTCONN']);
 
+/** errno values from copyFile that mean "this drive cannot do what copyFile does", not "this file failed". */
+const COPYFILE_UNSUPPORTED = new Set(['ENOSYS', 'ENOTSUP', 'EOPNOTSUPP']);
+const COPY_CHUNK = 1 << 20;
+
 class ChangedDuringCopy extends Error {}
+
+/** Copies a regular file's bytes into a new file, nothing else (mode and mtime are set by the caller). */
+async function plainCopy(source: string, target: Buffer): Promise<void> {
+  const input = await openRegularFile(source);
+  try {
+    const output = await fsp.open(target, 'w', 0o600);
+    try {
+      const buffer = Buffer.allocUnsafe(COPY_CHUNK);
+      for (;;) {
+        const { bytesRead } = await input.read(buffer, 0, COPY_CHUNK, null);
+        if (bytesRead === 0) break;
+        for (let written = 0; written < bytesRead; ) {
+          written += (await output.write(buffer, written, bytesRead - written)).bytesWritten;
+        }
+      }
+    } finally {
+      await output.close();
+    }
+  } finally {
+    await input.close();
+  }
+}
 
 function codeOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
@@ -92,6 +118,7 @@ export class Executor {
   };
   private fatal: string | undefined;
   private staging: string | undefined;
+  private plainCopies = false;
   private filesDone = 0;
   private readonly filesTotal: number;
   private readonly bytesTotal: number;
@@ -310,7 +337,7 @@ export class Executor {
     // Never hand copyFile a FIFO or device swapped in since the scan: it would block forever.
     await (await openRegularFile(source)).close();
     try {
-      await this.inWritableParent(action.path, () => fsp.copyFile(fsPath(source), tempAbs, fs.constants.COPYFILE_FICLONE));
+      await this.inWritableParent(action.path, () => this.copyContents(source, tempAbs));
       const now = statEntry(source);
       if (now === undefined || now.kind !== 'file' || now.size !== src.size || now.mtimeMs !== src.mtimeMs || now.ino !== src.ino) {
         throw new ChangedDuringCopy('changed while it was being copied; it will be copied on the next run');
@@ -335,6 +362,23 @@ export class Executor {
       bytesDone: this.counts.bytesCopied,
       bytesTotal: this.bytesTotal,
     });
+  }
+
+  /**
+   * copyFile where the drive can take it; a plain read/write copy where it cannot: libuv's copyFile copies the
+   * mode with fchmod and gives up when that fails, which fusefat's always does (ENOSYS).
+   */
+  private async copyContents(source: string, target: Buffer): Promise<void> {
+    if (!this.plainCopies) {
+      try {
+        await fsp.copyFile(fsPath(source), target, fs.constants.COPYFILE_FICLONE);
+        return;
+      } catch (error) {
+        if (!COPYFILE_UNSUPPORTED.has(codeOf(error) ?? '')) throw error;
+        this.plainCopies = true; // for the rest of the run: one failed syscall, not one per file
+      }
+    }
+    await plainCopy(source, target);
   }
 
   private async symlink(action: Extract<Action, { type: 'symlink' }>): Promise<void> {

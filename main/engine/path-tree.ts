@@ -5,11 +5,30 @@
 import { parentOf } from './paths.js';
 
 export class PathTree<T> {
-  private readonly values = new Map<string, T>();
-  private readonly children = new Map<string, Set<string>>();
+  private readonly values: Map<string, T>;
+  /** Built on the first subtree query: most runs move nothing and never need it. */
+  private children: Map<string, Set<string>> | undefined;
 
   constructor(entries?: Iterable<readonly [string, T]>) {
-    if (entries) for (const [rel, value] of entries) this.set(rel, value);
+    this.values = new Map(entries);
+  }
+
+  private index(): Map<string, Set<string>> {
+    if (this.children === undefined) {
+      this.children = new Map();
+      for (const rel of this.values.keys()) this.link(rel);
+    }
+    return this.children;
+  }
+
+  private link(rel: string): void {
+    const parent = parentOf(rel);
+    let siblings = this.children!.get(parent);
+    if (siblings === undefined) {
+      siblings = new Set();
+      this.children!.set(parent, siblings);
+    }
+    siblings.add(rel);
   }
 
   get size(): number {
@@ -25,21 +44,13 @@ export class PathTree<T> {
   }
 
   set(rel: string, value: T): void {
-    if (!this.values.has(rel)) {
-      const parent = parentOf(rel);
-      let siblings = this.children.get(parent);
-      if (siblings === undefined) {
-        siblings = new Set();
-        this.children.set(parent, siblings);
-      }
-      siblings.add(rel);
-    }
+    if (this.children !== undefined && !this.values.has(rel)) this.link(rel);
     this.values.set(rel, value);
   }
 
   delete(rel: string): void {
     if (!this.values.delete(rel)) return;
-    this.children.get(parentOf(rel))?.delete(rel);
+    this.children?.get(parentOf(rel))?.delete(rel);
   }
 
   /** `rel` and everything below it, parents before children. */
@@ -49,7 +60,7 @@ export class PathTree<T> {
     while (pending.length > 0) {
       const next = pending.pop()!;
       if (this.values.has(next)) out.push(next);
-      const kids = this.children.get(next);
+      const kids = this.index().get(next);
       if (kids) for (const kid of kids) pending.push(kid);
     }
     return out;

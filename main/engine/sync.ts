@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { mtimeTolerance } from './compare.js';
-import { createExcludeMatcher } from './exclude.js';
 import { Executor, type Counts } from './execute.js';
 import { hashFile } from './hash.js';
 import { mountOf } from './mounts.js';
@@ -19,7 +18,8 @@ import { loadRecord, recordFileFor, saveRecord, type RecordEntry, type SyncRecor
 import { findMoves } from './renames.js';
 import { conservativeTraits, probeReplica } from './replica-fs.js';
 import { checkEmptiedSource, checkMaxDelete, validatePairSync, type Refusal } from './safety.js';
-import { scanTree, statEntry } from './scan.js';
+import { statEntry, type ScanResult } from './scan.js';
+import { scanOne } from './scan-parallel.js';
 import type { Action, Entry, ReplicaTraits, RunSummary, SyncEvent } from './types.js';
 
 export { ConfigError } from './options.js';
@@ -91,6 +91,10 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
     return refuse({ reason: 'source-missing', message: `The source folder "${options.source}" is missing or not a folder; nothing was changed.` }, emit, startedAt, dryRun);
   }
   validatePairSync(options);
+  // The source scan needs nothing below, so it starts at once and runs while the record loads.
+  const sourceRoot = toByteString(fs.realpathSync(source));
+  const sourceScanning = scanOne(sourceRoot, options.excludes);
+  sourceScanning.catch(() => undefined); // an early refusal below leaves it unawaited
   const recordFile = recordFileFor(options.stateDir, source, replica);
   const loaded = loadRecord(recordFile, source, replica);
   if (loaded.warning) emit({ type: 'warning', message: loaded.warning });
@@ -107,11 +111,9 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
     : await replicaTraits(record, replica, replicaMount);
   emit({ type: 'probe', traits });
 
-  const sourceRoot = toByteString(fs.realpathSync(source));
   const replicaRoot = toByteString(replicaExists || !dryRun ? fs.realpathSync(replica) : replica);
-  const exclude = createExcludeMatcher(options.excludes);
-  const sourceScan = scanTree(sourceRoot, exclude);
-  const replicaScan = replicaExists || !dryRun ? scanTree(replicaRoot, exclude) : { entries: new Map<string, Entry>(), problems: [], unreadableDirs: [], reserved: [] };
+  const replicaScanning = replicaExists || !dryRun ? scanOne(replicaRoot, options.excludes) : Promise.resolve(emptyScan());
+  const [sourceScan, replicaScan] = await Promise.all([sourceScanning, replicaScanning]);
   for (const problem of sourceScan.problems) emit({ type: 'op', op: 'error', path: problem.path, detail: problem.message });
   for (const problem of replicaScan.problems) emit({ type: 'op', op: 'error', path: problem.path, detail: `in the replica: ${problem.message}` });
   for (const rel of sourceScan.reserved) emit({ type: 'op', op: 'skip', path: rel, detail: 'the name is reserved for Folder Sync\'s temporary files' });
@@ -207,11 +209,24 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
   return summarise(result.counts, startedAt, false);
 }
 
+function emptyScan(): ScanResult {
+  return { entries: new Map(), problems: [], unreadableDirs: [], reserved: [] };
+}
+
 function sameMount(a: MountIdentity | undefined, b: MountIdentity | undefined): boolean {
   return a?.mountPoint === b?.mountPoint && a?.fsType === b?.fsType && a?.source === b?.source;
 }
 
+/** The record entry already says exactly this: same source stat and same replica mtime. */
+function reusable(old: RecordEntry, src: Entry, rep: Entry): boolean {
+  return (
+    old.kind === src.kind && old.size === src.size && old.mtimeMs === src.mtimeMs && old.ctimeMs === src.ctimeMs &&
+    old.ino === src.ino && old.mode === src.mode && old.repMtimeMs === rep.mtimeMs
+  );
+}
+
 function sameEntry(a: RecordEntry, b: RecordEntry): boolean {
+  if (a === b) return true;
   return (
     a.kind === b.kind && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs &&
     a.ino === b.ino && a.mode === b.mode && a.repMtimeMs === b.repMtimeMs && a.hash === b.hash
@@ -332,6 +347,10 @@ function buildRecord(input: RecordInput): Map<string, RecordEntry> {
     const rep = input.after.get(rel) ?? input.replica.get(rel);
     if (rep === undefined || rep.kind !== src.kind) continue;
     const old = input.record.get(rel);
+    if (old !== undefined && reusable(old, src, rep) && !input.sourceHashes.has(rel)) {
+      next.set(rel, old); // unchanged: the same object, so comparing records stays cheap
+      continue;
+    }
     const hash = input.sourceHashes.get(rel) ?? (old?.hash !== undefined && old.ino === src.ino && old.size === src.size && old.mtimeMs === src.mtimeMs ? old.hash : undefined);
     next.set(rel, {
       kind: src.kind,

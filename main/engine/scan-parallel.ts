@@ -1,0 +1,45 @@
+/**
+ * Scans trees off the main thread, each in its own worker, at the same time: the source and the replica are
+ * usually on different disks, and the event loop of the process hosting the engine (the tray) stays free.
+ * Falls back to scanning in this thread where the worker script is not built (tests running from sources).
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { createExcludeMatcher } from './exclude.js';
+import { scanTree, type ScanResult } from './scan.js';
+import { unpackScan, type PackedScan } from './scan-codec.js';
+
+const WORKER_URL = new URL('./scan-worker.js', import.meta.url);
+
+type Reply = { ok: true; packed: PackedScan } | { ok: false; message: string; code?: string };
+
+function workerAvailable(): boolean {
+  return WORKER_URL.protocol === 'file:' && fs.existsSync(fileURLToPath(WORKER_URL));
+}
+
+function scanInWorker(root: string, excludes: readonly string[]): Promise<ScanResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_URL, { workerData: { root, excludes } });
+    let settled = false;
+    worker.once('message', (reply: Reply) => {
+      settled = true;
+      if (reply.ok) resolve(unpackScan(reply.packed));
+      else reject(Object.assign(new Error(reply.message), { code: reply.code }));
+      void worker.terminate();
+    });
+    worker.once('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`the scan worker stopped (exit code ${code})`));
+    });
+  });
+}
+
+/** Scans one tree (a byte-string absolute path), in a worker where one is available. */
+export async function scanOne(root: string, excludes: readonly string[] = []): Promise<ScanResult> {
+  if (!workerAvailable()) return scanTree(root, createExcludeMatcher(excludes));
+  return scanInWorker(root, excludes);
+}
