@@ -11,7 +11,10 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { mtimeNear } from './compare.js';
-import { openRegularFile } from './hash.js';
+import { copyFileAtomicSync, type CopyJob, type CopyOutcome } from './copy-file.js';
+import { createCopyPool } from './copy-pool.js';
+import { caseKey } from './names.js';
+import { folderRenameKeepsContents } from './replica-fs.js';
 import { RESERVED_PREFIX, display, fsPath, joinPath, parentOf } from './paths.js';
 import { statEntry } from './scan.js';
 import type { Action, Entry, ReplicaTraits, SyncEvent } from './types.js';
@@ -59,33 +62,7 @@ export interface Counts {
 /** errno values that mean the replica as a whole cannot take writes: stop instead of failing every file. */
 const FATAL_CODES = new Set(['ENOSPC', 'EROFS', 'EIO', 'ENODEV', 'ENXIO', 'EDQUOT', 'ENOTCONN']);
 
-/** errno values from copyFile that mean "this drive cannot do what copyFile does", not "this file failed". */
-const COPYFILE_UNSUPPORTED = new Set(['ENOSYS', 'ENOTSUP', 'EOPNOTSUPP']);
-const COPY_CHUNK = 1 << 20;
-
 class ChangedDuringCopy extends Error {}
-
-/** Copies a regular file's bytes into a new file, nothing else (mode and mtime are set by the caller). */
-async function plainCopy(source: string, target: Buffer): Promise<void> {
-  const input = await openRegularFile(source);
-  try {
-    const output = await fsp.open(target, 'w', 0o600);
-    try {
-      const buffer = Buffer.allocUnsafe(COPY_CHUNK);
-      for (;;) {
-        const { bytesRead } = await input.read(buffer, 0, COPY_CHUNK, null);
-        if (bytesRead === 0) break;
-        for (let written = 0; written < bytesRead; ) {
-          written += (await output.write(buffer, written, bytesRead - written)).bytesWritten;
-        }
-      }
-    } finally {
-      await output.close();
-    }
-  } finally {
-    await input.close();
-  }
-}
 
 function codeOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
@@ -118,7 +95,8 @@ export class Executor {
   };
   private fatal: string | undefined;
   private staging: string | undefined;
-  private plainCopies = false;
+  /** Whether this drive's folder rename keeps the folder's contents; checked once, on the first folder move. */
+  private folderRenames: Promise<boolean> | undefined;
   private filesDone = 0;
   private readonly filesTotal: number;
   private readonly bytesTotal: number;
@@ -140,7 +118,7 @@ export class Executor {
     for (const action of byType('delete', 'rmdir')) await this.guard(action, () => this.remove(action));
     for (const action of byType('mkdir')) await this.guard(action, () => this.mkdir(action.path));
     for (const [move, temp] of staged) await this.guard(move, () => this.unstage(move, temp));
-    await this.runPool(byType('copy', 'update', 'symlink'));
+    await this.runContents(byType('copy', 'update', 'symlink'));
     for (const action of byType('chmod', 'touch')) await this.guard(action, () => this.fixMetadata(action));
     await this.restampDirectories();
     await this.removeStaging();
@@ -217,8 +195,46 @@ export class Executor {
 
   private async moveDirectly(move: Extract<Action, { type: 'move' }>): Promise<void> {
     await this.ensureParent(move.path);
-    await this.inWritableParent(move.path, () => fsp.rename(fsPath(this.abs(move.from)), fsPath(this.abs(move.path))));
+    await this.inWritableParent(move.path, () => this.renameFolder(move.from, move.path));
     this.finishMove(move);
+  }
+
+  /**
+   * A folder move is one rename, except on a drive whose folder rename loses what is inside (fusefat: the folder
+   * arrives empty and its files are gone). There the folder is rebuilt entry by entry: files still rename fine.
+   */
+  private async renameFolder(from: string, to: string): Promise<void> {
+    this.folderRenames ??= folderRenameKeepsContents(fsPath(this.input.replicaRoot));
+    if (await this.folderRenames) {
+      await fsp.rename(fsPath(this.abs(from)), fsPath(this.abs(to)));
+      return;
+    }
+    this.dirtyDirs.add(''); // the check's temporary folder came and went in the replica root
+    if (caseKey(from) === caseKey(to)) {
+      // On a case-insensitive drive `to` is `from` itself: go through a temporary name.
+      const temp = siblingTemp(to);
+      await this.moveFolderByParts(from, temp);
+      await this.moveFolderByParts(temp, to);
+    } else {
+      await this.moveFolderByParts(from, to);
+    }
+  }
+
+  private async moveFolderByParts(from: string, to: string): Promise<void> {
+    await fsp.mkdir(fsPath(this.abs(to)), { mode: 0o700 });
+    this.dirtyDirs.add(to);
+    for (const name of await fsp.readdir(fsPath(this.abs(from)), { encoding: 'buffer' })) {
+      const child = `${from}/${name.toString('latin1')}`;
+      const target = `${to}/${name.toString('latin1')}`;
+      if ((await fsp.lstat(fsPath(this.abs(child)))).isDirectory()) {
+        await this.moveFolderByParts(child, target);
+      } else {
+        await fsp.rename(fsPath(this.abs(child)), fsPath(this.abs(target)));
+        // The same drive re-stamps mtimes on rename: give the final name its source mtime back.
+        if (this.input.wanted.has(target)) this.after.set(target, await this.settleMtime(target));
+      }
+    }
+    await fsp.rmdir(fsPath(this.abs(from)));
   }
 
   private finishMove(move: Extract<Action, { type: 'move' }>): void {
@@ -310,51 +326,92 @@ export class Executor {
     this.input.emit({ type: 'op', op: 'mkdir', path: rel });
   }
 
-  private async runPool(actions: Action[]): Promise<void> {
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < actions.length) {
-        const action = actions[next]!;
-        next += 1;
-        await this.guard(action, () => (action.type === 'symlink' ? this.symlink(action) : this.copy(action)));
-      }
-    };
-    const width = Math.max(1, Math.min(this.input.concurrency ?? 4, actions.length));
-    await Promise.all(Array.from({ length: width }, worker));
-  }
-
-  private sourceEntry(rel: string): Entry {
-    const entry = this.input.wanted.get(rel);
-    if (entry === undefined) throw new Error('no source entry planned for this path');
-    return entry;
-  }
-
-  private async copy(action: Action): Promise<void> {
-    const src = this.sourceEntry(action.path);
-    const source = joinPath(this.input.sourceRoot, action.path);
-    const temp = siblingTemp(action.path);
-    const tempAbs = fsPath(this.abs(temp));
-    // Never hand copyFile a FIFO or device swapped in since the scan: it would block forever.
-    await (await openRegularFile(source)).close();
-    try {
-      await this.inWritableParent(action.path, () => this.copyContents(source, tempAbs));
-      const now = statEntry(source);
-      if (now === undefined || now.kind !== 'file' || now.size !== src.size || now.mtimeMs !== src.mtimeMs || now.ino !== src.ino) {
-        throw new ChangedDuringCopy('changed while it was being copied; it will be copied on the next run');
-      }
-      await this.applyMetadata(tempAbs, src, false);
-      await fsp.rename(tempAbs, fsPath(this.abs(action.path)));
-    } catch (error) {
-      await fsp.unlink(tempAbs).catch(() => undefined);
-      throw error;
+  /** Symlinks here, file contents in the copy pool's workers. */
+  private async runContents(actions: Action[]): Promise<void> {
+    for (const action of actions) {
+      if (action.type === 'symlink') await this.guard(action, () => this.symlink(action));
     }
-    this.after.set(action.path, await this.settleMtime(action.path));
-    this.markChanged(action.path);
+    const copies = actions.filter((a): a is Extract<Action, { type: 'copy' | 'update' }> => a.type === 'copy' || a.type === 'update');
+    const byTarget = new Map<string, Extract<Action, { type: 'copy' | 'update' }>>();
+    const jobs: CopyJob[] = [];
+    for (const action of copies) {
+      const blocked = this.failedAncestor(action.path);
+      if (blocked !== undefined) {
+        this.failed.add(action.path);
+        this.error(action.path, `not attempted: "${display(blocked)}" failed`);
+        continue;
+      }
+      const job = this.copyJob(action.path);
+      byTarget.set(job.target, action);
+      jobs.push(job);
+    }
+    const retry: Array<Extract<Action, { type: 'copy' | 'update' }>> = [];
+    const pool = createCopyPool(jobs.length);
+    try {
+      await pool.run(
+        jobs,
+        (job, outcome) => {
+          const action = byTarget.get(job.target)!;
+          if (!outcome.ok && (outcome.code === 'EACCES' || outcome.code === 'EPERM')) retry.push(action);
+          else this.finishCopy(action, outcome);
+        },
+        () => this.fatal !== undefined || this.input.signal?.aborted === true,
+      );
+    } finally {
+      await pool.close();
+    }
+    // Read-only replica folders (mirrored from read-only source folders) are opened up and the copy tried again.
+    for (const action of retry) {
+      await this.guard(action, async () => {
+        const outcome = await this.inWritableParent(action.path, async () => {
+          const result = copyFileAtomicSync(this.copyJob(action.path));
+          if (!result.ok && !result.changed) throw Object.assign(new Error(result.message), { code: result.code });
+          return result;
+        });
+        this.finishCopy(action, outcome);
+      });
+    }
+  }
+
+  private copyJob(rel: string): CopyJob {
+    const src = this.sourceEntry(rel);
+    return {
+      source: joinPath(this.input.sourceRoot, rel),
+      target: this.abs(rel),
+      temp: this.abs(siblingTemp(rel)),
+      size: src.size,
+      mtimeMs: src.mtimeMs,
+      ino: src.ino,
+      mode: src.mode,
+      setMode: this.input.traits.modes,
+      tolerance: this.input.tolerance,
+    };
+  }
+
+  private finishCopy(action: Extract<Action, { type: 'copy' | 'update' }>, outcome: CopyOutcome): void {
+    const path = action.path;
+    if (!outcome.ok) {
+      this.failed.add(path);
+      if (outcome.changed) {
+        this.counts.skipped += 1;
+        this.input.emit({ type: 'op', op: 'skip', path, detail: outcome.message });
+        return;
+      }
+      if (outcome.code !== undefined && FATAL_CODES.has(outcome.code) && this.fatal === undefined) {
+        this.fatal = `the replica stopped taking writes (${outcome.code}) at "${display(path)}"; nothing more was written`;
+      }
+      this.error(path, outcome.code !== undefined && !outcome.message.startsWith(outcome.code) ? `${outcome.code}: ${outcome.message}` : outcome.message);
+      return;
+    }
+    const size = this.sourceEntry(path).size;
+    this.notDone.delete(path);
+    this.after.set(path, outcome.entry);
+    this.markChanged(path);
     if (action.type === 'copy') this.counts.copied += 1;
     else this.counts.updated += 1;
-    this.counts.bytesCopied += src.size;
+    this.counts.bytesCopied += size;
     this.filesDone += 1;
-    this.input.emit({ type: 'op', op: action.type, path: action.path });
+    this.input.emit({ type: 'op', op: action.type, path });
     this.input.emit({
       type: 'progress',
       filesDone: this.filesDone,
@@ -364,21 +421,10 @@ export class Executor {
     });
   }
 
-  /**
-   * copyFile where the drive can take it; a plain read/write copy where it cannot: libuv's copyFile copies the
-   * mode with fchmod and gives up when that fails, which fusefat's always does (ENOSYS).
-   */
-  private async copyContents(source: string, target: Buffer): Promise<void> {
-    if (!this.plainCopies) {
-      try {
-        await fsp.copyFile(fsPath(source), target, fs.constants.COPYFILE_FICLONE);
-        return;
-      } catch (error) {
-        if (!COPYFILE_UNSUPPORTED.has(codeOf(error) ?? '')) throw error;
-        this.plainCopies = true; // for the rest of the run: one failed syscall, not one per file
-      }
-    }
-    await plainCopy(source, target);
+  private sourceEntry(rel: string): Entry {
+    const entry = this.input.wanted.get(rel);
+    if (entry === undefined) throw new Error('no source entry planned for this path');
+    return entry;
   }
 
   private async symlink(action: Extract<Action, { type: 'symlink' }>): Promise<void> {

@@ -1,0 +1,137 @@
+/**
+ * One file copy, synchronous, for the copy workers (copy-pool.ts): a handful of plain syscalls per file instead
+ * of a dozen thread-pool round trips, which is what made small-file mirrors slow.
+ *
+ * The source is opened without following symlinks and without blocking (a FIFO swapped in after the scan must
+ * not hang the run) and checked to still be the scanned file. Contents go to a temp file beside the target, get
+ * their mode and mtime, and one rename makes them visible. A source that changed while it was read is
+ * discarded, never recorded as synced.
+ */
+import fs from 'node:fs';
+import { mtimeNear } from './compare.js';
+import { fsPath } from './paths.js';
+import { entryFromStats } from './scan.js';
+import type { Entry } from './types.js';
+
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, COPYFILE_FICLONE } = fs.constants;
+/** Up to this size a file is read and written in one go; above, the kernel copies (copy_file_range, reflink). */
+const SMALL_FILE = 1 << 20;
+const CHUNK = 1 << 20;
+/** Drives whose drivers cannot copy_file_range or clone (some FUSE file systems): copy through user space. */
+const COPYFILE_UNSUPPORTED = new Set(['ENOSYS', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV']);
+
+export interface CopyJob {
+  /** Byte-string absolute paths. */
+  readonly source: string;
+  readonly target: string;
+  readonly temp: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+  readonly mode: number;
+  readonly setMode: boolean;
+  readonly tolerance: number;
+}
+
+export type CopyOutcome =
+  | { readonly ok: true; readonly entry: Entry }
+  | { readonly ok: false; readonly code?: string; readonly message: string; readonly changed?: boolean };
+
+class Changed extends Error {}
+
+function unchanged(stat: fs.Stats, job: CopyJob): boolean {
+  return stat.isFile() && stat.ino === job.ino && stat.size === job.size && stat.mtimeMs === job.mtimeMs;
+}
+
+function writeAll(fd: number, buffer: Buffer, length: number): void {
+  for (let written = 0; written < length; ) written += fs.writeSync(fd, buffer, written, length - written);
+}
+
+function copyThroughUserSpace(sourceFd: number, temp: Buffer, mode: number): void {
+  const out = fs.openSync(temp, 'wx', mode & 0o777 | 0o600);
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    let position = 0;
+    for (;;) {
+      const read = fs.readSync(sourceFd, buffer, 0, CHUNK, position);
+      if (read === 0) break;
+      writeAll(out, buffer, read);
+      position += read;
+    }
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
+function copySmall(sourceFd: number, temp: Buffer, job: CopyJob): void {
+  const buffer = Buffer.allocUnsafe(job.size + 1);
+  let length = 0;
+  for (;;) {
+    const read = fs.readSync(sourceFd, buffer, length, buffer.length - length, length);
+    if (read === 0) break;
+    length += read;
+    if (length === buffer.length) throw new Changed(); // it grew while we read it
+  }
+  if (length !== job.size) throw new Changed();
+  const out = fs.openSync(temp, 'wx', 0o600);
+  try {
+    writeAll(out, buffer, length);
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
+let kernelCopyUnsupported = false;
+
+function copyLarge(sourceFd: number, source: Buffer, temp: Buffer, job: CopyJob): void {
+  if (!kernelCopyUnsupported) {
+    try {
+      fs.copyFileSync(source, temp, COPYFILE_FICLONE);
+      return;
+    } catch (error) {
+      if (!COPYFILE_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      kernelCopyUnsupported = true;
+      fs.rmSync(temp, { force: true });
+    }
+  }
+  copyThroughUserSpace(sourceFd, temp, job.mode);
+}
+
+export function copyFileAtomicSync(job: CopyJob): CopyOutcome {
+  const source = fsPath(job.source);
+  const temp = fsPath(job.temp);
+  const target = fsPath(job.target);
+  const seconds = job.mtimeMs / 1000;
+  let sourceFd: number | undefined;
+  let tempWritten = false;
+  try {
+    sourceFd = fs.openSync(source, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    const before = fs.fstatSync(sourceFd);
+    if (!before.isFile()) return { ok: false, code: 'EINVAL', message: 'not a regular file any more' };
+    if (!unchanged(before, job)) throw new Changed();
+    tempWritten = true;
+    if (job.size <= SMALL_FILE) copySmall(sourceFd, temp, job);
+    else copyLarge(sourceFd, source, temp, job);
+    if (!unchanged(fs.fstatSync(sourceFd), job)) throw new Changed();
+    if (job.setMode) fs.chmodSync(temp, job.mode);
+    fs.utimesSync(temp, seconds, seconds);
+    fs.renameSync(temp, target);
+    tempWritten = false;
+    let after = fs.lstatSync(target);
+    // Some drivers (fusefat) re-stamp the mtime on rename: set it again where it did not stick.
+    if (!mtimeNear(after.mtimeMs, job.mtimeMs, job.tolerance)) {
+      fs.utimesSync(target, seconds, seconds);
+      after = fs.lstatSync(target);
+    }
+    return { ok: true, entry: entryFromStats(after) };
+  } catch (error) {
+    if (error instanceof Changed) {
+      return { ok: false, changed: true, message: 'changed while it was being copied; it will be copied on the next run' };
+    }
+    const e = error as NodeJS.ErrnoException;
+    return { ok: false, ...(e.code !== undefined ? { code: e.code } : {}), message: e.message ?? String(error) };
+  } finally {
+    if (sourceFd !== undefined) fs.closeSync(sourceFd);
+    if (tempWritten) fs.rmSync(temp, { force: true });
+  }
+}
