@@ -8,9 +8,11 @@
  * discarded, never recorded as synced.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { mtimeNear } from './compare.js';
 import { fsPath } from './paths.js';
 import { entryFromStats } from './scan.js';
+import { moveAside } from './trash.js';
 import type { Entry } from './types.js';
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, COPYFILE_FICLONE } = fs.constants;
@@ -31,6 +33,8 @@ export interface CopyJob {
   readonly mode: number;
   readonly setMode: boolean;
   readonly tolerance: number;
+  /** --trash: where the replaced replica file is kept (byte-string absolute path). */
+  readonly trashTarget?: string;
 }
 
 export type CopyOutcome =
@@ -81,6 +85,21 @@ function copySmall(sourceFd: number, temp: Buffer, job: CopyJob): void {
   }
 }
 
+/**
+ * Keeps the file about to be overwritten: a hard link leaves the target in place until the atomic rename;
+ * drives without hard links (FAT, exFAT) get the old file moved aside instead.
+ */
+function keepReplaced(targetBytes: string, trashBytes: string): void {
+  fs.mkdirSync(fsPath(path.posix.dirname(trashBytes)), { recursive: true });
+  try {
+    fs.linkSync(fsPath(targetBytes), fsPath(trashBytes));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    moveAside(targetBytes, trashBytes);
+  }
+}
+
 let kernelCopyUnsupported = false;
 
 function copyLarge(sourceFd: number, source: Buffer, temp: Buffer, job: CopyJob): void {
@@ -115,6 +134,7 @@ export function copyFileAtomicSync(job: CopyJob): CopyOutcome {
     if (!unchanged(fs.fstatSync(sourceFd), job)) throw new Changed();
     if (job.setMode) fs.chmodSync(temp, job.mode);
     fs.utimesSync(temp, seconds, seconds);
+    if (job.trashTarget !== undefined) keepReplaced(job.target, job.trashTarget);
     fs.renameSync(temp, target);
     tempWritten = false;
     let after = fs.lstatSync(target);

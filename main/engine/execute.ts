@@ -14,9 +14,11 @@ import { mtimeNear } from './compare.js';
 import { copyFileAtomicSync, type CopyJob, type CopyOutcome } from './copy-file.js';
 import { createCopyPool } from './copy-pool.js';
 import { caseKey } from './names.js';
+import { isMountRoot } from './mounts.js';
 import { folderRenameKeepsContents } from './replica-fs.js';
 import { RESERVED_PREFIX, display, fsPath, joinPath, parentOf } from './paths.js';
 import { statEntry } from './scan.js';
+import type { RunTrash } from './trash.js';
 import type { Action, Entry, ReplicaTraits, SyncEvent } from './types.js';
 
 const fsp = fs.promises;
@@ -34,6 +36,8 @@ export interface ExecuteInput {
   readonly emit: (event: SyncEvent) => void;
   readonly signal?: AbortSignal;
   readonly concurrency?: number;
+  /** --trash: deleted and overwritten replica files are moved here instead of being destroyed. */
+  readonly trash?: RunTrash;
 }
 
 export interface ExecuteResult {
@@ -280,6 +284,10 @@ export class Executor {
 
   private async unstage(move: Extract<Action, { type: 'move' }>, temp: string): Promise<void> {
     await this.ensureParent(move.path);
+    const trash = this.input.trash;
+    if (trash && (await fsp.lstat(fsPath(this.abs(move.path))).catch(() => undefined))?.isFile()) {
+      trash.put(this.abs(move.path), move.path); // a file moved over another: keep the one it replaces
+    }
     await this.inWritableParent(move.path, () => fsp.rename(fsPath(this.abs(temp)), fsPath(this.abs(move.path))));
     this.finishMove(move);
     this.after.set(move.path, await this.settleMtime(move.path));
@@ -302,7 +310,8 @@ export class Executor {
         await this.inWritableParent(action.path, () => fsp.rmdir(target));
       } else {
         if (stat.isDirectory()) throw new Error('expected a file here, found a folder; left alone');
-        await this.inWritableParent(action.path, () => fsp.unlink(target));
+        const trash = this.input.trash;
+        await this.inWritableParent(action.path, async () => (trash ? trash.put(this.abs(action.path), action.path) : fsp.unlink(target)));
       }
       this.counts.deleted += 1;
       this.markChanged(action.path);
@@ -341,7 +350,7 @@ export class Executor {
         this.error(action.path, `not attempted: "${display(blocked)}" failed`);
         continue;
       }
-      const job = this.copyJob(action.path);
+      const job = this.copyJob(action.path, action.type === 'update');
       byTarget.set(job.target, action);
       jobs.push(job);
     }
@@ -364,7 +373,7 @@ export class Executor {
     for (const action of retry) {
       await this.guard(action, async () => {
         const outcome = await this.inWritableParent(action.path, async () => {
-          const result = copyFileAtomicSync(this.copyJob(action.path));
+          const result = copyFileAtomicSync(this.copyJob(action.path, action.type === 'update'));
           if (!result.ok && !result.changed) throw Object.assign(new Error(result.message), { code: result.code });
           return result;
         });
@@ -373,7 +382,7 @@ export class Executor {
     }
   }
 
-  private copyJob(rel: string): CopyJob {
+  private copyJob(rel: string, update: boolean): CopyJob {
     const src = this.sourceEntry(rel);
     return {
       source: joinPath(this.input.sourceRoot, rel),
@@ -385,6 +394,7 @@ export class Executor {
       mode: src.mode,
       setMode: this.input.traits.modes,
       tolerance: this.input.tolerance,
+      ...(update && this.input.trash ? { trashTarget: this.input.trash.pathFor(rel) } : {}),
     };
   }
 
@@ -494,6 +504,9 @@ export class Executor {
       const src = rel === '' ? this.input.sourceRootEntry : this.input.wanted.get(rel);
       if (src === undefined || src.kind !== 'dir') continue;
       const abs = fsPath(this.abs(rel));
+      // A drive's root folder has no timestamps on FAT and exFAT (no directory entry holds them), and fusefat
+      // dies when asked to set them (ECONNABORTED: the drive is gone until remounted). A mount's root keeps its own.
+      if (rel === '' && (await isMountRoot(abs))) continue;
       try {
         if (rel !== '' && this.input.traits.modes) await fsp.chmod(abs, src.mode);
         await fsp.utimes(abs, src.mtimeMs / 1000, src.mtimeMs / 1000);

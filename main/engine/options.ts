@@ -1,3 +1,4 @@
+import type { TrashOptions } from './trash.js';
 import type { SyncEvent } from './types.js';
 
 /** How one run of one (source, replica) pair is asked for. Paths are ordinary (UTF-8) strings here. */
@@ -18,6 +19,8 @@ export interface SyncOptions {
   readonly maxDelete?: { readonly count: number } | { readonly percent: number };
   /** Extra tolerance when comparing mtimes, in milliseconds (rsync's --modify-window). */
   readonly modifyWindowMs?: number;
+  /** Keep deleted and overwritten replica files in dated folders under `dir` (outside source and replica). */
+  readonly trash?: TrashOptions;
   /** Called for every event of the run, synchronously. */
   readonly onEvent?: (event: SyncEvent) => void;
   /** Aborting stops the run between operations; the replica stays consistent (atomic renames). */

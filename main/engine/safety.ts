@@ -38,7 +38,7 @@ function isInside(child: string, parent: string): boolean {
 }
 
 /** Throws a ConfigError naming the input when the pair cannot be synced at all. Touches nothing. */
-export function validatePairSync(options: Pick<SyncOptions, 'source' | 'replica'>): void {
+export function validatePairSync(options: Pick<SyncOptions, 'source' | 'replica' | 'trash'>): void {
   const source = path.resolve(options.source);
   const replica = path.resolve(options.replica);
   const sourceStat = statOrUndefined(source);
@@ -66,6 +66,23 @@ export function validatePairSync(options: Pick<SyncOptions, 'source' | 'replica'
   }
   if (isInside(realSource, realReplica)) {
     throw new ConfigError(`The source "${options.source}" is inside the replica "${options.replica}"; choose a folder outside it.`);
+  }
+  if (options.trash) validateTrash(options.trash.dir, realSource, realReplica);
+}
+
+/** The trash folder must be outside both trees: inside the replica it would be mirrored away, inside the source mirrored. */
+function validateTrash(dir: string, realSource: string, realReplica: string): void {
+  const realTrash = realpathLoose(dir);
+  if (realTrash === realReplica || isInside(realTrash, realReplica) || isInside(realReplica, realTrash)) {
+    throw new ConfigError(`The trash folder "${dir}" overlaps the replica; choose a folder beside it, not inside it.`);
+  }
+  if (realTrash === realSource || isInside(realTrash, realSource)) {
+    throw new ConfigError(`The trash folder "${dir}" is inside the source; choose a folder outside it.`);
+  }
+  const existing = statOrUndefined(realTrash);
+  if (existing !== undefined && !existing.isDirectory()) throw new ConfigError(`The trash path "${dir}" is a file, not a folder.`);
+  if (existing === undefined && !statOrUndefined(path.dirname(realTrash))?.isDirectory()) {
+    throw new ConfigError(`The trash folder "${dir}" cannot be created: its parent folder does not exist.`);
   }
 }
 

@@ -20,12 +20,13 @@ import { conservativeTraits, probeReplica } from './replica-fs.js';
 import { checkEmptiedSource, checkMaxDelete, validatePairSync, type Refusal } from './safety.js';
 import { statEntry, type ScanResult } from './scan.js';
 import { scanOne } from './scan-parallel.js';
+import { RunTrash, pruneTrash } from './trash.js';
 import type { Action, Entry, ReplicaTraits, RunSummary, SyncEvent } from './types.js';
 
 export { ConfigError } from './options.js';
 
 /** Throws a ConfigError naming the input when the pair cannot be synced at all (exit code 2). */
-export async function validatePair(options: Pick<SyncOptions, 'source' | 'replica'>): Promise<void> {
+export async function validatePair(options: Pick<SyncOptions, 'source' | 'replica' | 'trash'>): Promise<void> {
   validatePairSync(options);
 }
 
@@ -165,6 +166,8 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
   emit({ type: 'plan', actions });
   if (dryRun) return summarise(countPlan(actions), startedAt, true, { actions });
 
+  const trash = options.trash ? new RunTrash(options.trash) : undefined;
+  if (options.trash) for (const name of pruneTrash(options.trash)) emit({ type: 'op', op: 'cleanup', path: '', detail: `removed trash folder ${name} (older than ${options.trash.keepDays} days)` });
   for (const rel of replicaScan.reserved) {
     fs.rmSync(fsPath(joinPath(replicaRoot, rel)), { recursive: true, force: true });
     emit({ type: 'op', op: 'cleanup', path: rel });
@@ -180,6 +183,7 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
     tolerance,
     emit,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(trash ? { trash } : {}),
   });
   const result = await executor.run();
   if (probed && result.counts.created + result.counts.copied + result.counts.deleted + result.counts.moved === 0 && sourceRootEntry) {
