@@ -41,3 +41,28 @@ describe('the built engine with worker threads', () => {
     expect(describeTree(pair.replica)).toEqual(describeTree(pair.source));
   });
 });
+
+describe('runSyncInWorker (the tray runs the engine off its main thread)', () => {
+  it('streams the same events and summary, and rethrows configuration mistakes as ConfigError', async () => {
+    const built = path.resolve('dist/main/engine/run-in-worker.js');
+    const { runSyncInWorker } = (await import(pathToFileURL(built).href)) as typeof import('../../main/engine/run-in-worker.js');
+    pair = makePair();
+    fs.writeFileSync(path.join(pair.source, 'a.txt'), 'A');
+    fs.mkdirSync(path.join(pair.source, 'sub'));
+    const ops: string[] = [];
+    const summary = await runSyncInWorker({
+      source: pair.source,
+      replica: pair.replica,
+      stateDir: pair.state,
+      onEvent: (e) => {
+        if (e.type === 'op') ops.push(`${e.op} ${e.path}`);
+      },
+    });
+    expect(summary).toMatchObject({ status: 'ok', copied: 1, created: 1 });
+    expect(ops.sort()).toEqual(['copy a.txt', 'mkdir sub']);
+    pair.expectMirror();
+    await expect(runSyncInWorker({ source: pair.source, replica: path.join(pair.source, 'in'), stateDir: pair.state })).rejects.toMatchObject({
+      name: 'ConfigError',
+    });
+  });
+});
