@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isSafeRelative } from '../../main/engine/paths.js';
+import { loadRecord, recordFileFor, saveRecord, type RecordEntry } from '../../main/engine/record.js';
+import { tempDir } from '../helpers/tree.js';
+
+let dir: string;
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const entry = (over: Partial<RecordEntry> = {}): RecordEntry => ({
+  kind: 'file', size: 12, mtimeMs: 1_795_596_591_422.9952, ctimeMs: 1_795_596_591_500.123, ino: 123_456_789, mode: 0o644, repMtimeMs: 1_795_596_591_422.995, ...over,
+});
+
+describe('the record file', () => {
+  it('round-trips every path character and every number bit for bit', () => {
+    dir = tempDir();
+    const file = recordFileFor(dir, '/src', '/rep');
+    const entries = new Map<string, RecordEntry>([
+      ['plain.txt', entry()],
+      ['semi;colon^^^/new\nline', entry({ hash: 'abc' })],
+      ['bad-\xff\xfe', entry({ kind: 'symlink', size: 0 })],
+      ['dir', entry({ kind: 'dir', size: 0, mode: 0o755 })],
+    ]);
+    saveRecord(file, { entries, replicaMount: { mountPoint: '/', fsType: 'ext4', source: '/dev/vda' } }, '/src', '/rep');
+    const loaded = loadRecord(file, '/src', '/rep');
+    expect(loaded.warning).toBeUndefined();
+    expect(loaded.record.entries).toEqual(entries);
+    expect(loaded.record.replicaMount).toEqual({ mountPoint: '/', fsType: 'ext4', source: '/dev/vda' });
+    expect(fs.readdirSync(dir)).toEqual([path.basename(file)]);
+  });
+
+  it.each([
+    ['not JSON', () => '{"format": "folder-sync-record",'],
+    ['another format', () => JSON.stringify({ format: 'x' })],
+    ['a future version', () => JSON.stringify({ format: 'folder-sync-record', version: 99 })],
+    ['another pair', () => JSON.stringify({ format: 'folder-sync-record', version: 1, source: '/elsewhere', replica: '/rep' })],
+  ])('%s is set aside and rebuilt', (_name, text) => {
+    dir = tempDir();
+    const file = recordFileFor(dir, '/src', '/rep');
+    fs.writeFileSync(file, text());
+    const loaded = loadRecord(file, '/src', '/rep');
+    expect(loaded.record.entries.size).toBe(0);
+    expect(loaded.warning).toContain('will be rebuilt');
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.readdirSync(dir).some((n) => n.includes('.corrupt-'))).toBe(true);
+  });
+
+  it.each(['../x', '/etc/passwd', 'a/../../x', 'a//b', './a', 'a/.', '', 'a\0b', 'a/'])('refuses the unsafe path %j', (bad) => {
+    dir = tempDir();
+    const file = recordFileFor(dir, '/src', '/rep');
+    saveRecord(file, { entries: new Map([['ok', entry()], [bad, entry()]]) }, '/src', '/rep');
+    expect(loadRecord(file, '/src', '/rep').warning).toContain('unsafe or damaged');
+  });
+
+  it('damaged number columns are refused', () => {
+    dir = tempDir();
+    const file = recordFileFor(dir, '/src', '/rep');
+    saveRecord(file, { entries: new Map([['ok', entry()]]) }, '/src', '/rep');
+    const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    data.numbers = data.numbers.slice(8);
+    fs.writeFileSync(file, JSON.stringify(data));
+    expect(loadRecord(file, '/src', '/rep').warning).toContain('damaged');
+  });
+});
+
+describe('isSafeRelative', () => {
+  it('accepts ordinary relative paths, dots inside names included', () => {
+    for (const ok of ['a', 'a/b', '.hidden', 'a/..b', 'a/b.', '...', 'x/.../y']) expect(isSafeRelative(ok)).toBe(true);
+  });
+});
