@@ -9,7 +9,7 @@ let dir: string;
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const entry = (over: Partial<RecordEntry> = {}): RecordEntry => ({
-  kind: 'file', size: 12, mtimeMs: 1_795_596_591_422.9952, ctimeMs: 1_795_596_591_500.123, ino: 123_456_789, mode: 0o644, repMtimeMs: 1_795_596_591_422.995, ...over,
+  kind: 'file', size: 12, mtimeMs: 1_795_596_591_422.9951, ctimeMs: 1_795_596_591_500.125, ino: 123_456_789, mode: 0o644, repMtimeMs: 1_795_596_591_422.995, ...over,
 });
 
 describe('the record file', () => {
