@@ -12,11 +12,7 @@ import { createExcludeMatcher } from './exclude.js';
 import { toByteString } from './paths.js';
 import { systemClock, type Clock } from './schedule.js';
 
-export interface WatchOptions {
-  /** The folder to watch (the sync source). */
-  readonly root: string;
-  /** The same globs as the run's excludes: changes there do not call for a run. */
-  readonly excludes?: readonly string[];
+export interface AggregatorOptions {
   /** Quiet time after the last event before `onQuiet` (Syncthing's fsWatcherDelayS). */
   readonly quietMs: number;
   /** Upper bound on the wait from the first event of a batch, so a file written non-stop still gets synced. */
@@ -25,9 +21,16 @@ export interface WatchOptions {
   readonly onPending: () => void;
   /** The batch has settled: time to run. */
   readonly onQuiet: () => void;
+  readonly clock?: Clock;
+}
+
+export interface WatchOptions extends AggregatorOptions {
+  /** The folder to watch (the sync source). */
+  readonly root: string;
+  /** The same globs as the run's excludes: changes there do not call for a run. */
+  readonly excludes?: readonly string[];
   /** The watcher failed and has closed itself; called at most once. */
   readonly onError: (error: Error) => void;
-  readonly clock?: Clock;
   /** Seam for tests that need a watcher error on demand; chokidar's `watch` otherwise. */
   readonly createWatcher?: (root: string, options: ChokidarOptions) => FSWatcher;
 }
@@ -36,14 +39,6 @@ export interface ChangeWatcher {
   /** Settles once the initial scan is done and events are being reported (or the watcher failed). */
   readonly ready: Promise<void>;
   close(): Promise<void>;
-}
-
-export interface AggregatorOptions {
-  readonly quietMs: number;
-  readonly maxDelayMs?: number;
-  readonly onPending: () => void;
-  readonly onQuiet: () => void;
-  readonly clock?: Clock;
 }
 
 export interface ChangeAggregator {

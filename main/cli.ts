@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+/** The `folder-sync` command: the headless front end on plain Node. */
+import { runCli } from './cli/run-cli.js';
+
+runCli(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    // Only a bug gets here (user mistakes are exit code 2 with a sentence), so the stack is worth showing.
+    process.stderr.write(`folder-sync: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

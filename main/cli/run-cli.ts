@@ -1,0 +1,271 @@
+/**
+ * The headless front end: parse, validate everything, then one run (--once, --dry-run) or the periodic
+ * loop until quit. Returns the exit code instead of exiting, so the Electron app can run it too.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ExitCode } from '../exit-codes.js';
+import { ConfigError, type SyncOptions } from '../engine/options.js';
+import { PeriodicLoop } from '../engine/schedule.js';
+import { runSync, validatePair } from '../engine/sync.js';
+import type { RunSummary } from '../engine/types.js';
+import { watchForChanges, type ChangeWatcher } from '../engine/watch.js';
+import { describeInterval } from '../engine/interval.js';
+import { createOperationLog, describeFsError, type OperationLog } from '../log.js';
+import { escapeControls, formatDuration } from '../log-format.js';
+import { HELP_TEXT, parseCliArgs, UsageError, type CliConfig } from './args.js';
+import { ConsoleReporter, timestamp, type TextSink } from './console-reporter.js';
+import { listenForQuit, type SignalSource } from './quit.js';
+import { readVersion } from './version.js';
+
+export interface CliIo {
+  readonly stdout: TextSink & { readonly isTTY?: boolean };
+  readonly stderr: TextSink;
+  /** Where "quit" may be typed; undefined for none. */
+  readonly stdin?: NodeJS.ReadableStream;
+  readonly signals?: SignalSource;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly cwd?: string;
+  readonly homedir?: string;
+}
+
+/** With --watch, how long the source must stay quiet before an early run. */
+export const WATCH_QUIET_MS = 2000;
+/** After a second Ctrl-C, how long to wait for the aborted run to stop between operations. */
+const ABORT_GRACE_MS = 2000;
+
+function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signals: process };
+}
+
+function exitCodeFor(summary: RunSummary): number {
+  switch (summary.status) {
+    case 'ok':
+      return ExitCode.Ok;
+    case 'partial':
+      return ExitCode.PartialFailure;
+    case 'refused':
+      return ExitCode.Refused;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function syncOptionsOf(config: CliConfig): SyncOptions {
+  return {
+    source: config.source,
+    replica: config.replica,
+    stateDir: config.stateDir,
+    checksum: config.checksum,
+    excludes: config.excludes,
+    dryRun: config.dryRun,
+    allowEmptySource: config.allowEmptySource,
+    ...(config.maxDelete === undefined ? {} : { maxDelete: config.maxDelete }),
+    ...(config.modifyWindowMs === undefined ? {} : { modifyWindowMs: config.modifyWindowMs }),
+  };
+}
+
+/** Everything that can be wrong with the configuration, checked before the first run touches anything. */
+async function validate(config: CliConfig, reporter: ConsoleReporter): Promise<OperationLog> {
+  await validatePair(syncOptionsOf(config));
+  // The mirror deletes whatever the source lacks: a log or record inside the replica would be wiped each run.
+  if (isInside(config.logDir, config.replica)) {
+    throw new ConfigError(`The log folder "${config.logDir}" is inside the replica "${config.replica}": the mirror would delete it.`);
+  }
+  if (isInside(config.stateDir, config.replica)) {
+    throw new ConfigError(`The state folder "${config.stateDir}" is inside the replica "${config.replica}": the mirror would delete it.`);
+  }
+  const log = createOperationLog(config.logDir);
+  // A dry run writes no record, so it needs no state folder (and creates none).
+  if (!config.dryRun) {
+    try {
+      fs.mkdirSync(config.stateDir, { recursive: true });
+      fs.accessSync(config.stateDir, fs.constants.W_OK);
+    } catch (error) {
+      log.close();
+      throw new ConfigError(`Cannot use the state folder "${config.stateDir}": ${describeFsError(error)}.`);
+    }
+  }
+  if (config.watch && isInside(config.logDir, config.source)) {
+    reporter.err('warning: the log folder is inside the source, so every run changes the source and --watch will keep syncing.');
+  }
+  return log;
+}
+
+function watcherProblem(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return 'the inotify watch limit is reached (raise fs.inotify.max_user_watches)';
+  if (code === 'EMFILE') return 'too many open files';
+  return messageOf(error);
+}
+
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const reporterBase = { stdout: io.stdout, stderr: io.stderr, stdoutIsTty: io.stdout.isTTY === true };
+  let config: CliConfig;
+  try {
+    const command = parseCliArgs(argv, {
+      cwd: io.cwd ?? process.cwd(),
+      env: io.env ?? process.env,
+      homedir: io.homedir ?? os.homedir(),
+    });
+    if (command.kind === 'help') {
+      io.stdout.write(HELP_TEXT);
+      return ExitCode.Ok;
+    }
+    if (command.kind === 'version') {
+      io.stdout.write(`folder-sync ${readVersion()}\n`);
+      return ExitCode.Ok;
+    }
+    config = command.config;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`folder-sync: ${error.message}\n`);
+    return ExitCode.Usage;
+  }
+
+  const reporter = new ConsoleReporter({ ...reporterBase, verbose: config.verbose });
+  let log: OperationLog;
+  try {
+    log = await validate(config, reporter);
+  } catch (error) {
+    // Errno failures here come from folders the user named (unreadable, vanished): configuration, not bugs.
+    if (!(error instanceof ConfigError) && (error as NodeJS.ErrnoException | undefined)?.code === undefined) throw error;
+    reporter.err(`folder-sync: ${escapeControls(messageOf(error))}`);
+    return ExitCode.Usage;
+  }
+  try {
+    return await new Session(config, reporter, log, io).run();
+  } finally {
+    log.close();
+  }
+}
+
+/** One invocation after validation: the run(s), the quit requests, the optional watcher. */
+class Session {
+  private abort = new AbortController();
+  private running: Promise<void> | undefined;
+  private lastCode: number = ExitCode.Ok;
+  private loop: PeriodicLoop | undefined;
+  private watcher: ChangeWatcher | undefined;
+  private forced!: () => void;
+  private readonly forcedPromise = new Promise<void>((resolve) => {
+    this.forced = resolve;
+  });
+
+  constructor(
+    private readonly config: CliConfig,
+    private readonly reporter: ConsoleReporter,
+    private readonly log: OperationLog,
+    private readonly io: CliIo,
+  ) {}
+
+  async run(): Promise<number> {
+    const quit = listenForQuit(this.io.stdin, this.io.signals ?? process, {
+      onQuit: (reason) => this.onQuit(reason),
+      onForce: (reason) => this.onForce(reason),
+    });
+    try {
+      const work = this.config.once ? this.runOnce() : this.runLoop();
+      const outcome = await Promise.race([work.then(() => 'done' as const), this.forcedPromise.then(() => 'forced' as const)]);
+      if (outcome === 'forced') {
+        await Promise.race([work.catch(() => undefined), delay(ABORT_GRACE_MS)]);
+        return ExitCode.Interrupted;
+      }
+      return this.lastCode;
+    } finally {
+      quit.dispose();
+      await this.watcher?.close();
+    }
+  }
+
+  private onQuit(reason: string): void {
+    this.log.note(`quit requested (${reason})`);
+    if (this.running !== undefined) this.reporter.out('finishing current sync… (press Ctrl-C again to abort it)');
+    void this.loop?.stop();
+  }
+
+  private onForce(reason: string): void {
+    this.log.note(`abort requested (${reason})`);
+    if (this.running !== undefined) this.reporter.err('aborting the current sync');
+    this.abort.abort();
+    this.forced();
+  }
+
+  private runLoop(): Promise<void> {
+    const intervalSeconds = this.config.intervalSeconds ?? 0;
+    const loop = new PeriodicLoop(intervalSeconds * 1000, async () => {
+      await this.runOnce();
+      if (loop.current === 'running') this.announceNext(loop.nextRunAt);
+    });
+    this.loop = loop;
+    this.reporter.out(`syncing every ${describeInterval(intervalSeconds)}; type "quit" or press Ctrl-C to stop`);
+    if (this.config.watch) this.startWatching(loop);
+    return loop.start();
+  }
+
+  private announceNext(at: number): void {
+    const wait = at - Date.now();
+    this.reporter.out(wait <= 0 ? 'next sync: now (the last one overran the interval)' : `next sync at ${timestamp(new Date(at))} (in ${formatDuration(wait)})`);
+  }
+
+  private startWatching(loop: PeriodicLoop): void {
+    this.watcher = watchForChanges({
+      root: this.config.source,
+      excludes: this.config.excludes,
+      quietMs: WATCH_QUIET_MS,
+      onPending: () => {
+        if (this.config.verbose) this.reporter.out('changes noticed in the source; syncing once they settle');
+      },
+      onQuiet: () => loop.runSoon(),
+      onError: (error) => {
+        const text = `watching the source stopped (${watcherProblem(error)}); syncing on the interval only`;
+        this.reporter.err(`warning: ${text}`);
+        this.log.note(text);
+      },
+    });
+  }
+
+  private runOnce(): Promise<void> {
+    const run = this.syncAndReport().finally(() => {
+      this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async syncAndReport(): Promise<void> {
+    const options: SyncOptions = {
+      ...syncOptionsOf(this.config),
+      signal: this.abort.signal,
+      onEvent: (event) => {
+        this.reporter.handle(event);
+        this.log.write(event);
+      },
+    };
+    try {
+      const summary = await runSync(options);
+      const aborted = this.abort.signal.aborted;
+      this.reporter.summary(summary, aborted);
+      this.log.writeSummary(summary, aborted);
+      this.lastCode = exitCodeFor(summary);
+    } catch (error) {
+      if (this.abort.signal.aborted) return;
+      const text = escapeControls(messageOf(error));
+      this.reporter.err(`folder-sync: ${error instanceof ConfigError ? '' : 'sync failed: '}${text}`);
+      this.log.note(`run failed: ${messageOf(error)}`);
+      this.lastCode = error instanceof ConfigError ? ExitCode.Usage : ExitCode.PartialFailure;
+    }
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,125 @@
+/**
+ * The operation log: one file, `folder-sync.log` in the chosen log folder, one line per operation plus each
+ * run's start and summary lines. Written through electron-log's plain-Node entry so the CLI (on Node) and the
+ * tray app (in Electron's main process) share it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import electronLog from 'electron-log/node.js';
+import { ConfigError } from './engine/options.js';
+import type { RunSummary, SyncEvent } from './engine/types.js';
+import { actionLine, escapeControls, eventLine, summaryLine } from './log-format.js';
+
+export const LOG_FILE_NAME = 'folder-sync.log';
+
+/** electron-log rotates to `folder-sync.old.log` past this size, so a years-long loop cannot fill the disk. */
+const MAX_LOG_BYTES = 64 * 1024 * 1024;
+
+export interface OperationLog {
+  /** Full path of the log file. */
+  readonly file: string;
+  write(event: SyncEvent): void;
+  /** `aborted`: the run was stopped part-way (a second Ctrl-C, the app quitting hard). */
+  writeSummary(summary: RunSummary, aborted?: boolean): void;
+  /** A free-form line (the CLI's own notes: quit requested, watcher stopped). */
+  note(text: string): void;
+  close(): void;
+}
+
+/**
+ * One electron-log logger per log file, kept for the life of the process: electron-log registers every
+ * logger it creates in a static table and never lets go, and the tray opens the log once per run.
+ */
+const loggers = new Map<string, ElectronLogger>();
+
+type ElectronLogger = ReturnType<typeof electronLog.create>;
+
+function loggerFor(file: string): ElectronLogger {
+  const known = loggers.get(file);
+  if (known !== undefined) return known;
+  const logger = electronLog.create({ logId: `folder-sync-operations-${loggers.size + 1}` });
+  logger.transports.console.level = false;
+  const transport = logger.transports.file;
+  transport.resolvePathFn = () => file;
+  transport.format = '[{y}-{m}-{d} {h}:{i}:{s}.{ms}] {text}';
+  transport.maxSize = MAX_LOG_BYTES;
+  // Synchronous appends: a line is on disk when write() returns, so a killed process loses no operation.
+  transport.sync = true;
+  loggers.set(file, logger);
+  return logger;
+}
+
+/**
+ * Creates the log folder if needed and proves the file can be appended to, so a bad log folder is a
+ * ConfigError (exit code 2) before any run starts rather than a stream of write errors later.
+ */
+export function prepareLogFile(logDir: string): string {
+  const file = path.join(logDir, LOG_FILE_NAME);
+  try {
+    fs.mkdirSync(logDir, { recursive: true });
+  } catch (error) {
+    throw new ConfigError(`Cannot create the log folder "${logDir}": ${describeFsError(error)}.`);
+  }
+  try {
+    fs.closeSync(fs.openSync(file, 'a'));
+  } catch (error) {
+    throw new ConfigError(`Cannot write the log file in "${logDir}": ${describeFsError(error)}.`);
+  }
+  return file;
+}
+
+/** An fs error as a few plain words for a sentence about a folder the user named. */
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a file is in the way';
+    case 'EEXIST':
+      return 'a file of that name exists';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+export function createOperationLog(logDir: string): OperationLog {
+  const file = prepareLogFile(logDir);
+  const logger = loggerFor(file);
+
+  let closed = false;
+  let dryRun = false;
+  const line = (level: 'info' | 'warn' | 'error', text: string): void => {
+    if (!closed) logger[level](text);
+  };
+
+  return {
+    file,
+    write(event) {
+      if (event.type === 'start') dryRun = event.dryRun;
+      // A dry run performs nothing, so its plan is what gets recorded, marked as such.
+      if (event.type === 'plan' && dryRun) {
+        for (const action of event.actions) line('info', `would   ${actionLine(action)}`);
+        return;
+      }
+      const text = eventLine(event);
+      if (text === undefined) return;
+      const level = event.type === 'warning' ? 'warn' : event.type === 'op' && event.op === 'error' ? 'error' : 'info';
+      line(level, text);
+    },
+    writeSummary(summary, aborted = false) {
+      line(summary.status === 'ok' && !aborted ? 'info' : 'warn', summaryLine(summary, aborted));
+    },
+    note(text) {
+      line('info', `note    ${escapeControls(text)}`);
+    },
+    close() {
+      closed = true;
+    },
+  };
+}

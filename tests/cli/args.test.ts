@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs, UsageError, type CliConfig, type ParsedCommand } from '../../main/cli/args.js';
+
+const context = { cwd: '/home/u/work', env: {}, homedir: '/home/u' };
+const base = ['-s', 'src', '-r', '/mnt/backup/rep', '-i', '1h', '-l', 'logs'];
+
+function config(argv: readonly string[], ctx = context): CliConfig {
+  const parsed: ParsedCommand = parseCliArgs(argv, ctx);
+  if (parsed.kind !== 'run') throw new Error(`expected a run, got ${parsed.kind}`);
+  return parsed.config;
+}
+
+function usageMessage(argv: readonly string[]): string {
+  try {
+    parseCliArgs(argv, context);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe('parseCliArgs', () => {
+  it('recognises help and version before anything else', () => {
+    expect(parseCliArgs(['--help'], context).kind).toBe('help');
+    expect(parseCliArgs(['-h', '-s', 'x'], context).kind).toBe('help');
+    expect(parseCliArgs(['-V'], context).kind).toBe('version');
+    expect(parseCliArgs(['--version'], context).kind).toBe('version');
+  });
+
+  it('parses the four required flags and resolves folders against the working directory', () => {
+    const c = config(base);
+    expect(c).toMatchObject({
+      source: '/home/u/work/src',
+      replica: '/mnt/backup/rep',
+      intervalSeconds: 3600,
+      logDir: '/home/u/work/logs',
+      stateDir: '/home/u/.local/state/folder-sync',
+      once: false,
+      dryRun: false,
+      watch: false,
+      verbose: false,
+      excludes: [],
+    });
+  });
+
+  it('drops trailing slashes', () => {
+    const c = config(['-s', 'src/', '-r', '/mnt/rep//', '-l', 'logs/', '--once']);
+    expect(c.source).toBe('/home/u/work/src');
+    expect(c.replica).toBe('/mnt/rep');
+    expect(c.logDir).toBe('/home/u/work/logs');
+  });
+
+  it('accepts the original tool names --source-dir and --replica-dir', () => {
+    const c = config(['--source-dir', '/a', '--replica-dir=/b', '-l', '/l', '-i', '45s']);
+    expect(c.source).toBe('/a');
+    expect(c.replica).toBe('/b');
+    expect(c.intervalSeconds).toBe(45);
+    expect(config(['-s', '/a', '--source-dir', '/a', '-r', '/b', '-l', '/l', '--once']).source).toBe('/a');
+    expect(usageMessage(['-s', '/a', '--source-dir', '/c', '-r', '/b', '-l', '/l', '--once'])).toMatch(/--source "\/a".*--source-dir "\/c"/);
+  });
+
+  it('names the missing required flag', () => {
+    expect(usageMessage(['-r', '/b', '-i', '1h', '-l', '/l'])).toMatch(/Missing -s\/--source/);
+    expect(usageMessage(['-s', '/a', '-i', '1h', '-l', '/l'])).toMatch(/Missing -r\/--replica/);
+    expect(usageMessage(['-s', '/a', '-r', '/b', '-i', '1h'])).toMatch(/Missing -l\/--log-dir/);
+    expect(usageMessage(['-s', '/a', '-r', '/b', '-l', '/l'])).toMatch(/Missing -i\/--interval/);
+    expect(usageMessage(['-s', '', '-r', '/b', '-l', '/l', '--once'])).toMatch(/Empty -s\/--source/);
+  });
+
+  it('makes the interval optional for --once and --dry-run, but still checks one that is given', () => {
+    expect(config(['-s', '/a', '-r', '/b', '-l', '/l', '--once']).intervalSeconds).toBeUndefined();
+    const dry = config(['-s', '/a', '-r', '/b', '-l', '/l', '--dry-run']);
+    expect(dry.dryRun).toBe(true);
+    expect(dry.once).toBe(true);
+    expect(usageMessage(['-s', '/a', '-r', '/b', '-l', '/l', '--once', '-i', 'soon'])).toContain('"soon"');
+  });
+
+  it('names a bad or zero interval', () => {
+    for (const spec of ['1h30', '30m1h', '1w', '0s', '00d00h']) {
+      expect(usageMessage(['-s', '/a', '-r', '/b', '-l', '/l', '-i', spec])).toContain(`"${spec}"`);
+    }
+    expect(config(['-s', '/a', '-r', '/b', '-l', '/l', '-i', '05d04h03m02s']).intervalSeconds).toBe(5 * 86400 + 4 * 3600 + 3 * 60 + 2);
+  });
+
+  it('names an unknown flag, a flag without its value and a stray argument', () => {
+    expect(usageMessage([...base, '--frobnicate'])).toMatch(/Unknown option '--frobnicate'\..*--help/);
+    expect(usageMessage([...base, '-s'])).toMatch(/--source <value>' argument missing/);
+    expect(usageMessage(['-s', '--once', '-r', '/b', '-l', '/l'])).toMatch(/'-s' argument is ambiguous\./);
+    expect(usageMessage([...base, 'extra'])).toMatch(/Unexpected argument 'extra'/);
+  });
+
+  it('collects repeated --exclude and the boolean options', () => {
+    const c = config([...base, '--exclude', '*.tmp', '--exclude=node_modules', '--checksum', '--allow-empty-source', '--watch', '-v']);
+    expect(c.excludes).toEqual(['*.tmp', 'node_modules']);
+    expect(c).toMatchObject({ checksum: true, allowEmptySource: true, watch: true, verbose: true });
+  });
+
+  it('parses --max-delete as a count or a percentage', () => {
+    expect(config([...base, '--max-delete', '100']).maxDelete).toEqual({ count: 100 });
+    expect(config([...base, '--max-delete', '12.5%']).maxDelete).toEqual({ percent: 12.5 });
+    expect(config(base).maxDelete).toBeUndefined();
+    expect(usageMessage([...base, '--max-delete', 'ten'])).toContain('"ten"');
+    expect(usageMessage([...base, '--max-delete', '150%'])).toContain('"150%"');
+  });
+
+  it('parses --modify-window seconds into milliseconds', () => {
+    expect(config([...base, '--modify-window', '2']).modifyWindowMs).toBe(2000);
+    expect(config([...base, '--modify-window', '0.5']).modifyWindowMs).toBe(500);
+    expect(usageMessage([...base, '--modify-window', '-1'])).toMatch(/--modify-window/);
+    expect(usageMessage([...base, '--modify-window', '1s'])).toContain('"1s"');
+  });
+
+  it('puts the state folder under XDG_STATE_HOME when it is absolute, else under ~/.local/state', () => {
+    expect(config(base, { ...context, env: { XDG_STATE_HOME: '/var/st' } }).stateDir).toBe('/var/st/folder-sync');
+    expect(config(base, { ...context, env: { XDG_STATE_HOME: 'rel' } }).stateDir).toBe('/home/u/.local/state/folder-sync');
+    expect(config([...base, '--state-dir', 'st']).stateDir).toBe('/home/u/work/st');
+  });
+
+  it('refuses --watch with a single run', () => {
+    expect(usageMessage(['-s', '/a', '-r', '/b', '-l', '/l', '--once', '--watch'])).toMatch(/--watch/);
+    expect(usageMessage(['-s', '/a', '-r', '/b', '-l', '/l', '--dry-run', '--watch'])).toMatch(/--watch/);
+  });
+});

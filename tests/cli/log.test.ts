@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../main/engine/options.js';
+import { toByteString } from '../../main/engine/paths.js';
+import type { RunSummary } from '../../main/engine/types.js';
+import { createOperationLog, LOG_FILE_NAME, prepareLogFile } from '../../main/log.js';
+import { escapeControls, summaryLine } from '../../main/log-format.js';
+
+let tmp: string;
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fs-log-'));
+});
+afterEach(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const summary: RunSummary = {
+  status: 'ok',
+  copied: 2,
+  updated: 1,
+  moved: 1,
+  deleted: 3,
+  created: 1,
+  metadata: 0,
+  skipped: 0,
+  unrepresentable: 0,
+  errors: 0,
+  bytesCopied: 3 * 1024 * 1024,
+  durationMs: 1500,
+  dryRun: false,
+};
+
+function lines(file: string): string[] {
+  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+}
+
+describe('operation log', () => {
+  it('creates the folder and folder-sync.log, one line per operation with a timestamp', () => {
+    const dir = path.join(tmp, 'a', 'b', 'logs');
+    const log = createOperationLog(dir);
+    expect(log.file).toBe(path.join(dir, LOG_FILE_NAME));
+    log.write({ type: 'start', source: '/src', replica: '/rep', dryRun: false });
+    log.write({ type: 'op', op: 'mkdir', path: 'docs' });
+    log.write({ type: 'op', op: 'copy', path: 'docs/a.txt' });
+    log.write({ type: 'op', op: 'move', from: 'old/b.txt', path: 'docs/b.txt' });
+    log.write({ type: 'op', op: 'delete', path: 'gone.txt' });
+    log.write({ type: 'op', op: 'error', path: 'locked.txt', detail: 'EACCES: permission denied' });
+    log.write({ type: 'progress', filesDone: 1, filesTotal: 2, bytesDone: 1, bytesTotal: 2 });
+    log.write({ type: 'plan', actions: [{ type: 'copy', path: 'x', size: 1 }] });
+    log.write({ type: 'warning', message: 'symlink not representable: l' });
+    log.writeSummary(summary);
+    log.close();
+
+    const got = lines(log.file);
+    expect(got).toHaveLength(8);
+    for (const line of got) expect(line).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] /);
+    const text = got.map((l) => l.replace(/^\[[^\]]+\] /, ''));
+    expect(text).toEqual([
+      'start   /src -> /rep',
+      'mkdir   docs',
+      'copy    docs/a.txt',
+      'move    old/b.txt -> docs/b.txt',
+      'delete  gone.txt',
+      'error   locked.txt: EACCES: permission denied',
+      'warning symlink not representable: l',
+      summaryLine(summary),
+    ]);
+  });
+
+  it('keeps a name with a newline on one line and shows UTF-8 bytes as text', () => {
+    const log = createOperationLog(tmp);
+    log.write({ type: 'op', op: 'copy', path: toByteString('two\nlines\\é.txt') });
+    log.write({ type: 'op', op: 'copy', path: toByteString('tab\there\u0007') });
+    log.close();
+    const got = lines(log.file);
+    expect(got).toHaveLength(2);
+    expect(got[0]).toContain('copy    two\\nlines\\\\é.txt');
+    expect(got[1]).toContain('copy    tab\\there\\x07');
+  });
+
+  it('appends across instances, writes nothing after close, and records a dry run as its plan', () => {
+    const first = createOperationLog(tmp);
+    first.write({ type: 'op', op: 'copy', path: 'one' });
+    first.close();
+    first.write({ type: 'op', op: 'copy', path: 'after-close' });
+    const second = createOperationLog(tmp);
+    second.write({ type: 'start', source: '/s', replica: '/r', dryRun: true });
+    second.write({
+      type: 'plan',
+      actions: [
+        { type: 'copy', path: 'new.txt', size: 3 },
+        { type: 'move', from: 'a', path: 'b', kind: 'file' },
+      ],
+    });
+    second.writeSummary({ ...summary, dryRun: true });
+    second.note('quit requested\n(SIGINT)');
+    second.close();
+    const text = lines(second.file).map((l) => l.replace(/^\[[^\]]+\] /, ''));
+    expect(text).toEqual([
+      'copy    one',
+      'start   /s -> /r (dry run)',
+      'would   copy    new.txt',
+      'would   move    a -> b',
+      summaryLine({ ...summary, dryRun: true }),
+      'note    quit requested\\n(SIGINT)',
+    ]);
+  });
+
+  it('refuses a log folder that cannot be created, naming it', () => {
+    const file = path.join(tmp, 'file');
+    fs.writeFileSync(file, 'x');
+    const bad = path.join(file, 'logs');
+    expect(() => prepareLogFile(bad)).toThrow(ConfigError);
+    expect(() => prepareLogFile(bad)).toThrow(bad);
+    expect(() => createOperationLog(file)).toThrow(`"${file}"`);
+  });
+});
+
+describe('log text', () => {
+  it('escapes every control character and the line separators', () => {
+    expect(escapeControls('a\r\n\t\u0000\u001b\u007f\u0085\u2028z')).toBe('a\\r\\n\\t\\x00\\x1b\\x7f\\x85\\u2028z');
+  });
+
+  it('summarises a run on one line, with the unrepresentable count only when there are some', () => {
+    expect(summaryLine(summary)).toBe('summary done in 1.5 s: 2 copied, 1 updated, 1 moved, 3 deleted, 3.0 MiB, 0 errors');
+    expect(summaryLine({ ...summary, unrepresentable: 4, errors: 1, status: 'partial' })).toMatch(/1 error, not representable: 4$/);
+    expect(
+      summaryLine({ ...summary, status: 'refused', refusal: { reason: 'max-delete', message: 'too many' } }),
+    ).toBe('summary refused (max-delete) after 1.5 s: nothing changed');
+  });
+});
