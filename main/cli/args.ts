@@ -24,6 +24,8 @@ export interface CliConfig {
   readonly allowEmptySource: boolean;
   readonly maxDelete: { readonly count: number } | { readonly percent: number } | undefined;
   readonly modifyWindowMs: number | undefined;
+  /** --trash DIR with --trash-days N (default 30). */
+  readonly trash: { readonly dir: string; readonly keepDays: number } | undefined;
   readonly watch: boolean;
   readonly verbose: boolean;
 }
@@ -54,6 +56,8 @@ const OPTIONS = {
   'allow-empty-source': { type: 'boolean' },
   'max-delete': { type: 'string' },
   'modify-window': { type: 'string' },
+  trash: { type: 'string' },
+  'trash-days': { type: 'string' },
   watch: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
@@ -76,6 +80,9 @@ Keeps REPLICA an exact one-way mirror of SOURCE, syncing every INTERVAL.
                            i.e. ~/.local/state/folder-sync)
       --allow-empty-source let an empty source empty the replica
       --max-delete N|P%    refuse a run that would delete more than N entries (or P percent of the replica)
+      --trash DIR          keep deleted and overwritten replica files in dated folders under DIR
+                           (beside the replica, never inside it)
+      --trash-days N       remove those dated folders after N days (default 30)
       --modify-window SECONDS  extra tolerance when comparing mtimes (as rsync)
       --watch              notice changes between intervals and sync early after 2 s of quiet
   -v, --verbose            also print every operation on the console
@@ -138,6 +145,13 @@ export function parseModifyWindow(spec: string): number {
   return Math.round(Number(text) * 1000);
 }
 
+export const DEFAULT_TRASH_DAYS = 30;
+
+export function parseTrashDays(spec: string): number {
+  if (!/^\d+$/.test(spec.trim())) throw usage(`Invalid --trash-days "${spec}": give a whole number of days, such as 30.`);
+  return Number(spec.trim());
+}
+
 function defaultStateDir(context: ArgsContext): string {
   const xdg = context.env.XDG_STATE_HOME;
   // The XDG spec says a relative XDG_STATE_HOME is invalid and must be ignored.
@@ -180,6 +194,9 @@ export function parseCliArgs(argv: readonly string[], context: ArgsContext): Par
   const stateDirSpec = values['state-dir'] as string | undefined;
   const maxDeleteSpec = values['max-delete'] as string | undefined;
   const modifyWindowSpec = values['modify-window'] as string | undefined;
+  const trashDir = values.trash as string | undefined;
+  const trashDays = values['trash-days'] as string | undefined;
+  if (trashDays !== undefined && trashDir === undefined) throw usage('--trash-days needs --trash DIR: the folder where deleted files are kept.');
   return {
     kind: 'run',
     config: {
@@ -195,6 +212,10 @@ export function parseCliArgs(argv: readonly string[], context: ArgsContext): Par
       allowEmptySource: values['allow-empty-source'] === true,
       maxDelete: maxDeleteSpec === undefined ? undefined : parseMaxDelete(maxDeleteSpec),
       modifyWindowMs: modifyWindowSpec === undefined ? undefined : parseModifyWindow(modifyWindowSpec),
+      trash:
+        trashDir === undefined
+          ? undefined
+          : { dir: resolve(required(trashDir, '--trash', 'trash folder')), keepDays: trashDays === undefined ? DEFAULT_TRASH_DAYS : parseTrashDays(trashDays) },
       watch,
       verbose: values.verbose === true,
     },

@@ -70,6 +70,7 @@ function syncOptionsOf(config: CliConfig): SyncOptions {
     allowEmptySource: config.allowEmptySource,
     ...(config.maxDelete === undefined ? {} : { maxDelete: config.maxDelete }),
     ...(config.modifyWindowMs === undefined ? {} : { modifyWindowMs: config.modifyWindowMs }),
+    ...(config.trash === undefined ? {} : { trash: config.trash }),
   };
 }
 

@@ -44,6 +44,14 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('--trash DIR keeps 30 days by default; --trash-days sets it and needs --trash', () => {
+    expect(config(base).trash).toBeUndefined();
+    expect(config([...base, '--trash', '../trash']).trash).toEqual({ dir: '/home/u/trash', keepDays: 30 });
+    expect(config([...base, '--trash', '/t', '--trash-days', '7']).trash).toEqual({ dir: '/t', keepDays: 7 });
+    expect(usageMessage([...base, '--trash-days', '7'])).toContain('--trash-days needs --trash');
+    expect(usageMessage([...base, '--trash', '/t', '--trash-days', 'soon'])).toContain('"soon"');
+  });
+
   it('drops trailing slashes', () => {
     const c = config(['-s', 'src/', '-r', '/mnt/rep//', '-l', 'logs/', '--once']);
     expect(c.source).toBe('/home/u/work/src');
