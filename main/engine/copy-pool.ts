@@ -91,7 +91,8 @@ class WorkerPool implements CopyPool {
         while (next < queue.length && !shouldStop()) {
           const batch = queue[next]!;
           next += 1;
-          const outcomes = await this.send(worker, batch);
+          // A worker that cannot run (it failed to start) hands its batch back to this thread.
+          const outcomes = await this.send(worker, batch).catch(() => batch.map(copyFileAtomicSync));
           batch.forEach((job, i) => onDone(job, outcomes[i]!));
         }
       }),

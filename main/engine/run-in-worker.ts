@@ -27,12 +27,14 @@ export function runSyncInWorker(options: SyncOptions): Promise<RunSummary> {
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
     let settled = false;
+    let heardFrom = false;
     const finish = (): void => {
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       void worker.terminate();
     };
     worker.on('message', (reply: Reply) => {
+      heardFrom = true;
       if (reply.type === 'events') {
         for (const event of reply.events) onEvent?.(event);
       } else if (reply.type === 'done') {
@@ -44,10 +46,11 @@ export function runSyncInWorker(options: SyncOptions): Promise<RunSummary> {
       }
     });
     worker.once('error', (error) => {
-      if (!settled) {
-        finish();
-        reject(error);
-      }
+      if (settled) return;
+      finish();
+      // A worker that never started (its script unreachable in a package) runs the sync here instead.
+      if (!heardFrom) runSync(options).then(resolve, reject);
+      else reject(error);
     });
     worker.once('exit', (code) => {
       if (!settled) reject(new Error(`the sync worker stopped unexpectedly (exit code ${code})`));

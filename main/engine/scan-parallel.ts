@@ -25,7 +25,7 @@ function scanInWorker(root: string, excludes: readonly string[]): Promise<ScanRe
     worker.once('message', (reply: Reply) => {
       settled = true;
       if (reply.ok) resolve(unpackScan(reply.packed));
-      else reject(Object.assign(new Error(reply.message), { code: reply.code }));
+      else reject(Object.assign(new Error(reply.message), { code: reply.code, fromScan: true }));
       void worker.terminate();
     });
     worker.once('error', (error) => {
@@ -40,6 +40,11 @@ function scanInWorker(root: string, excludes: readonly string[]): Promise<ScanRe
 
 /** Scans one tree (a byte-string absolute path), in a worker where one is available. */
 export async function scanOne(root: string, excludes: readonly string[] = []): Promise<ScanResult> {
-  if (!workerAvailable()) return scanTree(root, createExcludeMatcher(excludes));
-  return scanInWorker(root, excludes);
+  const inThisThread = (): ScanResult => scanTree(root, createExcludeMatcher(excludes));
+  if (!workerAvailable()) return inThisThread();
+  // A worker that cannot start (a packaged app whose loader cannot reach the script) must not stop the run.
+  return scanInWorker(root, excludes).catch((error: unknown) => {
+    if ((error as { fromScan?: boolean }).fromScan) throw error; // the scan itself failed: a real answer
+    return inThisThread();
+  });
 }
