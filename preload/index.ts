@@ -1,2 +1,23 @@
-// Placeholder: the tray issue replaces this with the typed bridge.
-export {};
+/**
+ * The sandboxed preload: exposes `window.folderSync` (the typed API of ipc-contract.ts) and nothing else. No
+ * Node API and no raw ipcRenderer reach the page. Bundled to one CommonJS file by esbuild (`npm run build`),
+ * since a sandboxed preload cannot load modules.
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import { API_NAME, Channel } from '../main/ipc-contract.js';
+import type { StatusView } from '../main/ipc-contract.js';
+import { createApi } from './api.js';
+import type { Invoke, SubscribeStatus } from './api.js';
+
+const invoke: Invoke = (channel, ...args) => ipcRenderer.invoke(channel, ...args);
+
+const subscribeStatus: SubscribeStatus = (listener) => {
+  // The IPC event object is dropped: handing it to the page would leak `sender` and its methods.
+  const wrapped = (_event: Electron.IpcRendererEvent, status: StatusView): void => listener(status);
+  ipcRenderer.on(Channel.StatusChanged, wrapped);
+  return () => {
+    ipcRenderer.removeListener(Channel.StatusChanged, wrapped);
+  };
+};
+
+contextBridge.exposeInMainWorld(API_NAME, createApi(invoke, subscribeStatus));

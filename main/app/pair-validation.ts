@@ -1,0 +1,132 @@
+/**
+ * Checks of one pair as the user typed it. Each problem is one sentence attached to the field it is about, so
+ * the settings page can show it next to that field. `checkPairFields` is pure (used on load and on every
+ * save); `checkPairOnDisk` looks at the folders themselves.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { IntervalError, parseInterval } from '../engine/interval.js';
+import type { FieldError, PairField, PairInput } from '../ipc-contract.js';
+
+const FOLDER_NAMES = { source: 'source folder', replica: 'replica folder', logDir: 'log folder' } as const;
+
+function folderProblem(value: string, field: keyof typeof FOLDER_NAMES): string | null {
+  const name = FOLDER_NAMES[field];
+  if (value.trim() === '') return `Choose a ${name}.`;
+  if (value.includes('\0')) return `The ${name} path contains a NUL character.`;
+  if (!path.isAbsolute(value)) return `The ${name} must be an absolute path, not "${value}".`;
+  return null;
+}
+
+function intervalProblem(value: string): string | null {
+  try {
+    parseInterval(value);
+    return null;
+  } catch (error) {
+    if (error instanceof IntervalError) return error.message;
+    throw error;
+  }
+}
+
+function excludesProblem(excludes: readonly string[]): string | null {
+  for (const glob of excludes) {
+    if (glob.trim() === '') return 'An exclude pattern is empty: remove the blank line.';
+    if (/[\0\n\r]/.test(glob)) return `The exclude pattern "${glob}" contains a control character.`;
+  }
+  return null;
+}
+
+/** Problems that need no disk access: empty or relative paths, a bad interval, bad excludes. */
+export function checkPairFields(pair: PairInput, pairIndex: number): FieldError[] {
+  const errors: FieldError[] = [];
+  const add = (field: PairField, message: string | null): void => {
+    if (message !== null) errors.push({ pairIndex, field, message });
+  };
+  add('source', folderProblem(pair.source, 'source'));
+  add('replica', folderProblem(pair.replica, 'replica'));
+  add('interval', intervalProblem(pair.interval));
+  add('logDir', folderProblem(pair.logDir, 'logDir'));
+  add('excludes', excludesProblem(pair.excludes));
+  return errors;
+}
+
+async function statOrNull(p: string): Promise<import('node:fs').Stats | null> {
+  try {
+    return await fs.stat(p);
+  } catch {
+    return null;
+  }
+}
+
+/** The real path of the deepest existing ancestor plus the rest, so nesting is judged through symlinks. */
+async function realish(p: string): Promise<string> {
+  const rest: string[] = [];
+  let current = path.resolve(p);
+  for (;;) {
+    try {
+      return path.join(await fs.realpath(current), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return path.resolve(p);
+      rest.push(path.basename(current));
+      current = parent;
+    }
+  }
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Problems with the folders themselves: a missing source, a replica that is a file or overlaps the source, a
+ * log folder that is a file. Only for pairs whose fields passed `checkPairFields`.
+ */
+export async function checkPairOnDisk(pair: PairInput, pairIndex: number): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  const source = await statOrNull(pair.source);
+  if (source === null) {
+    errors.push({ pairIndex, field: 'source', message: `The source folder "${pair.source}" does not exist.` });
+  } else if (!source.isDirectory()) {
+    errors.push({ pairIndex, field: 'source', message: `The source "${pair.source}" is a file, not a folder.` });
+  }
+  const replica = await statOrNull(pair.replica);
+  if (replica !== null && !replica.isDirectory()) {
+    errors.push({ pairIndex, field: 'replica', message: `The replica "${pair.replica}" is a file, not a folder.` });
+  } else {
+    const [src, rep] = await Promise.all([realish(pair.source), realish(pair.replica)]);
+    if (src === rep) {
+      errors.push({ pairIndex, field: 'replica', message: 'The replica folder must not be the source folder itself.' });
+    } else if (isInside(rep, src)) {
+      errors.push({ pairIndex, field: 'replica', message: 'The replica folder must not be inside the source folder.' });
+    } else if (isInside(src, rep)) {
+      errors.push({ pairIndex, field: 'replica', message: 'The replica folder must not contain the source folder.' });
+    }
+  }
+  const logDir = await statOrNull(pair.logDir);
+  if (logDir !== null && !logDir.isDirectory()) {
+    errors.push({ pairIndex, field: 'logDir', message: `The log folder "${pair.logDir}" is a file, not a folder.` });
+  } else if (isInside(await realish(pair.logDir), await realish(pair.replica))) {
+    // The mirror deletes whatever the source lacks: a log inside the replica would be wiped by every run.
+    errors.push({ pairIndex, field: 'logDir', message: 'The log folder must not be inside the replica folder: each sync would delete it.' });
+  }
+  return errors;
+}
+
+/** Two pairs writing into the same replica would undo each other's work. */
+export function checkPairsTogether(pairs: readonly PairInput[]): FieldError[] {
+  const errors: FieldError[] = [];
+  const seen = new Map<string, number>();
+  pairs.forEach((pair, pairIndex) => {
+    if (!path.isAbsolute(pair.replica)) return; // already reported on the field itself
+    const key = path.resolve(pair.replica);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      errors.push({ pairIndex, field: 'replica', message: `Pair ${first + 1} already uses this replica folder.` });
+    } else {
+      seen.set(key, pairIndex);
+    }
+  });
+  return errors;
+}

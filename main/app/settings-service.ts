@@ -1,0 +1,132 @@
+/**
+ * What the settings page can do, behind the IPC handlers: read and save the settings (checked, then applied
+ * at once), preview a pair's plan with a dry run, read the status, start a sync. No Electron here; the folder
+ * picker comes in from the shell.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { SyncOptions } from '../engine/options.js';
+import type { RunSummary } from '../engine/types.js';
+import { PREVIEW_LIMIT } from '../ipc-contract.js';
+import type {
+  FieldError,
+  PairInput,
+  PairSettings,
+  PickFolderRequest,
+  PreviewResult,
+  SaveResult,
+  SettingsInput,
+  SettingsView,
+  StatusView,
+} from '../ipc-contract.js';
+import type { InvokeEvent, IpcService } from '../ipc/register.js';
+import { actionLine } from '../log-format.js';
+import { checkPairFields, checkPairOnDisk, checkPairsTogether } from './pair-validation.js';
+import type { PairsController } from './pairs-controller.js';
+import { runText } from './pairs-controller.js';
+import { SETTINGS_VERSION } from './settings-schema.js';
+import type { SettingsStore } from './settings-store.js';
+
+export interface SettingsServiceDeps {
+  readonly store: SettingsStore;
+  readonly controller: PairsController;
+  readonly autostart: { isEnabled(): Promise<boolean>; set(enabled: boolean): Promise<void> };
+  runSync(options: SyncOptions): Promise<RunSummary>;
+  stateDirFor(pairId: string): string;
+  readonly defaultLogDir: string;
+  newId(): string;
+  pickFolder(request: PickFolderRequest, event: InvokeEvent): Promise<string | null>;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Field checks, then (for pairs whose fields are fine) the folders themselves. */
+async function checkPairs(pairs: readonly PairInput[]): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  for (const [index, pair] of pairs.entries()) {
+    const fieldErrors = checkPairFields(pair, index);
+    errors.push(...(fieldErrors.length > 0 ? fieldErrors : await checkPairOnDisk(pair, index)));
+  }
+  errors.push(...checkPairsTogether(pairs));
+  return errors;
+}
+
+function normalise(pair: PairInput): PairInput {
+  return { ...pair, interval: pair.interval.trim(), excludes: pair.excludes.map((g) => g.trim()) };
+}
+
+export class SettingsService implements IpcService {
+  constructor(private readonly deps: SettingsServiceDeps) {}
+
+  async getSettings(): Promise<SettingsView> {
+    const { pairs, notifyOnFailure } = this.deps.store.settings;
+    return { pairs, notifyOnFailure, startAtLogin: await this.deps.autostart.isEnabled(), defaultLogDir: this.deps.defaultLogDir };
+  }
+
+  /** Nothing is written unless every field of every pair is valid. */
+  async saveSettings(input: SettingsInput): Promise<SaveResult> {
+    const candidates = input.pairs.map(normalise);
+    const errors = await checkPairs(candidates);
+    if (errors.length > 0) return { ok: false, errors };
+    const ids = new Set<string>();
+    const pairs: PairSettings[] = candidates.map((pair) => {
+      const id = pair.id === '' || ids.has(pair.id) ? this.deps.newId() : pair.id;
+      ids.add(id);
+      return { ...pair, id };
+    });
+    try {
+      if ((await this.deps.autostart.isEnabled()) !== input.startAtLogin) await this.deps.autostart.set(input.startAtLogin);
+    } catch (error) {
+      return { ok: false, errors: [{ pairIndex: -1, field: 'startAtLogin', message: `Could not change start at login: ${messageOf(error)}` }] };
+    }
+    await this.deps.store.save({ version: SETTINGS_VERSION, pairs, notifyOnFailure: input.notifyOnFailure });
+    this.deps.controller.apply(pairs);
+    return { ok: true, settings: await this.getSettings() };
+  }
+
+  pickFolder(request: PickFolderRequest, event: InvokeEvent): Promise<string | null> {
+    return this.deps.pickFolder(request, event);
+  }
+
+  /** A dry run: the plan as the log would word it, nothing changed. */
+  async preview(input: PairInput): Promise<PreviewResult> {
+    const pair = normalise(input);
+    const errors = await checkPairs([pair]);
+    if (errors.length > 0) return { ok: false, errors };
+    // A saved pair previews against its own record; a new or re-pointed one as a first sync would see it.
+    const saved = pair.id === '' ? undefined : this.deps.controller.pair(pair.id);
+    const reuse = saved !== undefined && saved.source === pair.source && saved.replica === pair.replica;
+    const scratch = reuse ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), 'folder-sync-preview-'));
+    try {
+      const summary = await this.deps.runSync({
+        source: pair.source,
+        replica: pair.replica,
+        stateDir: scratch ?? this.deps.stateDirFor(pair.id),
+        excludes: pair.excludes,
+        dryRun: true,
+      });
+      const actions = summary.actions ?? [];
+      return {
+        ok: true,
+        lines: actions.slice(0, PREVIEW_LIMIT).map((action) => ({ type: action.type, text: actionLine(action) })),
+        total: actions.length,
+        summary: runText(summary),
+      };
+    } catch (error) {
+      return { ok: false, errors: [{ pairIndex: 0, field: 'pair', message: messageOf(error) }] };
+    } finally {
+      if (scratch !== undefined) await fs.rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  getStatus(): StatusView {
+    return this.deps.controller.status();
+  }
+
+  syncNow(pairId: string | null): void {
+    this.deps.controller.syncNow(pairId);
+  }
+}

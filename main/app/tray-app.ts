@@ -1,0 +1,188 @@
+/**
+ * The tray app's composition root: the only place that hands Electron objects to the plain modules (settings
+ * store, pairs controller, tray service, IPC handlers, quit coordinator). Kept to wiring; behaviour lives in
+ * the modules it connects.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { app, dialog, ipcMain, Menu, Notification, powerMonitor, session, shell, Tray } from 'electron';
+import type { OpenDialogOptions } from 'electron';
+// The engine runs in a worker thread: planning a large tree must not freeze the tray's menu.
+import { runSyncInWorker } from '../engine/run-in-worker.js';
+import { watchForChanges } from '../engine/watch.js';
+import { Channel } from '../ipc-contract.js';
+import type { FolderField, PickFolderRequest } from '../ipc-contract.js';
+import { registerIpcHandlers } from '../ipc/register.js';
+import { createOperationLog, LOG_FILE_NAME } from '../log.js';
+import type { MenuAction } from '../tray/tray-model.js';
+import { trayIconFile } from '../tray/icons.js';
+import { TrayService } from '../tray/tray-service.js';
+import { Autostart } from './autostart.js';
+import { lockDownContents, lockDownSession } from './lock-down.js';
+import { PairsController } from './pairs-controller.js';
+import { QuitCoordinator } from './quit-coordinator.js';
+import { notifyIfFailed } from './run-notifier.js';
+import { SettingsService } from './settings-service.js';
+import { SettingsStore } from './settings-store.js';
+import { SettingsWindow } from './settings-window.js';
+
+export interface AppPaths {
+  readonly page: string;
+  readonly preload: string;
+  /** Folder with idle.png, syncing.png, error.png, paused.png (and @2x). */
+  readonly trayIcons: string;
+  readonly appIcon: string;
+}
+
+const PICKER_TITLES: Record<FolderField, string> = {
+  source: 'Choose the source folder',
+  replica: 'Choose the replica folder',
+  logDir: 'Choose the log folder',
+};
+
+function notify(title: string, body: string): void {
+  if (Notification.isSupported()) new Notification({ title, body }).show();
+}
+
+export async function startTrayApp(paths: AppPaths): Promise<void> {
+  // One settings folder whatever the app is called (productName "Folder Sync" packaged, "folder-sync" in a
+  // checkout): ~/.config/folder-sync. Set before anything (the single-instance lock included) uses it.
+  app.setPath('userData', path.join(app.getPath('appData'), 'folder-sync'));
+  if (!app.requestSingleInstanceLock()) {
+    // Another copy runs: it gets `second-instance` and opens its settings window.
+    app.quit();
+    return;
+  }
+  const settingsWindow = new SettingsWindow({ page: paths.page, preload: paths.preload, icon: paths.appIcon });
+  app.on('second-instance', () => settingsWindow.open());
+  // Closing the settings window leaves the app in the tray.
+  app.on('window-all-closed', () => {});
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
+  await app.whenReady();
+  lockDownSession(session.defaultSession);
+
+  const userData = app.getPath('userData');
+  const stateDirFor = (pairId: string): string => path.join(userData, 'state', pairId);
+  const store = new SettingsStore(path.join(userData, 'settings.json'));
+  const loaded = await store.load();
+
+  let render = (): void => {};
+  const controller = new PairsController({
+    runSync: runSyncInWorker,
+    openLog: createOperationLog,
+    watch: watchForChanges,
+    stateDirFor,
+    onChange: () => render(),
+    onRunFinished: (pair, run) => {
+      notifyIfFailed(
+        {
+          enabled: () => store.settings.notifyOnFailure,
+          isSupported: () => Notification.isSupported(),
+          create: (options) => new Notification(options),
+        },
+        pair,
+        run,
+      );
+    },
+  });
+  if (loaded.warning !== null) {
+    controller.addWarning(loaded.warning);
+    process.stderr.write(`folder-sync: ${loaded.warning}\n`);
+  }
+
+  const quitter = new QuitCoordinator({
+    shutdown: () => controller.shutdown(),
+    isBusy: () => controller.isBusy,
+    onWaiting: () => notify('Folder Sync', 'Finishing current sync… Folder Sync quits when it is done.'),
+    quit: () => app.quit(),
+  });
+
+  const openPath = async (target: string): Promise<void> => {
+    const problem = await shell.openPath(target);
+    if (problem !== '') dialog.showErrorBox('Folder Sync', `Could not open "${target}": ${problem}`);
+  };
+
+  const onAction = (action: MenuAction): void => {
+    switch (action.kind) {
+      case 'sync-all':
+        return controller.syncNow(null);
+      case 'sync-pair':
+        return controller.syncNow(action.pairId);
+      case 'pause':
+        return controller.pause();
+      case 'resume':
+        return controller.resume();
+      case 'settings':
+        return settingsWindow.open();
+      case 'open-replica': {
+        const pair = controller.pair(action.pairId);
+        if (pair !== undefined) void openPath(pair.replica);
+        return;
+      }
+      case 'open-log': {
+        const pair = controller.pair(action.pairId);
+        if (pair === undefined) return;
+        const file = path.join(pair.logDir, LOG_FILE_NAME);
+        void openPath(fs.existsSync(file) ? file : pair.logDir);
+        return;
+      }
+      case 'quit':
+        app.quit();
+        return;
+    }
+  };
+
+  const tray = new TrayService<Electron.Menu>(
+    {
+      createTray: (icon) => new Tray(icon),
+      buildMenu: (template) => Menu.buildFromTemplate(template),
+      iconPath: (state) => trayIconFile(paths.trayIcons, state, process.env.XDG_CURRENT_DESKTOP),
+    },
+    onAction,
+  );
+  render = () => {
+    const status = controller.status();
+    tray.render(status);
+    settingsWindow.send(Channel.StatusChanged, status);
+  };
+
+  const pickFolder = async (request: PickFolderRequest): Promise<string | null> => {
+    const options: OpenDialogOptions = {
+      title: PICKER_TITLES[request.field],
+      properties: ['openDirectory', 'createDirectory'],
+      ...(path.isAbsolute(request.current) ? { defaultPath: request.current } : {}),
+    };
+    const parent = settingsWindow.window;
+    const result = parent === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(parent, options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  };
+
+  const service = new SettingsService({
+    store,
+    controller,
+    autostart: new Autostart({
+      configDir: app.getPath('appData'),
+      command: process.env.APPIMAGE !== undefined ? [process.env.APPIMAGE] : app.isPackaged ? [process.execPath] : [process.execPath, app.getAppPath()],
+    }),
+    runSync: runSyncInWorker,
+    stateDirFor,
+    defaultLogDir: path.join(userData, 'logs'),
+    newId: () => randomUUID(),
+    pickFolder,
+  });
+  registerIpcHandlers(ipcMain, (event) => settingsWindow.isTrustedSender(event), service);
+
+  app.on('before-quit', (event) => {
+    if (!quitter.mayQuit()) event.preventDefault();
+  });
+  // The session ending (logout, shutdown) sends SIGTERM: the same wait as Quit.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => app.quit());
+  // Electron passes an event here although its typings do not say so; preventDefault delays the shutdown.
+  powerMonitor.on('shutdown', (event?: { preventDefault(): void }) => {
+    if (!quitter.mayQuit()) event?.preventDefault();
+  });
+
+  controller.apply(loaded.settings.pairs);
+  render();
+}

@@ -1,0 +1,158 @@
+/**
+ * The one contract between the main process, the preload bridge and the settings page: every IPC channel,
+ * the arguments it takes and what it answers. Plain types and constants only, so the browser bundle, the
+ * sandboxed preload and the main process can all import it (after Electron Fiddle's `ipc-events.ts`).
+ *
+ * The main process never trusts these types: every argument is checked again in `main/ipc/validate.ts`.
+ */
+
+/** Invoke channels (renderer asks, main answers) and the push channel (main tells the renderer). */
+export const Channel = {
+  GetSettings: 'settings:get',
+  SaveSettings: 'settings:save',
+  PickFolder: 'dialog:pick-folder',
+  Preview: 'pair:preview',
+  GetStatus: 'status:get',
+  SyncNow: 'sync:now',
+  StatusChanged: 'status:changed',
+} as const;
+
+export type InvokeChannel = Exclude<(typeof Channel)[keyof typeof Channel], typeof Channel.StatusChanged>;
+export type PushChannel = typeof Channel.StatusChanged;
+
+/** One source → replica pair as the settings page edits it. `id` is empty for a pair not saved yet. */
+export interface PairInput {
+  readonly id: string;
+  readonly source: string;
+  readonly replica: string;
+  /** `##d##h##m##s`, as typed. */
+  readonly interval: string;
+  readonly logDir: string;
+  /** One glob per entry. */
+  readonly excludes: readonly string[];
+  readonly watch: boolean;
+  readonly enabled: boolean;
+}
+
+/** A stored pair: the same shape, with a non-empty id. */
+export type PairSettings = PairInput;
+
+export interface SettingsInput {
+  readonly pairs: readonly PairInput[];
+  readonly notifyOnFailure: boolean;
+  readonly startAtLogin: boolean;
+}
+
+/** What the page gets on load: the settings plus what it needs to offer sensible defaults. */
+export interface SettingsView extends SettingsInput {
+  readonly pairs: readonly PairSettings[];
+  readonly defaultLogDir: string;
+}
+
+/** `pair`: about the pair as a whole; `startAtLogin` (with pairIndex -1): about the app-wide toggle. */
+export type PairField = 'source' | 'replica' | 'interval' | 'logDir' | 'excludes' | 'pair' | 'startAtLogin';
+
+/** One inline error: which pair (index in the list sent, -1 for app-wide fields), which field, one sentence. */
+export interface FieldError {
+  readonly pairIndex: number;
+  readonly field: PairField;
+  readonly message: string;
+}
+
+export type SaveResult =
+  | { readonly ok: true; readonly settings: SettingsView }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+export type FolderField = 'source' | 'replica' | 'logDir';
+
+export interface PickFolderRequest {
+  readonly field: FolderField;
+  /** Where the picker opens; ignored unless it is an absolute path. */
+  readonly current: string;
+}
+
+export interface PreviewLine {
+  readonly type: string;
+  /** The same text the log would show for this action. */
+  readonly text: string;
+}
+
+export type PreviewResult =
+  | {
+      readonly ok: true;
+      readonly lines: readonly PreviewLine[];
+      /** How many actions there are in total; `lines` holds at most the first PREVIEW_LIMIT. */
+      readonly total: number;
+      readonly summary: string;
+    }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+export const PREVIEW_LIMIT = 500;
+
+/** The tray's four looks. */
+export type TrayState = 'idle' | 'syncing' | 'error' | 'paused';
+
+export interface LastRunView {
+  readonly finishedAt: number;
+  readonly outcome: 'ok' | 'partial' | 'refused' | 'failed';
+  /** One line: the log's summary line, or the error sentence. */
+  readonly text: string;
+}
+
+export interface PairStatusView {
+  readonly id: string;
+  readonly label: string;
+  readonly state: 'idle' | 'syncing' | 'error' | 'paused' | 'disabled';
+  readonly lastRun: LastRunView | null;
+  /** ms since the epoch; null while paused, disabled or before the schedule started. */
+  readonly nextRunAt: number | null;
+  readonly changesPending: boolean;
+  /** e.g. the watcher stopped and the pair runs on its interval only. */
+  readonly warning: string | null;
+  readonly progress: { readonly filesDone: number; readonly filesTotal: number } | null;
+  /** The latest lines written to this pair's log, oldest first. */
+  readonly logLines: readonly string[];
+}
+
+export interface StatusView {
+  readonly state: TrayState;
+  readonly paused: boolean;
+  /** Quit was asked for while a run goes on: "finishing current sync…". */
+  readonly quitting: boolean;
+  /** App-wide warnings (settings file was corrupt, …). */
+  readonly warnings: readonly string[];
+  readonly pairs: readonly PairStatusView[];
+}
+
+/** Argument and result types of every invoke channel. */
+export interface InvokeContract {
+  [Channel.GetSettings]: { args: []; result: SettingsView };
+  [Channel.SaveSettings]: { args: [SettingsInput]; result: SaveResult };
+  [Channel.PickFolder]: { args: [PickFolderRequest]; result: string | null };
+  [Channel.Preview]: { args: [PairInput]; result: PreviewResult };
+  [Channel.GetStatus]: { args: []; result: StatusView };
+  /** null: every enabled pair. */
+  [Channel.SyncNow]: { args: [string | null]; result: void };
+}
+
+export interface PushContract {
+  [Channel.StatusChanged]: StatusView;
+}
+
+export type InvokeArgs<C extends InvokeChannel> = InvokeContract[C]['args'];
+export type InvokeResult<C extends InvokeChannel> = InvokeContract[C]['result'];
+
+/** What the preload exposes to the page as `window.folderSync`, and nothing else. */
+export interface FolderSyncApi {
+  getSettings(): Promise<SettingsView>;
+  saveSettings(settings: SettingsInput): Promise<SaveResult>;
+  pickFolder(request: PickFolderRequest): Promise<string | null>;
+  preview(pair: PairInput): Promise<PreviewResult>;
+  getStatus(): Promise<StatusView>;
+  syncNow(pairId: string | null): Promise<void>;
+  /** Returns a function that stops listening. */
+  onStatus(listener: (status: StatusView) => void): () => void;
+}
+
+/** The global name the preload uses with contextBridge.exposeInMainWorld. */
+export const API_NAME = 'folderSync';

@@ -1,0 +1,23 @@
+/**
+ * The page's whole view of the app: a narrow, typed API over the IPC contract. Built from two functions so the
+ * same code runs in the sandboxed preload (over ipcRenderer) and in the browser tests (over a test bridge).
+ */
+import { Channel } from '../main/ipc-contract.js';
+import type { FolderSyncApi, InvokeArgs, InvokeChannel, InvokeResult, StatusView } from '../main/ipc-contract.js';
+
+export type Invoke = <C extends InvokeChannel>(channel: C, ...args: InvokeArgs<C>) => Promise<InvokeResult<C>>;
+
+/** Subscribes to the status push; returns the unsubscribe function. */
+export type SubscribeStatus = (listener: (status: StatusView) => void) => () => void;
+
+export function createApi(invoke: Invoke, subscribeStatus: SubscribeStatus): FolderSyncApi {
+  return {
+    getSettings: () => invoke(Channel.GetSettings),
+    saveSettings: (settings) => invoke(Channel.SaveSettings, settings),
+    pickFolder: (request) => invoke(Channel.PickFolder, request),
+    preview: (pair) => invoke(Channel.Preview, pair),
+    getStatus: () => invoke(Channel.GetStatus),
+    syncNow: (pairId) => invoke(Channel.SyncNow, pairId),
+    onStatus: (listener) => subscribeStatus(listener),
+  };
+}

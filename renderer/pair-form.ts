@@ -1,0 +1,105 @@
+/**
+ * The form for one pair: fills it from a PairInput, reads it back, shows inline errors next to each field and
+ * checks the interval as it is typed (with its plain-language echo). The main process checks everything
+ * again on save; this is for quick feedback only.
+ */
+import { describeInterval, IntervalError, parseInterval } from '../main/engine/interval.js';
+import type { FieldError, FolderField, PairField, PairInput } from '../main/ipc-contract.js';
+import { byId, showText } from './dom.js';
+
+const ERROR_FIELDS: readonly PairField[] = ['source', 'replica', 'interval', 'logDir', 'excludes', 'pair'];
+const INPUT_OF: Partial<Record<PairField, string>> = { source: 'source', replica: 'replica', interval: 'interval', logDir: 'logDir', excludes: 'excludes' };
+
+/** The interval's echo or its error, as the user types. */
+export function checkInterval(text: string): { echo: string } | { error: string } {
+  try {
+    return { echo: `every ${describeInterval(parseInterval(text))}` };
+  } catch (error) {
+    if (error instanceof IntervalError) return { error: error.message };
+    throw error;
+  }
+}
+
+export class PairForm {
+  readonly form = byId('pair-form', HTMLFormElement);
+  private readonly source = byId('source', HTMLInputElement);
+  private readonly replica = byId('replica', HTMLInputElement);
+  private readonly interval = byId('interval', HTMLInputElement);
+  private readonly intervalEcho = byId('interval-echo', HTMLElement);
+  private readonly logDir = byId('logDir', HTMLInputElement);
+  private readonly excludes = byId('excludes', HTMLTextAreaElement);
+  private readonly watch = byId('watch', HTMLInputElement);
+  private readonly enabled = byId('enabled', HTMLInputElement);
+  private id = '';
+
+  fill(pair: PairInput): void {
+    this.id = pair.id;
+    this.source.value = pair.source;
+    this.replica.value = pair.replica;
+    this.interval.value = pair.interval;
+    this.logDir.value = pair.logDir;
+    this.excludes.value = pair.excludes.join('\n');
+    this.watch.checked = pair.watch;
+    this.enabled.checked = pair.enabled;
+    this.liveInterval();
+  }
+
+  read(): PairInput {
+    return {
+      id: this.id,
+      source: this.source.value,
+      replica: this.replica.value,
+      interval: this.interval.value,
+      logDir: this.logDir.value,
+      // Blank lines are not patterns: dropping them here spares the user an error about nothing.
+      excludes: this.excludes.value.split('\n').map((line) => line.trim()).filter((line) => line !== ''),
+      watch: this.watch.checked,
+      enabled: this.enabled.checked,
+    };
+  }
+
+  setFolder(field: FolderField, value: string): void {
+    byId(field, HTMLInputElement).value = value;
+    this.showError(field, null);
+  }
+
+  folder(field: FolderField): string {
+    return byId(field, HTMLInputElement).value;
+  }
+
+  /** Live check of the interval: an inline error, or the echo "every 1 day 2 hours". */
+  liveInterval(): boolean {
+    const text = this.interval.value;
+    if (text.trim() === '') {
+      showText(this.intervalEcho, null);
+      this.showError('interval', 'Enter how often to sync, for example 1h or 30m.');
+      return false;
+    }
+    const result = checkInterval(text);
+    if ('error' in result) {
+      showText(this.intervalEcho, null);
+      this.showError('interval', result.error);
+      return false;
+    }
+    showText(this.intervalEcho, result.echo);
+    this.showError('interval', null);
+    return true;
+  }
+
+  showErrors(errors: readonly FieldError[]): void {
+    for (const field of ERROR_FIELDS) {
+      const first = errors.find((e) => e.field === field);
+      this.showError(field, first?.message ?? null);
+    }
+  }
+
+  clearError(field: PairField): void {
+    this.showError(field, null);
+  }
+
+  private showError(field: PairField, message: string | null): void {
+    showText(byId(`${field}-error`, HTMLElement), message);
+    const input = INPUT_OF[field];
+    if (input !== undefined) byId(input, HTMLElement).setAttribute('aria-invalid', message === null ? 'false' : 'true');
+  }
+}

@@ -1,0 +1,57 @@
+/** settings.json on a real temp folder: round trip, atomic write, and a damaged file kept aside. */
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../main/app/settings-schema.js';
+import type { StoredSettings } from '../../main/app/settings-schema.js';
+import { SettingsStore } from '../../main/app/settings-store.js';
+
+let dir: string;
+let file: string;
+const now = () => new Date('2025-01-02T03:04:05.678Z');
+
+const settings: StoredSettings = {
+  version: 1,
+  notifyOnFailure: false,
+  pairs: [{ id: 'a1', source: '/home/u/Documents', replica: '/media/u/USB/Documents', interval: '1d2h', logDir: '/home/u/logs', excludes: ['*.tmp'], watch: true, enabled: true }],
+};
+
+beforeEach(async () => {
+  dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'folder-sync-settings-'));
+  file = path.join(dir, 'config', 'settings.json');
+});
+afterEach(() => fsp.rm(dir, { recursive: true, force: true }));
+
+describe('SettingsStore', () => {
+  it('uses the defaults, without a warning, when there is no file yet', async () => {
+    expect(await new SettingsStore(file, now).load()).toEqual({ settings: DEFAULT_SETTINGS, warning: null });
+  });
+
+  it('reads back exactly what it saved, leaving no temp file behind', async () => {
+    await new SettingsStore(file, now).save(settings);
+    expect(await new SettingsStore(file, now).load()).toEqual({ settings, warning: null });
+    expect(await fsp.readdir(path.dirname(file))).toEqual(['settings.json']);
+    expect((await fsp.stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  const damaged: [string, string, RegExp][] = [
+    ['broken JSON', '{"version": 1, "pairs": [', /could not be used \(.*JSON/],
+    ['a wrong type', JSON.stringify({ ...settings, notifyOnFailure: 'yes' }), /settings\.notifyOnFailure must be true or false/],
+    ['a relative path', JSON.stringify({ ...settings, pairs: [{ ...settings.pairs[0], source: 'Documents' }] }), /pairs\[0\]: The source folder must be an absolute path/],
+    ['a bad interval', JSON.stringify({ ...settings, pairs: [{ ...settings.pairs[0], interval: 'daily' }] }), /pairs\[0\]: Invalid interval "daily"/],
+    ['a newer version', JSON.stringify({ ...settings, version: 2 }), /version must be 1, found 2/],
+  ];
+  for (const [what, text, reason] of damaged) {
+    it(`keeps a file with ${what} aside and falls back to the defaults with a warning`, async () => {
+      await fsp.mkdir(path.dirname(file), { recursive: true });
+      await fsp.writeFile(file, text);
+      const result = await new SettingsStore(file, now).load();
+      expect(result.settings).toEqual(DEFAULT_SETTINGS);
+      expect(result.warning).toMatch(reason);
+      expect(result.warning).toMatch(/kept as settings\.json\.corrupt-2025-01-02T03-04-05-678Z and the defaults are in use\.$/);
+      expect(await fsp.readFile(`${file}.corrupt-2025-01-02T03-04-05-678Z`, 'utf8')).toBe(text);
+      await expect(fsp.access(file)).rejects.toThrow();
+    });
+  }
+});

@@ -1,0 +1,218 @@
+/**
+ * The real settings page (dist/renderer) in Debian's Chromium, driven with playwright-core. Its preload API
+ * is the real one (preload/api.ts) bridged to the real main process — dist/main/index.js running against
+ * the fake electron — so every click goes through the real IPC handlers, settings store, engine and temp
+ * folders. The folder picker is the fake dialog answering with a temp folder.
+ */
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FolderField } from '../../main/ipc-contract.js';
+import { appHome, assertBuilt, lastTray, MainProcess, REPO_ROOT } from '../app/main-process.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`Skipping the settings page tests: ${CHROMIUM} is absent (apt-get install -y chromium; .ci/run installs it).`);
+
+const RENDERER_DIR = path.join(REPO_ROOT, 'dist/renderer');
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
+
+/** Serves dist/renderer on 127.0.0.1 (module-free pages could use file://, but a server is what the notes checked). */
+function serveRenderer(): Promise<http.Server> {
+  const server = http.createServer((request, response) => {
+    const name = path.normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '');
+    // Chromium asks a web server for a favicon on its own (Electron's file:// page does not): nothing to serve.
+    if (name === 'favicon.ico') {
+      response.writeHead(204).end();
+      return;
+    }
+    const file = path.join(RENDERER_DIR, name === '' ? 'index.html' : name);
+    if (!file.startsWith(RENDERER_DIR + path.sep) || !fs.existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(response);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function bridgeScript(): Promise<string> {
+  const result = await build({
+    entryPoints: [path.join(REPO_ROOT, 'tests/renderer/bridge.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    logLevel: 'warning',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the real main process', () => {
+  let home: Awaited<ReturnType<typeof appHome>>;
+  let source: string;
+  let replica: string;
+  let logs: string;
+  let app: MainProcess;
+  let server: http.Server;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    assertBuilt();
+    home = await appHome();
+    source = path.join(home.root, 'Documents');
+    replica = path.join(home.root, 'Backup');
+    logs = path.join(home.root, 'logs');
+    await fsp.mkdir(path.join(source, 'photos'), { recursive: true });
+    await fsp.mkdir(replica);
+    await fsp.writeFile(path.join(source, 'notes.txt'), 'notes\n');
+    await fsp.writeFile(path.join(source, 'photos', 'beach.jpg'), Buffer.alloc(4096, 7));
+
+    app = MainProcess.start({ config: home.config });
+    await app.waitFor('the tray', (s) => lastTray(s)?.menu != null);
+    await app.click('Settings…');
+    const win = await app.waitFor('the settings window', (s) => s.windows.find((w) => w.visible && !w.destroyed));
+
+    server = await serveRenderer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 820, height: 760 } });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    // Calls from the page go to the main process as IPC from the settings window; pushes come back.
+    await page.exposeFunction('__folderSyncInvoke', (channel: string, args: unknown[]) => app.request({ cmd: 'invoke', channel, args, windowId: win.id }));
+    app.on('push', (message: { channel: string; args: unknown[] }) => {
+      void page.evaluate(([channel, payload]) => (globalThis as unknown as { __folderSyncPush?: (c: unknown, p: unknown) => void }).__folderSyncPush?.(channel, payload), [message.channel, message.args[0]] as const).catch(() => undefined);
+    });
+    await page.addInitScript({ content: await bridgeScript() });
+    const port = (server.address() as AddressInfo).port;
+    await page.goto(`http://127.0.0.1:${port}/index.html`);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+    await app?.dispose();
+    await home?.cleanup();
+  });
+
+  const pick = async (field: FolderField, folder: string): Promise<void> => {
+    await app.request({ cmd: 'dialog', result: { canceled: false, filePaths: [folder] } });
+    await page.click(`button[data-pick="${field}"]`);
+    await expect.poll(() => page.inputValue(`#${field}`)).toBe(folder);
+  };
+
+  it('opens on a first start with one new pair and sensible defaults', async () => {
+    await expect.poll(() => page.textContent('#interval-echo')).toBe('every 1 hour');
+    expect(await page.inputValue('#interval')).toBe('1h');
+    expect(await page.inputValue('#logDir')).toBe(path.join(home.userData, 'logs'));
+    expect(await page.textContent('#pair-list')).toBe('New pair');
+    expect(await page.textContent('#status-state')).toMatch(/Not saved yet/);
+  });
+
+  it('picks folders through the main process', async () => {
+    await pick('source', source);
+    await pick('replica', replica);
+    await pick('logDir', logs);
+    expect(await page.textContent('#pair-list')).toBe('Documents → Backup');
+    const dialogs = (await app.snapshot()).calls.filter((c) => c.api === 'dialog.showOpenDialog');
+    expect(dialogs.map((c) => (c.args[1] as { title: string }).title)).toEqual(['Choose the source folder', 'Choose the replica folder', 'Choose the log folder']);
+    expect(dialogs.every((c) => typeof c.args[0] === 'number')).toBe(true); // parented to the settings window
+    // The fields are not typed into: paths come only from the picker.
+    expect(await page.getAttribute('#source', 'readonly')).not.toBeNull();
+  });
+
+  it('shows a bad interval inline as it is typed and saves nothing while it is wrong', async () => {
+    await page.fill('#interval', '90x');
+    await expect.poll(() => page.isVisible('#interval-error')).toBe(true);
+    expect(await page.textContent('#interval-error')).toBe('Invalid interval "90x": use ##d##h##m##s with the parts in that order, for example 1d2h30m or 45s.');
+    expect(await page.isVisible('#interval-echo')).toBe(false);
+    expect(await page.getAttribute('#interval', 'aria-invalid')).toBe('true');
+
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#save-state')).toMatch(/Not saved/);
+    expect(await page.isVisible('#interval-error')).toBe(true);
+    expect(fs.existsSync(path.join(home.userData, 'settings.json'))).toBe(false);
+
+    await page.fill('#interval', '1d2h');
+    await expect.poll(() => page.textContent('#interval-echo')).toBe('every 1 day 2 hours');
+    expect(await page.isVisible('#interval-error')).toBe(false);
+  });
+
+  it('previews the plan with a dry run before the first sync', async () => {
+    await page.click('#preview');
+    await expect.poll(() => page.locator('#preview-list li').count()).toBeGreaterThan(0);
+    const lines = await page.locator('#preview-list li').allTextContents();
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^copy +notes\.txt$/), expect.stringMatching(/^mkdir +photos$/), expect.stringMatching(/^copy +photos\/beach\.jpg$/)]));
+    expect(await page.textContent('#preview-summary')).toMatch(/planned action/);
+    expect(await fsp.readdir(replica)).toEqual([]); // a dry run changes nothing
+  });
+
+  it('saves, applies at once, and the status panel follows the sync', async () => {
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#save-state')).toBe('Saved. The changes apply now.');
+    const stored = JSON.parse(await fsp.readFile(path.join(home.userData, 'settings.json'), 'utf8')) as { pairs: { source: string; interval: string }[] };
+    expect(stored.pairs).toMatchObject([{ source, interval: '1d2h' }]);
+
+    // The new pair runs at once; its result arrives by the status push.
+    await expect.poll(() => page.textContent('#status-last'), { timeout: 10_000 }).toMatch(/Last run .*: OK — done in .*2 copied/);
+    expect(await page.textContent('#status-log')).toMatch(/copy +photos\/beach\.jpg/);
+    expect(await page.textContent('#status-next')).toMatch(/^Next run: /);
+    expect(await fsp.readFile(path.join(replica, 'notes.txt'), 'utf8')).toBe('notes\n');
+
+    await fsp.writeFile(path.join(source, 'todo.txt'), 'todo\n');
+    await page.click('#sync-now');
+    await expect.poll(() => page.textContent('#status-log'), { timeout: 10_000 }).toMatch(/copy +todo\.txt/);
+    await expect.poll(() => page.textContent('#status-last')).toMatch(/OK — done in .*1 copied/);
+    expect(fs.existsSync(path.join(replica, 'todo.txt'))).toBe(true);
+
+    const shot = await page.screenshot({ fullPage: true });
+    await fsp.mkdir(path.join(REPO_ROOT, 'tests/artifacts'), { recursive: true });
+    await fsp.writeFile(path.join(REPO_ROOT, 'tests/artifacts/settings.png'), shot);
+    // The README's copy is committed: refreshed on request only, so a test run leaves the tree clean.
+    const readmeShot = path.join(REPO_ROOT, 'build/screenshots/settings.png');
+    if (process.env.UPDATE_SCREENSHOTS === '1' || !fs.existsSync(readmeShot)) {
+      await fsp.mkdir(path.dirname(readmeShot), { recursive: true });
+      await fsp.writeFile(readmeShot, shot);
+    }
+  });
+
+  it('marks an unfinished second pair, refuses to save it, and saves once it is removed', async () => {
+    await page.click('#add-pair');
+    expect(await page.locator('#pair-list li').allTextContents()).toEqual(['Documents → Backup', 'New pair']);
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#save-state')).toMatch(/Not saved/);
+    expect(await page.textContent('#source-error')).toBe('Choose a source folder.');
+    expect(await page.getAttribute('#pair-list li:nth-child(2) button', 'class')).toBe('has-error');
+    // The first pair is fine and stays as saved.
+    await page.click('#pair-list li:nth-child(1) button');
+    expect(await page.isVisible('#source-error')).toBe(false);
+    expect(await page.inputValue('#interval')).toBe('1d2h');
+
+    await page.click('#pair-list li:nth-child(2) button');
+    await page.click('#remove-pair');
+    expect(await page.locator('#pair-list li').allTextContents()).toEqual(['Documents → Backup']);
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#save-state')).toBe('Saved. The changes apply now.');
+    const stored = JSON.parse(await fsp.readFile(path.join(home.userData, 'settings.json'), 'utf8')) as { pairs: unknown[] };
+    expect(stored.pairs).toHaveLength(1);
+  });
+
+  it('ran without page errors, CSP violations or console warnings', () => {
+    expect(problems).toEqual([]);
+  });
+});
