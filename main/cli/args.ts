@@ -28,6 +28,8 @@ export interface CliConfig {
   readonly trash: { readonly dir: string; readonly keepDays: number } | undefined;
   readonly watch: boolean;
   readonly verbose: boolean;
+  /** How often an unplugged drive is looked for (FOLDER_SYNC_DRIVE_CHECK_MS, for tests; default 10 s). */
+  readonly driveCheckMs: number | undefined;
 }
 
 export type ParsedCommand =
@@ -147,6 +149,11 @@ export function parseModifyWindow(spec: string): number {
 
 export const DEFAULT_TRASH_DAYS = 30;
 
+function driveCheckMs(text: string | undefined): number | undefined {
+  const ms = Number(text);
+  return text !== undefined && Number.isInteger(ms) && ms > 0 ? ms : undefined;
+}
+
 export function parseTrashDays(spec: string): number {
   if (!/^\d+$/.test(spec.trim())) throw usage(`Invalid --trash-days "${spec}": give a whole number of days, such as 30.`);
   return Number(spec.trim());
@@ -218,6 +225,7 @@ export function parseCliArgs(argv: readonly string[], context: ArgsContext): Par
           : { dir: resolve(required(trashDir, '--trash', 'trash folder')), keepDays: trashDays === undefined ? DEFAULT_TRASH_DAYS : parseTrashDays(trashDays) },
       watch,
       verbose: values.verbose === true,
+      driveCheckMs: driveCheckMs(context.env.FOLDER_SYNC_DRIVE_CHECK_MS),
     },
   };
 }

@@ -12,6 +12,7 @@ import { runSync, validatePair } from '../engine/sync.js';
 import type { RunSummary } from '../engine/types.js';
 import { watchForChanges, type ChangeWatcher } from '../engine/watch.js';
 import { describeInterval } from '../engine/interval.js';
+import { waitForDrive, type DriveWait } from '../engine/drive-wait.js';
 import { createOperationLog, describeFsError, type OperationLog } from '../log.js';
 import { escapeControls, formatDuration } from '../log-format.js';
 import { HELP_TEXT, parseCliArgs, UsageError, type CliConfig } from './args.js';
@@ -156,6 +157,7 @@ class Session {
   private lastCode: number = ExitCode.Ok;
   private loop: PeriodicLoop | undefined;
   private watcher: ChangeWatcher | undefined;
+  private driveWait: DriveWait | undefined;
   private forced!: () => void;
   private readonly forcedPromise = new Promise<void>((resolve) => {
     this.forced = resolve;
@@ -183,6 +185,7 @@ class Session {
       return this.lastCode;
     } finally {
       quit.dispose();
+      this.driveWait?.stop();
       await this.watcher?.close();
     }
   }
@@ -234,6 +237,19 @@ class Session {
     });
   }
 
+  /** An unplugged drive: check for it every few seconds and sync as soon as it is back, not at the next interval. */
+  private watchForDrive(summary: RunSummary): void {
+    const waitFor = summary.refusal?.waitFor;
+    const loop = this.loop;
+    if (waitFor === undefined || loop === undefined || this.driveWait !== undefined) return;
+    this.reporter.out(`waiting for the drive at ${waitFor.mountPoint}; syncing as soon as it is back`);
+    this.driveWait = waitForDrive(waitFor.path, waitFor.mountPoint, () => {
+      this.driveWait = undefined;
+      this.reporter.out(`the drive at ${waitFor.mountPoint} is back: syncing now`);
+      loop.runSoon();
+    }, this.config.driveCheckMs);
+  }
+
   private runOnce(): Promise<void> {
     const run = this.syncAndReport().finally(() => {
       this.running = undefined;
@@ -257,6 +273,7 @@ class Session {
       this.reporter.summary(summary, aborted);
       this.log.writeSummary(summary, aborted);
       this.lastCode = exitCodeFor(summary);
+      this.watchForDrive(summary);
     } catch (error) {
       if (this.abort.signal.aborted) return;
       const text = escapeControls(messageOf(error));

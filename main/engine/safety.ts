@@ -89,6 +89,7 @@ function validateTrash(dir: string, realSource: string, realReplica: string): vo
 export interface Refusal {
   readonly reason: RefusalReason;
   readonly message: string;
+  readonly waitFor?: { readonly path: string; readonly mountPoint: string };
 }
 
 /** An empty source next to a replica that holds files is far more often an unmounted drive than a wish. */

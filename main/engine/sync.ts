@@ -55,10 +55,18 @@ async function currentMount(target: string): Promise<MountIdentity | undefined> 
 /** The drive the replica lived on is not where it was: unplugged, leaving an empty mount point or none. */
 function checkMounts(record: SyncRecord, replicaMount: MountIdentity | undefined, sourceMount: MountIdentity | undefined, options: SyncOptions): Refusal | undefined {
   if (record.replicaMount && replicaMount && record.replicaMount.mountPoint !== replicaMount.mountPoint) {
-    return { reason: 'replica-not-connected', message: `replica drive not connected: ${options.replica} (it was on ${record.replicaMount.mountPoint}); nothing was changed.` };
+    return {
+      reason: 'replica-not-connected',
+      message: `replica drive not connected: ${options.replica} (it was on ${record.replicaMount.mountPoint}); nothing was changed.`,
+      waitFor: { path: path.resolve(options.replica), mountPoint: record.replicaMount.mountPoint },
+    };
   }
   if (record.sourceMount && sourceMount && record.sourceMount.mountPoint !== sourceMount.mountPoint) {
-    return { reason: 'source-missing', message: `source drive not connected: ${options.source} (it was on ${record.sourceMount.mountPoint}); nothing was changed.` };
+    return {
+      reason: 'source-missing',
+      message: `source drive not connected: ${options.source} (it was on ${record.sourceMount.mountPoint}); nothing was changed.`,
+      waitFor: { path: path.resolve(options.source), mountPoint: record.sourceMount.mountPoint },
+    };
   }
   return undefined;
 }

@@ -100,7 +100,12 @@ export type RefusalReason = 'source-missing' | 'source-emptied' | 'max-delete' |
 export interface RunSummary {
   /** ok: replica equals source (maybe with warnings); partial: some entries failed; refused: nothing changed. */
   readonly status: 'ok' | 'partial' | 'refused';
-  readonly refusal?: { readonly reason: RefusalReason; readonly message: string };
+  readonly refusal?: {
+    readonly reason: RefusalReason;
+    readonly message: string;
+    /** An unplugged drive: the path and the mount point it must lie on again before the pair can sync. */
+    readonly waitFor?: { readonly path: string; readonly mountPoint: string };
+  };
   readonly copied: number;
   readonly updated: number;
   readonly moved: number;
