@@ -35,12 +35,27 @@ export function sourceMatchesRecord(src: Entry, rec: RecordEntry, ignoreCtime: b
 export function replicaMatchesRecord(rep: Entry, rec: RecordEntry, tolerance: number): boolean {
   if (rep.kind !== rec.kind) return false;
   if (rep.kind === 'file' && rep.size !== rec.size) return false;
-  return mtimeNear(rep.mtimeMs, rec.repMtimeMs, tolerance);
+  return replicaMtimeAsRecorded(rep.mtimeMs, rec.repMtimeMs, tolerance);
+}
+
+/** What DOS-era date fields (FAT, exFAT) hold: 1980 to 2107, with a day of slack for the drive's time zone. */
+const DOS_DATES_FROM_MS = Date.UTC(1980, 0, 2);
+const DOS_DATES_UNTIL_MS = Date.UTC(2107, 11, 30);
+
+/**
+ * The replica's mtime is the one recorded after syncing it. On drives that keep whole seconds or coarser (the
+ * DOS-date family), an mtime outside 1980–2107 cannot be held: exfat-fuse reports it as set until the drive is
+ * remounted, and clamped or wrapped after. Such a recorded mtime says nothing about the file, and holding it
+ * against the replica would re-copy the file after every plug-in; size and the source side still decide.
+ */
+function replicaMtimeAsRecorded(repMs: number, recordedMs: number, tolerance: number): boolean {
+  if (mtimeNear(repMs, recordedMs, tolerance)) return true;
+  return tolerance >= 1000 && (recordedMs < DOS_DATES_FROM_MS || recordedMs > DOS_DATES_UNTIL_MS);
 }
 
 /** mtime in sync: through the record when it vouches for both sides, else source against replica. */
 export function mtimeInSync(src: Entry, rep: Entry, rec: RecordEntry | undefined, tolerance: number): boolean {
-  if (rec !== undefined && rec.kind === src.kind && rec.mtimeMs === src.mtimeMs && mtimeNear(rep.mtimeMs, rec.repMtimeMs, tolerance)) {
+  if (rec !== undefined && rec.kind === src.kind && rec.mtimeMs === src.mtimeMs && replicaMtimeAsRecorded(rep.mtimeMs, rec.repMtimeMs, tolerance)) {
     return true;
   }
   return mtimeNear(src.mtimeMs, rep.mtimeMs, tolerance);

@@ -15,12 +15,12 @@ import { entryFromStats } from './scan.js';
 import { moveAside } from './trash.js';
 import type { Entry } from './types.js';
 
-const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, COPYFILE_FICLONE } = fs.constants;
-/** Up to this size a file is read and written in one go; above, the kernel copies (copy_file_range, reflink). */
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, COPYFILE_FICLONE_FORCE } = fs.constants;
+/** Up to this size a file is read and written in one go; above, it is cloned where the drive can, else streamed. */
 const SMALL_FILE = 1 << 20;
 const CHUNK = 1 << 20;
-/** Drives whose drivers cannot copy_file_range or clone (some FUSE file systems): copy through user space. */
-const COPYFILE_UNSUPPORTED = new Set(['ENOSYS', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV']);
+/** Drives that cannot clone (ext4, tmpfs, FUSE, across file systems): copy through user space. */
+const COPYFILE_UNSUPPORTED = new Set(['ENOSYS', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EINVAL', 'ENOTTY']);
 
 export interface CopyJob {
   /** Byte-string absolute paths. */
@@ -29,6 +29,8 @@ export interface CopyJob {
   readonly temp: string;
   readonly size: number;
   readonly mtimeMs: number;
+  /** The scanned ctime: a writer that restores the mtime (cp -p, tar, rsync -t) still changes it. */
+  readonly ctimeMs: number;
   readonly ino: number;
   readonly mode: number;
   readonly setMode: boolean;
@@ -43,25 +45,38 @@ export type CopyOutcome =
 
 class Changed extends Error {}
 
+/** A source deleted or renamed since the scan is skipped like a changed one (rule 6), not failed. */
+function openSource(source: Buffer): number {
+  try {
+    return fs.openSync(source, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Changed('vanished since the scan');
+    throw error;
+  }
+}
+
 function unchanged(stat: fs.Stats, job: CopyJob): boolean {
-  return stat.isFile() && stat.ino === job.ino && stat.size === job.size && stat.mtimeMs === job.mtimeMs;
+  return stat.isFile() && stat.ino === job.ino && stat.size === job.size && stat.mtimeMs === job.mtimeMs && stat.ctimeMs === job.ctimeMs;
 }
 
 function writeAll(fd: number, buffer: Buffer, length: number): void {
   for (let written = 0; written < length; ) written += fs.writeSync(fd, buffer, written, length - written);
 }
 
-function copyThroughUserSpace(sourceFd: number, temp: Buffer, mode: number): void {
-  const out = fs.openSync(temp, 'wx', mode & 0o777 | 0o600);
+/** Reads exactly the scanned size: a source that ends early or grows while read is "changed", never looped on. */
+function copyThroughUserSpace(sourceFd: number, temp: Buffer, job: CopyJob): void {
+  const out = fs.openSync(temp, 'wx', job.mode & 0o777 | 0o600);
   try {
     const buffer = Buffer.allocUnsafe(CHUNK);
     let position = 0;
     for (;;) {
       const read = fs.readSync(sourceFd, buffer, 0, CHUNK, position);
       if (read === 0) break;
-      writeAll(out, buffer, read);
       position += read;
+      if (position > job.size) throw new Changed();
+      writeAll(out, buffer, read);
     }
+    if (position !== job.size) throw new Changed();
   } finally {
     fs.closeSync(out);
   }
@@ -105,7 +120,9 @@ let kernelCopyUnsupported = false;
 function copyLarge(sourceFd: number, source: Buffer, temp: Buffer, job: CopyJob): void {
   if (!kernelCopyUnsupported) {
     try {
-      fs.copyFileSync(source, temp, COPYFILE_FICLONE);
+      // Clone only (reflink): libuv's own copy loop (copy_file_range/sendfile) spins forever on a source
+      // truncated while it copies (libuv 1.46, Node 20); the user-space loop below notices it instead.
+      fs.copyFileSync(source, temp, COPYFILE_FICLONE_FORCE);
       return;
     } catch (error) {
       if (!COPYFILE_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
@@ -113,7 +130,7 @@ function copyLarge(sourceFd: number, source: Buffer, temp: Buffer, job: CopyJob)
       fs.rmSync(temp, { force: true });
     }
   }
-  copyThroughUserSpace(sourceFd, temp, job.mode);
+  copyThroughUserSpace(sourceFd, temp, job);
 }
 
 export function copyFileAtomicSync(job: CopyJob): CopyOutcome {
@@ -124,7 +141,7 @@ export function copyFileAtomicSync(job: CopyJob): CopyOutcome {
   let sourceFd: number | undefined;
   let tempWritten = false;
   try {
-    sourceFd = fs.openSync(source, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    sourceFd = openSource(source);
     const before = fs.fstatSync(sourceFd);
     if (!before.isFile()) return { ok: false, code: 'EINVAL', message: 'not a regular file any more' };
     if (!unchanged(before, job)) throw new Changed();
@@ -146,7 +163,8 @@ export function copyFileAtomicSync(job: CopyJob): CopyOutcome {
     return { ok: true, entry: entryFromStats(after) };
   } catch (error) {
     if (error instanceof Changed) {
-      return { ok: false, changed: true, message: 'changed while it was being copied; it will be copied on the next run' };
+      const what = error.message === '' ? 'changed while it was being copied' : error.message;
+      return { ok: false, changed: true, message: `${what}; it will be copied on the next run` };
     }
     const e = error as NodeJS.ErrnoException;
     return { ok: false, ...(e.code !== undefined ? { code: e.code } : {}), message: e.message ?? String(error) };

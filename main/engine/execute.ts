@@ -390,6 +390,7 @@ export class Executor {
       temp: this.abs(siblingTemp(rel)),
       size: src.size,
       mtimeMs: src.mtimeMs,
+      ctimeMs: src.ctimeMs,
       ino: src.ino,
       mode: src.mode,
       setMode: this.input.traits.modes,
@@ -407,7 +408,9 @@ export class Executor {
         this.input.emit({ type: 'op', op: 'skip', path, detail: outcome.message });
         return;
       }
-      if (outcome.code !== undefined && FATAL_CODES.has(outcome.code) && this.fatal === undefined) {
+      // Copies already in flight when the replica stopped taking writes fail the same way: one error says it.
+      if (this.fatal !== undefined) return;
+      if (outcome.code !== undefined && FATAL_CODES.has(outcome.code)) {
         this.fatal = `the replica stopped taking writes (${outcome.code}) at "${display(path)}"; nothing more was written`;
       }
       this.error(path, outcome.code !== undefined && !outcome.message.startsWith(outcome.code) ? `${outcome.code}: ${outcome.message}` : outcome.message);

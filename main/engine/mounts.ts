@@ -91,6 +91,16 @@ export async function mountOf(target: string, mountInfoPath = '/proc/self/mounti
   return { mountPoint: entry.mountPoint, fsType: entry.fsType, source: entry.source };
 }
 
+/** Whether a folder (a byte path) is the root of a mounted file system: its parent lies on another device. */
+export async function isMountRoot(dir: Buffer): Promise<boolean> {
+  try {
+    const [self, parent] = await Promise.all([fs.lstat(dir), fs.lstat(Buffer.concat([dir, Buffer.from('/..')]))]);
+    return self.dev !== parent.dev;
+  } catch {
+    return false;
+  }
+}
+
 /** The path itself if it can be stat'ed, else its closest ancestor that can ('/' always can). */
 export async function nearestExisting(absolute: string): Promise<string> {
   let current = absolute;

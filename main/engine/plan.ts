@@ -136,6 +136,9 @@ interface Buckets {
 function planEntry(input: PlanInput, rel: string, src: Entry, rep: Entry | undefined, out: Buckets): void {
   const rec = input.record.get(rel);
   if (src.kind === 'dir') {
+    // A source folder that could not be listed is left as the replica has it: mirroring its mode (often 000)
+    // would lock the replica's copy of its old contents away from the user and from every later run.
+    if (input.isProtected(rel)) return;
     if (rep === undefined) out.mkdirs.push({ type: 'mkdir', path: rel });
     else planMetadata(input, rel, src, rep, rec, out);
     return;

@@ -8,7 +8,7 @@
  * Each found move is applied to the working copies of the replica and the record, so that planning the
  * rest sees the replica as it will be.
  */
-import { replicaMatchesRecord } from './compare.js';
+import { replicaMatchesRecord, sourceMatchesRecord } from './compare.js';
 import type { PathTree } from './path-tree.js';
 import { isWithin, parentOf } from './paths.js';
 import type { RecordEntry } from './record.js';
@@ -68,11 +68,15 @@ function applyCaseMoves(input: MoveInput, keyOf: (rel: string) => string, result
     const from = current(original);
     const rep = input.replica.get(from);
     if (from === rel || rep === undefined || !kindsMatch(rep.kind, src.kind) || input.isProtected(from)) continue;
+    // Only the very file the record saw, renamed, is known equal: a collision's new winner (another file whose
+    // name has the same key) or a file edited along with its rename still has its contents compared.
+    const rec = input.record.get(from);
+    const sameFile = rec !== undefined && sourceMatchesRecord(src, rec, true) && replicaMatchesRecord(rep, rec, input.tolerance);
     result.moves.push({ type: 'move', from, path: rel, kind: rep.kind });
     input.replica.moveSubtree(from, rel);
     input.record.moveSubtree(from, rel);
     if (rep.kind === 'dir') renamedDirs.push([from, rel]);
-    else result.knownEqual.add(rel);
+    else if (sameFile) result.knownEqual.add(rel);
   }
 }
 

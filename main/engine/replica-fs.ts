@@ -146,6 +146,31 @@ function stepOf(readNs: bigint): bigint | undefined {
   return STEPS_NS.find((step) => readNs % step === 0n && distance < step);
 }
 
+/**
+ * Whether renaming a folder keeps what is inside it. fusefat's rename loses a folder's entries for good (the
+ * folder arrives empty), so on such a drive folders must be moved entry by entry. Tried in a temporary folder in
+ * `root` (a byte path), only when a run is about to move a folder; never throws, and answers false when unsure.
+ */
+export async function folderRenameKeepsContents(root: Buffer): Promise<boolean> {
+  const dir = Buffer.concat([root, Buffer.from(`/${PROBE_PREFIX}${process.pid}.${randomBytes(4).toString('hex')}`)]);
+  const inside = (name: string): Buffer => Buffer.concat([dir, Buffer.from(`/${name}`)]);
+  try {
+    await fs.mkdir(dir);
+  } catch {
+    return false;
+  }
+  try {
+    await fs.mkdir(inside('a'));
+    await fs.writeFile(inside('a/f'), '');
+    await fs.rename(inside('a'), inside('b'));
+    return (await fs.readdir(inside('b'))).includes('f');
+  } catch {
+    return false;
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
 /** Looks the file up with its name upper-cased; anything but "not found" counts as insensitive (conservative). */
 async function probeCaseSensitive(file: string): Promise<boolean> {
   const upper = path.join(path.dirname(file), path.basename(file).toUpperCase());
