@@ -30,4 +30,12 @@ export interface SyncOptions {
 /** A mistake in what the user asked for (bad folder, overlap): one sentence naming the input; exit code 2. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+
+  /** Set where a caller may know better (a replica parent missing because its drive is unplugged). */
+  constructor(
+    message: string,
+    readonly reason?: 'replica-parent-missing',
+  ) {
+    super(message);
+  }
 }

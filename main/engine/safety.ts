@@ -54,7 +54,10 @@ export function validatePairSync(options: Pick<SyncOptions, 'source' | 'replica'
     throw new ConfigError(`The replica path "${options.replica}" is a file, not a folder.`);
   }
   if (replicaStat === undefined && !statOrUndefined(path.dirname(replica))?.isDirectory()) {
-    throw new ConfigError(`The replica "${options.replica}" cannot be created: its parent folder "${path.dirname(replica)}" does not exist.`);
+    throw new ConfigError(
+      `The replica "${options.replica}" cannot be created: its parent folder "${path.dirname(replica)}" does not exist.`,
+      'replica-parent-missing',
+    );
   }
   const realSource = realpathLoose(source);
   const realReplica = realpathLoose(replica);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { mtimeTolerance } from './compare.js';
 import { Executor, type Counts } from './execute.js';
 import { hashFile } from './hash.js';
-import { mountOf } from './mounts.js';
+import { isMountRoot, mountOf } from './mounts.js';
 import { caseKey, nameProblem } from './names.js';
 import type { SyncOptions } from './options.js';
 import { PathTree } from './path-tree.js';
@@ -23,11 +23,29 @@ import { scanOne } from './scan-parallel.js';
 import { RunTrash, pruneTrash } from './trash.js';
 import type { Action, Entry, ReplicaTraits, RunSummary, SyncEvent } from './types.js';
 
-export { ConfigError } from './options.js';
+import { ConfigError } from './options.js';
+
+export { ConfigError };
 
 /** Throws a ConfigError naming the input when the pair cannot be synced at all (exit code 2). */
-export async function validatePair(options: Pick<SyncOptions, 'source' | 'replica' | 'trash'>): Promise<void> {
-  validatePairSync(options);
+export async function validatePair(options: Pick<SyncOptions, 'source' | 'replica' | 'trash'> & { stateDir?: string }): Promise<void> {
+  try {
+    validatePairSync(options);
+  } catch (error) {
+    // A replica whose drive is unplugged (its mount point gone) is for the run to refuse and wait for, not a mistake.
+    if (error instanceof ConfigError && error.reason === 'replica-parent-missing' && options.stateDir !== undefined) {
+      if (await replicaDriveMissing(options as SyncOptions)) return;
+    }
+    throw error;
+  }
+}
+
+async function replicaDriveMissing(options: SyncOptions): Promise<boolean> {
+  const source = path.resolve(options.source);
+  const replica = path.resolve(options.replica);
+  const { record } = loadRecord(recordFileFor(options.stateDir, source, replica), source, replica);
+  const now = await currentMount(replica);
+  return record.replicaMount !== undefined && now !== undefined && now.mountPoint !== record.replicaMount.mountPoint;
 }
 
 const ZERO_COUNTS: Counts = {
@@ -99,7 +117,6 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
   if (!isDirectory(source)) {
     return refuse({ reason: 'source-missing', message: `The source folder "${options.source}" is missing or not a folder; nothing was changed.` }, emit, startedAt, dryRun);
   }
-  validatePairSync(options);
   // The source scan needs nothing below, so it starts at once and runs while the record loads.
   const sourceRoot = toByteString(fs.realpathSync(source));
   const sourceScanning = scanOne(sourceRoot, options.excludes);
@@ -111,6 +128,8 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
   const [replicaMount, sourceMount] = await Promise.all([currentMount(replica), currentMount(source)]);
   const mountRefusal = checkMounts(record, replicaMount, sourceMount, options);
   if (mountRefusal) return refuse(mountRefusal, emit, startedAt, dryRun);
+  // After the mount check: a replica whose parent vanished with its drive is "not connected", not a mistake.
+  validatePairSync(options);
 
   const replicaExists = isDirectory(replica);
   if (!replicaExists && !dryRun) fs.mkdirSync(replica);
@@ -194,7 +213,9 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
     ...(trash ? { trash } : {}),
   });
   const result = await executor.run();
-  if (probed && result.counts.created + result.counts.copied + result.counts.deleted + result.counts.moved === 0 && sourceRootEntry) {
+  const changedRoot = result.counts.created + result.counts.copied + result.counts.deleted + result.counts.moved > 0;
+  // fusefat fails (and drops the drive) when asked to stamp its root; FAT and exFAT roots keep no times anyway.
+  if (probed && !changedRoot && sourceRootEntry && !(await isMountRoot(fsPath(replicaRoot)))) {
     // The probe's temporary folder touched the replica root's mtime; give it back the source's.
     fs.utimesSync(fsPath(replicaRoot), sourceRootEntry.mtimeMs / 1000, sourceRootEntry.mtimeMs / 1000);
   }
