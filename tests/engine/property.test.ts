@@ -7,7 +7,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makePair } from '../helpers/pair.js';
-import { describeTree } from '../helpers/tree.js';
+import { ctimes, describeTree } from '../helpers/tree.js';
 
 const NAMES = ['a', 'b', 'A', 'c d', 'e\nf', 'x.txt'];
 const name = fc.constantFrom(...NAMES);
@@ -81,7 +81,11 @@ describe('property: the replica equals the source after every run', () => {
               apply(o.kind === 'tamper' ? pair.replica : pair.source, o);
               continue;
             }
+            // Rule 2: the source is never modified, and nothing beside the replica and the state folder appears.
+            const sourceBefore = ctimes(pair.source);
             const { summary } = await pair.sync({ allowEmptySource: true });
+            expect(ctimes(pair.source)).toEqual(sourceBefore);
+            expect(fs.readdirSync(pair.root).sort()).toEqual(['replica', 'source', 'state']);
             expect(summary.status).toBe('ok');
             pair.expectMirror();
             const again = await pair.sync({ allowEmptySource: true });
