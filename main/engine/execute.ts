@@ -66,6 +66,14 @@ export interface Counts {
 /** errno values that mean the replica as a whole cannot take writes: stop instead of failing every file. */
 const FATAL_CODES = new Set(['ENOSPC', 'EROFS', 'EIO', 'ENODEV', 'ENXIO', 'EDQUOT', 'ENOTCONN']);
 
+/** Folders in a row whose writes all failed with EPERM before the run stops (noteFailure). */
+const STREAK_FOLDERS = 4;
+/**
+ * Only EPERM: it is what fusefat answers when full, and a source never causes it (an unreadable source file is
+ * EACCES, a too-long or too-big one ENAMETOOLONG/EFBIG: those are per-entry and the run goes on).
+ */
+const STREAK_CODES = new Set(['EPERM']);
+
 class ChangedDuringCopy extends Error {}
 
 function codeOf(error: unknown): string | undefined {
@@ -98,6 +106,8 @@ export class Executor {
     copied: 0, updated: 0, moved: 0, deleted: 0, created: 0, metadata: 0, skipped: 0, unrepresentable: 0, errors: 0, bytesCopied: 0,
   };
   private fatal: string | undefined;
+  /** Consecutive failures with one errno, and the folders they were in (noteFailure). */
+  private streak: { code: string; dirs: Set<string> } | undefined;
   private staging: string | undefined;
   /** Whether this drive's folder rename keeps the folder's contents; checked once, on the first folder move. */
   private folderRenames: Promise<boolean> | undefined;
@@ -152,6 +162,7 @@ export class Executor {
     try {
       await work();
       this.notDone.delete(path);
+      this.streak = undefined;
     } catch (error) {
       this.failed.add(path);
       if (error instanceof ChangedDuringCopy) {
@@ -162,8 +173,21 @@ export class Executor {
       const code = codeOf(error);
       if (code !== undefined && FATAL_CODES.has(code)) {
         this.fatal = `the replica stopped taking writes (${describe(error)}) at "${display(path)}"; nothing more was written`;
-      }
+      } else this.noteFailure(path, code);
       this.error(path, describe(error));
+    }
+  }
+
+  /**
+   * A drive that fails every write without saying ENOSPC (fusefat says EPERM when full) would otherwise log one
+   * error per file: EPERM in several folders in a row, with no success between, stops the run.
+   */
+  private noteFailure(path: string, code: string | undefined): void {
+    if (code === undefined || !STREAK_CODES.has(code)) return;
+    if (this.streak?.code !== code) this.streak = { code, dirs: new Set() };
+    this.streak.dirs.add(parentOf(path));
+    if (this.streak.dirs.size >= STREAK_FOLDERS) {
+      this.fatal = `the replica refused every write (${code}) in ${STREAK_FOLDERS} folders in a row, the last at "${display(path)}"; nothing more was written`;
     }
   }
 
@@ -412,11 +436,12 @@ export class Executor {
       if (this.fatal !== undefined) return;
       if (outcome.code !== undefined && FATAL_CODES.has(outcome.code)) {
         this.fatal = `the replica stopped taking writes (${outcome.code}) at "${display(path)}"; nothing more was written`;
-      }
+      } else this.noteFailure(path, outcome.code);
       this.error(path, outcome.code !== undefined && !outcome.message.startsWith(outcome.code) ? `${outcome.code}: ${outcome.message}` : outcome.message);
       return;
     }
     const size = this.sourceEntry(path).size;
+    this.streak = undefined;
     this.notDone.delete(path);
     this.after.set(path, outcome.entry);
     this.markChanged(path);
