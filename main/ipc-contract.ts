@@ -20,6 +20,18 @@ export const Channel = {
 export type InvokeChannel = Exclude<(typeof Channel)[keyof typeof Channel], typeof Channel.StatusChanged>;
 export type PushChannel = typeof Channel.StatusChanged;
 
+/** "Keep deleted and overwritten files": the engine's `trash` option, kept (with its folder) while switched off. */
+export interface TrashSettings {
+  readonly enabled: boolean;
+  /** Absolute; empty until chosen. Beside the replica, never inside it. */
+  readonly dir: string;
+  /** Dated folders older than this many days are removed. */
+  readonly keepDays: number;
+}
+
+export const DEFAULT_TRASH_DAYS = 30;
+export const MAX_TRASH_DAYS = 3650;
+
 /** One source → replica pair as the settings page edits it. `id` is empty for a pair not saved yet. */
 export interface PairInput {
   readonly id: string;
@@ -32,6 +44,7 @@ export interface PairInput {
   readonly excludes: readonly string[];
   readonly watch: boolean;
   readonly enabled: boolean;
+  readonly trash: TrashSettings;
 }
 
 /** A stored pair: the same shape, with a non-empty id. */
@@ -50,7 +63,7 @@ export interface SettingsView extends SettingsInput {
 }
 
 /** `pair`: about the pair as a whole; `startAtLogin` (with pairIndex -1): about the app-wide toggle. */
-export type PairField = 'source' | 'replica' | 'interval' | 'logDir' | 'excludes' | 'pair' | 'startAtLogin';
+export type PairField = 'source' | 'replica' | 'interval' | 'logDir' | 'excludes' | 'trashDir' | 'trashKeepDays' | 'pair' | 'startAtLogin';
 
 /** One inline error: which pair (index in the list sent, -1 for app-wide fields), which field, one sentence. */
 export interface FieldError {
@@ -63,7 +76,7 @@ export type SaveResult =
   | { readonly ok: true; readonly settings: SettingsView }
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
-export type FolderField = 'source' | 'replica' | 'logDir';
+export type FolderField = 'source' | 'replica' | 'logDir' | 'trashDir';
 
 export interface PickFolderRequest {
   readonly field: FolderField;
@@ -97,18 +110,25 @@ export interface LastRunView {
   readonly outcome: 'ok' | 'partial' | 'refused' | 'failed';
   /** One line: the log's summary line, or the error sentence. */
   readonly text: string;
+  /** Refused because a drive is unplugged: the mount point it must come back on (not an error: the pair waits). */
+  readonly waitingFor: string | null;
+  /** Entries the replica's file system cannot hold (a warning: the run still counts as done). */
+  readonly unrepresentable: number;
 }
 
 export interface PairStatusView {
   readonly id: string;
   readonly label: string;
-  readonly state: 'idle' | 'syncing' | 'error' | 'paused' | 'disabled';
+  /** waiting: the last run found a drive unplugged; the pair syncs as soon as it is back. */
+  readonly state: 'idle' | 'syncing' | 'error' | 'paused' | 'disabled' | 'waiting';
   readonly lastRun: LastRunView | null;
   /** ms since the epoch; null while paused, disabled or before the schedule started. */
   readonly nextRunAt: number | null;
   readonly changesPending: boolean;
-  /** e.g. the watcher stopped and the pair runs on its interval only. */
-  readonly warning: string | null;
+  /** e.g. the watcher stopped and the pair runs on its interval only; entries the replica cannot hold. */
+  readonly warnings: readonly string[];
+  /** What the last probe found about the replica's file system ("exFAT-like: no symlinks, …"). */
+  readonly replicaFs: string | null;
   readonly progress: { readonly filesDone: number; readonly filesTotal: number } | null;
   /** The latest lines written to this pair's log, oldest first. */
   readonly logLines: readonly string[];

@@ -3,12 +3,21 @@
  * checks the interval as it is typed (with its plain-language echo). The main process checks everything
  * again on save; this is for quick feedback only.
  */
+import { suggestTrashDir } from '../main/app/trash-suggestion.js';
 import { describeInterval, IntervalError, parseInterval } from '../main/engine/interval.js';
 import type { FieldError, FolderField, PairField, PairInput } from '../main/ipc-contract.js';
 import { byId, showText } from './dom.js';
 
-const ERROR_FIELDS: readonly PairField[] = ['source', 'replica', 'interval', 'logDir', 'excludes', 'pair'];
-const INPUT_OF: Partial<Record<PairField, string>> = { source: 'source', replica: 'replica', interval: 'interval', logDir: 'logDir', excludes: 'excludes' };
+const ERROR_FIELDS: readonly PairField[] = ['source', 'replica', 'interval', 'logDir', 'excludes', 'trashDir', 'trashKeepDays', 'pair'];
+const INPUT_OF: Partial<Record<PairField, string>> = {
+  source: 'source',
+  replica: 'replica',
+  interval: 'interval',
+  logDir: 'logDir',
+  excludes: 'excludes',
+  trashDir: 'trashDir',
+  trashKeepDays: 'trashKeepDays',
+};
 
 /** The interval's echo or its error, as the user types. */
 export function checkInterval(text: string): { echo: string } | { error: string } {
@@ -30,6 +39,10 @@ export class PairForm {
   private readonly excludes = byId('excludes', HTMLTextAreaElement);
   private readonly watch = byId('watch', HTMLInputElement);
   private readonly enabled = byId('enabled', HTMLInputElement);
+  private readonly trashEnabled = byId('trashEnabled', HTMLInputElement);
+  private readonly trashOptions = byId('trash-options', HTMLElement);
+  private readonly trashDir = byId('trashDir', HTMLInputElement);
+  private readonly trashKeepDays = byId('trashKeepDays', HTMLInputElement);
   private id = '';
 
   fill(pair: PairInput): void {
@@ -41,6 +54,10 @@ export class PairForm {
     this.excludes.value = pair.excludes.join('\n');
     this.watch.checked = pair.watch;
     this.enabled.checked = pair.enabled;
+    this.trashEnabled.checked = pair.trash.enabled;
+    this.trashDir.value = pair.trash.dir;
+    this.trashKeepDays.value = String(pair.trash.keepDays);
+    this.trashOptions.hidden = !pair.trash.enabled;
     this.liveInterval();
   }
 
@@ -55,7 +72,28 @@ export class PairForm {
       excludes: this.excludes.value.split('\n').map((line) => line.trim()).filter((line) => line !== ''),
       watch: this.watch.checked,
       enabled: this.enabled.checked,
+      trash: {
+        enabled: this.trashEnabled.checked,
+        dir: this.trashDir.value,
+        // An empty or unreadable number becomes 0, which the main process answers with the field's inline error.
+        keepDays: Number.isFinite(this.trashKeepDays.valueAsNumber) ? this.trashKeepDays.valueAsNumber : 0,
+      },
     };
+  }
+
+  /** "Keep deleted files" switched on or off: show its options, and offer a folder beside the replica. */
+  trashToggled(): void {
+    this.trashOptions.hidden = !this.trashEnabled.checked;
+    if (!this.trashEnabled.checked) {
+      this.showError('trashDir', null);
+      this.showError('trashKeepDays', null);
+    }
+    this.suggestTrash();
+  }
+
+  /** With the trash on and no folder chosen yet, fills in `<replica>.trash`; a chosen folder is never replaced. */
+  suggestTrash(): void {
+    if (this.trashEnabled.checked && this.trashDir.value === '') this.trashDir.value = suggestTrashDir(this.replica.value);
   }
 
   setFolder(field: FolderField, value: string): void {

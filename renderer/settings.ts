@@ -3,6 +3,7 @@
  * toggles. Everything goes through `window.folderSync` (the preload's API); the page never sees a path it
  * did not get from the main process's folder picker.
  */
+import { DEFAULT_TRASH_DAYS } from '../main/ipc-contract.js';
 import type { FieldError, FolderField, PairInput, SettingsInput, StatusView } from '../main/ipc-contract.js';
 import { byId, showText } from './dom.js';
 import { PairForm } from './pair-form.js';
@@ -44,7 +45,17 @@ function label(pair: PairInput): string {
 }
 
 function newPair(): PairInput {
-  return { id: '', source: '', replica: '', interval: '1h', logDir: defaultLogDir, excludes: [], watch: false, enabled: true };
+  return {
+    id: '',
+    source: '',
+    replica: '',
+    interval: '1h',
+    logDir: defaultLogDir,
+    excludes: [],
+    watch: false,
+    enabled: true,
+    trash: { enabled: false, dir: '', keepDays: DEFAULT_TRASH_DAYS },
+  };
 }
 
 function markDirty(): void {
@@ -93,7 +104,7 @@ function select(index: number): void {
 }
 
 function load(settings: { pairs: readonly PairInput[]; notifyOnFailure: boolean; startAtLogin: boolean }): void {
-  draft = { pairs: settings.pairs.map((p) => ({ ...p, excludes: [...p.excludes] })), notifyOnFailure: settings.notifyOnFailure, startAtLogin: settings.startAtLogin };
+  draft = { pairs: settings.pairs.map((p) => ({ ...p, excludes: [...p.excludes], trash: { ...p.trash } })), notifyOnFailure: settings.notifyOnFailure, startAtLogin: settings.startAtLogin };
   // A first start has no pairs: offer an empty one rather than an empty page.
   if (draft.pairs.length === 0) draft.pairs.push(newPair());
   startAtLogin.checked = draft.startAtLogin;
@@ -107,6 +118,7 @@ async function pick(field: FolderField): Promise<void> {
   const chosen = await api.pickFolder({ field, current: form.folder(field) });
   if (chosen === null) return;
   form.setFolder(field, chosen);
+  if (field === 'replica') form.suggestTrash();
   commitForm();
   renderList();
   markDirty();
@@ -159,11 +171,13 @@ async function runPreview(): Promise<void> {
 }
 
 form.form.addEventListener('input', (event) => {
+  const target = event.target;
+  if (target instanceof HTMLElement && target.id === 'trashEnabled') form.trashToggled();
   commitForm();
   markDirty();
-  const target = event.target;
   if (target instanceof HTMLElement && target.id === 'interval') form.liveInterval();
   if (target instanceof HTMLElement && target.id === 'excludes') form.clearError('excludes');
+  if (target instanceof HTMLElement && target.id === 'trashKeepDays') form.clearError('trashKeepDays');
   renderList();
 });
 form.form.addEventListener('change', () => {
@@ -173,7 +187,7 @@ form.form.addEventListener('change', () => {
 form.form.addEventListener('submit', (event) => event.preventDefault());
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-pick]')) {
   const field = button.dataset.pick;
-  if (field === 'source' || field === 'replica' || field === 'logDir') button.addEventListener('click', () => void pick(field));
+  if (field === 'source' || field === 'replica' || field === 'logDir' || field === 'trashDir') button.addEventListener('click', () => void pick(field));
 }
 byId('add-pair', HTMLButtonElement).addEventListener('click', () => {
   commitForm();

@@ -6,9 +6,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { IntervalError, parseInterval } from '../engine/interval.js';
+import { ConfigError } from '../engine/options.js';
+import { validatePair } from '../engine/sync.js';
+import { MAX_TRASH_DAYS } from '../ipc-contract.js';
 import type { FieldError, PairField, PairInput } from '../ipc-contract.js';
 
-const FOLDER_NAMES = { source: 'source folder', replica: 'replica folder', logDir: 'log folder' } as const;
+const FOLDER_NAMES = { source: 'source folder', replica: 'replica folder', logDir: 'log folder', trashDir: 'trash folder' } as const;
 
 function folderProblem(value: string, field: keyof typeof FOLDER_NAMES): string | null {
   const name = FOLDER_NAMES[field];
@@ -36,6 +39,11 @@ function excludesProblem(excludes: readonly string[]): string | null {
   return null;
 }
 
+function keepDaysProblem(days: number): string | null {
+  if (Number.isInteger(days) && days >= 1 && days <= MAX_TRASH_DAYS) return null;
+  return `Keep deleted files for a whole number of days, from 1 to ${MAX_TRASH_DAYS}.`;
+}
+
 /** Problems that need no disk access: empty or relative paths, a bad interval, bad excludes. */
 export function checkPairFields(pair: PairInput, pairIndex: number): FieldError[] {
   const errors: FieldError[] = [];
@@ -47,6 +55,11 @@ export function checkPairFields(pair: PairInput, pairIndex: number): FieldError[
   add('interval', intervalProblem(pair.interval));
   add('logDir', folderProblem(pair.logDir, 'logDir'));
   add('excludes', excludesProblem(pair.excludes));
+  // Switched off, the trash settings are only remembered, not used: nothing to check.
+  if (pair.trash.enabled) {
+    add('trashDir', folderProblem(pair.trash.dir, 'trashDir'));
+    add('trashKeepDays', keepDaysProblem(pair.trash.keepDays));
+  }
   return errors;
 }
 
@@ -81,7 +94,8 @@ function isInside(child: string, parent: string): boolean {
 
 /**
  * Problems with the folders themselves: a missing source, a replica that is a file or overlaps the source, a
- * log folder that is a file. Only for pairs whose fields passed `checkPairFields`.
+ * log folder that is a file, a trash folder the engine would refuse. Only for pairs whose fields passed
+ * `checkPairFields`.
  */
 export async function checkPairOnDisk(pair: PairInput, pairIndex: number): Promise<FieldError[]> {
   const errors: FieldError[] = [];
@@ -111,7 +125,32 @@ export async function checkPairOnDisk(pair: PairInput, pairIndex: number): Promi
     // The mirror deletes whatever the source lacks: a log inside the replica would be wiped by every run.
     errors.push({ pairIndex, field: 'logDir', message: 'The log folder must not be inside the replica folder: each sync would delete it.' });
   }
+  if (errors.length === 0 && pair.trash.enabled) {
+    const trashError = await trashProblem(pair);
+    if (trashError !== null) errors.push({ pairIndex, field: 'trashDir', message: trashError });
+  }
   return errors;
+}
+
+async function configProblem(check: Promise<void>): Promise<string | null> {
+  try {
+    await check;
+    return null;
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+}
+
+/**
+ * The engine's own rule for the trash folder (not inside or equal to the replica or the source, not holding the
+ * replica, creatable), so the settings page refuses exactly what a run would. The pair is checked without the
+ * trash first: a problem that is not the trash's (an unplugged replica drive) is left to the run to report.
+ */
+async function trashProblem(pair: PairInput): Promise<string | null> {
+  const base = { source: pair.source, replica: pair.replica };
+  if ((await configProblem(validatePair(base))) !== null) return null;
+  return configProblem(validatePair({ ...base, trash: { dir: pair.trash.dir, keepDays: pair.trash.keepDays } }));
 }
 
 /** Two pairs writing into the same replica would undo each other's work. */

@@ -5,7 +5,11 @@
  *
  * One pair never has two runs at once: the periodic loop, "Sync now" while paused and a pair edited during a
  * run all go through `runPair`, and an edited pair's new schedule starts only after its old one stopped.
+ *
+ * A run refused because a drive is unplugged is not an error: the pair waits, and a cheap check (as the CLI's
+ * loop does) starts the next run as soon as the drive is back rather than at the next interval.
  */
+import { DRIVE_CHECK_MS, waitForDrive, type DriveWait } from '../engine/drive-wait.js';
 import { describeInterval, parseInterval } from '../engine/interval.js';
 import type { SyncOptions } from '../engine/options.js';
 import { PeriodicLoop, type Clock } from '../engine/schedule.js';
@@ -26,6 +30,10 @@ export interface PairsControllerDeps {
   clock?: Clock;
   /** Quiet time before a watched pair runs early. */
   watchQuietMs?: number;
+  /** Looks for an unplugged drive until it is back (default: drive-wait.ts's real check). */
+  waitForDrive?(target: string, mountPoint: string, onBack: () => void, periodMs: number): DriveWait;
+  /** How often an unplugged drive is looked for (default 10 s). */
+  driveCheckMs?: number;
   /** Something shown changed (coalesced while a run streams events). */
   onChange?(): void;
   onRunFinished?(pair: PairSettings, run: LastRunView): void;
@@ -43,6 +51,8 @@ interface Activity {
   logLines: string[];
   running: boolean;
   progress: { filesDone: number; filesTotal: number } | null;
+  /** The last probe's summary of the replica's file system; runs refused before probing keep the old one. */
+  replicaFs: string | null;
 }
 
 interface Runtime {
@@ -57,6 +67,8 @@ interface Runtime {
   retired: boolean;
   changesPending: boolean;
   warning: string | null;
+  /** Looking for the unplugged drive of the last run; only while the schedule runs. */
+  driveWait: DriveWait | undefined;
 }
 
 function sameConfig(a: PairSettings, b: PairSettings): boolean {
@@ -80,8 +92,24 @@ function clockTime(ms: number): string {
 
 /** The status panel's one-line account of a finished run. */
 export function runText(summary: RunSummary): string {
-  if (summary.status === 'refused') return `Refused, nothing changed: ${summary.refusal?.message ?? 'a safety check failed.'}`;
+  // The engine's refusal sentences already say that nothing was changed.
+  if (summary.status === 'refused') return summary.refusal?.message ?? 'Refused by a safety check; nothing was changed.';
   return summaryLine(summary).replace(/^summary /, '');
+}
+
+/** The warning a run with entries the replica cannot hold leaves on its pair (the run itself counts as done). */
+export function unrepresentableText(count: number): string {
+  return `not representable on the replica: ${count}`;
+}
+
+type DriveTarget = NonNullable<NonNullable<RunSummary['refusal']>['waitFor']>;
+
+/** What a refused run waits for: an unplugged drive (by its mount point, or the replica when unnamed), or nothing. */
+function driveWaitOf(summary: RunSummary, replica: string): { shown: string; target: DriveTarget | undefined } | null {
+  const refusal = summary.status === 'refused' ? summary.refusal : undefined;
+  if (refusal?.waitFor !== undefined) return { shown: refusal.waitFor.mountPoint, target: refusal.waitFor };
+  if (refusal?.reason === 'replica-not-connected') return { shown: replica, target: undefined };
+  return null;
 }
 
 export class PairsController {
@@ -109,7 +137,9 @@ export class PairsController {
         next.set(pair.id, old);
         continue;
       }
-      const activity = this.activities.get(pair.id) ?? { lastRun: null, logLines: [], running: false, progress: null };
+      const activity = this.activities.get(pair.id) ?? { lastRun: null, logLines: [], running: false, progress: null, replicaFs: null };
+      // A re-pointed replica is another file system until probed.
+      if (old !== undefined && old.pair.replica !== pair.replica) activity.replicaFs = null;
       this.activities.set(pair.id, activity);
       next.set(pair.id, {
         pair,
@@ -122,6 +152,7 @@ export class PairsController {
         retired: false,
         changesPending: false,
         warning: null,
+        driveWait: undefined,
       });
     }
     for (const [id, old] of this.runtimes) {
@@ -202,8 +233,10 @@ export class PairsController {
     if (activity.running) state = 'syncing';
     else if (!pair.enabled) state = 'disabled';
     else if (this.paused) state = 'paused';
+    else if ((activity.lastRun?.waitingFor ?? null) !== null) state = 'waiting';
     else if (activity.lastRun !== null && activity.lastRun.outcome !== 'ok') state = 'error';
     const scheduled = loop !== undefined && (loop.current === 'idle' || loop.current === 'running') && loop.nextRunAt > 0;
+    const warnings = [rt.warning, activity.lastRun !== null && activity.lastRun.unrepresentable > 0 ? unrepresentableText(activity.lastRun.unrepresentable) : null];
     return {
       id: pair.id,
       label: pairLabel(pair),
@@ -211,7 +244,8 @@ export class PairsController {
       lastRun: activity.lastRun,
       nextRunAt: scheduled ? loop.nextRunAt : null,
       changesPending: rt.changesPending,
-      warning: rt.warning,
+      warnings: warnings.filter((w) => w !== null),
+      replicaFs: activity.replicaFs,
       progress: activity.progress,
       logLines: [...activity.logLines],
     };
@@ -250,6 +284,7 @@ export class PairsController {
     rt.loop = undefined;
     rt.watcher = undefined;
     rt.changesPending = false;
+    this.stopDriveWait(rt);
     await Promise.all([loop?.stop(), watcher?.close().catch(() => undefined)]);
   }
 
@@ -315,6 +350,7 @@ export class PairsController {
         replica: pair.replica,
         stateDir: this.deps.stateDirFor(pair.id),
         excludes: pair.excludes,
+        ...(pair.trash.enabled ? { trash: { dir: pair.trash.dir, keepDays: pair.trash.keepDays } } : {}),
         onEvent: (event) => {
           opened.write(event);
           this.onEvent(activity, event);
@@ -322,12 +358,15 @@ export class PairsController {
       });
       log.writeSummary(summary);
       this.pushLine(activity, summaryLine(summary));
-      last = { finishedAt: this.now(), outcome: summary.status, text: runText(summary) };
+      const drive = driveWaitOf(summary, pair.replica);
+      last = { finishedAt: this.now(), outcome: summary.status, text: runText(summary), waitingFor: drive?.shown ?? null, unrepresentable: summary.unrepresentable };
+      this.followDrive(rt, drive?.target);
     } catch (error) {
       const message = messageOf(error);
       log?.note(`run failed: ${message}`);
       this.pushLine(activity, `error   run failed: ${message}`);
-      last = { finishedAt: this.now(), outcome: 'failed', text: message };
+      last = { finishedAt: this.now(), outcome: 'failed', text: message, waitingFor: null, unrepresentable: 0 };
+      this.stopDriveWait(rt);
     } finally {
       log?.close();
     }
@@ -342,10 +381,45 @@ export class PairsController {
     }
   }
 
+  /**
+   * After a run refused for an unplugged drive: look for the drive (unless already looking) and run as soon as it
+   * is back. Only for a pair on its schedule: a one-off run while paused or disabled does not start a watch that
+   * nothing would stop. Any other outcome ends the watch.
+   */
+  private followDrive(rt: Runtime, target: DriveTarget | undefined): void {
+    const loop = rt.loop;
+    if (target === undefined || loop === undefined || (loop.current !== 'running' && loop.current !== 'idle') || rt.retired || this.shuttingDown) {
+      this.stopDriveWait(rt);
+      return;
+    }
+    if (rt.driveWait !== undefined) return;
+    const { activity } = rt;
+    this.pushLine(activity, `waiting for the drive at ${target.mountPoint}; syncing as soon as it is back`);
+    const wait = this.deps.waitForDrive ?? waitForDrive;
+    rt.driveWait = wait(
+      target.path,
+      target.mountPoint,
+      () => {
+        rt.driveWait = undefined;
+        if (rt.loop !== loop) return;
+        this.pushLine(activity, `the drive at ${target.mountPoint} is back: syncing now`);
+        loop.runSoon();
+        this.changed();
+      },
+      this.deps.driveCheckMs ?? DRIVE_CHECK_MS,
+    );
+  }
+
+  private stopDriveWait(rt: Runtime): void {
+    rt.driveWait?.stop();
+    rt.driveWait = undefined;
+  }
+
   private onEvent(activity: Activity, event: SyncEvent): void {
     if (event.type === 'progress') {
       activity.progress = { filesDone: event.filesDone, filesTotal: event.filesTotal };
     } else {
+      if (event.type === 'probe') activity.replicaFs = event.traits.summary;
       const line = eventLine(event);
       if (line !== undefined) this.pushLine(activity, line);
     }

@@ -15,7 +15,8 @@ export interface NotifierDeps {
 const TITLES = { partial: 'Sync finished with errors', refused: 'Sync refused', failed: 'Sync failed' } as const;
 
 export function notifyIfFailed(deps: NotifierDeps, pair: PairSettings, run: LastRunView): boolean {
-  if (run.outcome === 'ok' || !deps.enabled() || !deps.isSupported()) return false;
+  // An unplugged drive is waited for, not a failure: a notice every interval until it is back would be noise.
+  if (run.outcome === 'ok' || run.waitingFor !== null || !deps.enabled() || !deps.isSupported()) return false;
   deps.create({ title: `${TITLES[run.outcome]}: ${pairLabel(pair)}`, body: run.text }).show();
   return true;
 }

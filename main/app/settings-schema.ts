@@ -2,7 +2,8 @@
  * The settings file's shape and its check on load. The file is data a user (or a crash) may have damaged, so
  * it is parsed from `unknown` field by field; any mismatch is one sentence naming the field.
  */
-import type { PairSettings } from '../ipc-contract.js';
+import { DEFAULT_TRASH_DAYS } from '../ipc-contract.js';
+import type { PairSettings, TrashSettings } from '../ipc-contract.js';
 import { checkPairFields, checkPairsTogether } from './pair-validation.js';
 
 export const SETTINGS_VERSION = 1;
@@ -33,6 +34,20 @@ function field<T>(record: Record<string, unknown>, key: string, where: string, c
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Files written before "keep deleted files" existed have no `trash`: it is off for them. */
+export const DEFAULT_TRASH: TrashSettings = { enabled: false, dir: '', keepDays: DEFAULT_TRASH_DAYS };
+
+function parseTrash(value: unknown, where: string): TrashSettings {
+  if (value === undefined) return DEFAULT_TRASH;
+  if (!isRecord(value)) throw new SettingsFormatError(`${where} must be an object.`);
+  return {
+    enabled: field(value, 'enabled', where, isBoolean, 'true or false'),
+    dir: field(value, 'dir', where, isString, 'a string'),
+    keepDays: field(value, 'keepDays', where, isNumber, 'a number'),
+  };
+}
 
 function parsePair(value: unknown, index: number): PairSettings {
   const where = `pairs[${index}]`;
@@ -48,6 +63,7 @@ function parsePair(value: unknown, index: number): PairSettings {
     excludes: field(value, 'excludes', where, isStringArray, 'a list of strings'),
     watch: field(value, 'watch', where, isBoolean, 'true or false'),
     enabled: field(value, 'enabled', where, isBoolean, 'true or false'),
+    trash: parseTrash(value.trash, `${where}.trash`),
   };
 }
 

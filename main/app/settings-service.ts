@@ -106,6 +106,7 @@ export class SettingsService implements IpcService {
         replica: pair.replica,
         stateDir: scratch ?? this.deps.stateDirFor(pair.id),
         excludes: pair.excludes,
+        ...(pair.trash.enabled ? { trash: { dir: pair.trash.dir, keepDays: pair.trash.keepDays } } : {}),
         dryRun: true,
       });
       const actions = summary.actions ?? [];

@@ -39,10 +39,16 @@ const PICKER_TITLES: Record<FolderField, string> = {
   source: 'Choose the source folder',
   replica: 'Choose the replica folder',
   logDir: 'Choose the log folder',
+  trashDir: 'Choose where deleted and overwritten files are kept',
 };
 
 function notify(title: string, body: string): void {
   if (Notification.isSupported()) new Notification({ title, body }).show();
+}
+
+function positiveInteger(text: string | undefined): number | undefined {
+  const value = Number(text);
+  return text !== undefined && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 export async function startTrayApp(paths: AppPaths): Promise<void> {
@@ -67,12 +73,15 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
   const store = new SettingsStore(path.join(userData, 'settings.json'));
   const loaded = await store.load();
 
+  const driveCheckMs = positiveInteger(process.env.FOLDER_SYNC_DRIVE_CHECK_MS);
   let render = (): void => {};
   const controller = new PairsController({
     runSync: runSyncInWorker,
     openLog: createOperationLog,
     watch: watchForChanges,
     stateDirFor,
+    // The CLI's variable: tests shorten the unplugged-drive check so they need not wait 10 s.
+    ...(driveCheckMs === undefined ? {} : { driveCheckMs }),
     onChange: () => render(),
     onRunFinished: (pair, run) => {
       notifyIfFailed(

@@ -3,7 +3,7 @@
  * compromised renderer is exactly what these checks are for: shapes are checked exactly (no extra keys),
  * strings are bounded, and fresh objects are built so nothing but plain data goes further.
  */
-import type { FolderField, PairInput, PickFolderRequest, SettingsInput } from '../ipc-contract.js';
+import type { FolderField, PairInput, PickFolderRequest, SettingsInput, TrashSettings } from '../ipc-contract.js';
 
 export class IpcArgumentError extends Error {
   override name = 'IpcArgumentError';
@@ -41,7 +41,17 @@ function bool(value: unknown, where: string): boolean {
   return value;
 }
 
-const PAIR_KEYS = ['id', 'source', 'replica', 'interval', 'logDir', 'excludes', 'watch', 'enabled'] as const;
+function num(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${where} must be a number.`);
+  return value;
+}
+
+const PAIR_KEYS = ['id', 'source', 'replica', 'interval', 'logDir', 'excludes', 'watch', 'enabled', 'trash'] as const;
+
+function asTrash(value: unknown, where: string): TrashSettings {
+  const obj = record(value, where, ['enabled', 'dir', 'keepDays']);
+  return { enabled: bool(obj.enabled, `${where}.enabled`), dir: str(obj.dir, `${where}.dir`, MAX_PATH), keepDays: num(obj.keepDays, `${where}.keepDays`) };
+}
 
 export function asPairInput(value: unknown, where = 'pair'): PairInput {
   const obj = record(value, where, PAIR_KEYS);
@@ -58,6 +68,7 @@ export function asPairInput(value: unknown, where = 'pair'): PairInput {
     excludes: obj.excludes.map((glob: unknown, i: number) => str(glob, `${where}.excludes[${i}]`, MAX_GLOB)),
     watch: bool(obj.watch, `${where}.watch`),
     enabled: bool(obj.enabled, `${where}.enabled`),
+    trash: asTrash(obj.trash, `${where}.trash`),
   };
 }
 
@@ -72,12 +83,12 @@ export function asSettingsInput(value: unknown): SettingsInput {
   };
 }
 
-const FOLDER_FIELDS: readonly FolderField[] = ['source', 'replica', 'logDir'];
+const FOLDER_FIELDS: readonly FolderField[] = ['source', 'replica', 'logDir', 'trashDir'];
 
 export function asPickFolderRequest(value: unknown): PickFolderRequest {
   const obj = record(value, 'request', ['field', 'current']);
   const field = obj.field;
-  if (typeof field !== 'string' || !(FOLDER_FIELDS as readonly string[]).includes(field)) fail('request.field must be source, replica or logDir.');
+  if (typeof field !== 'string' || !(FOLDER_FIELDS as readonly string[]).includes(field)) fail('request.field must be source, replica, logDir or trashDir.');
   return { field: field as FolderField, current: str(obj.current, 'request.current', MAX_PATH) };
 }
 

@@ -52,6 +52,7 @@ function headline(status: StatusView): string {
   }
   if (status.paused) return 'Folder Sync: paused';
   if (status.state === 'error') return 'Folder Sync: the last sync had problems';
+  if (status.pairs.some((p) => p.state === 'waiting')) return 'Folder Sync: waiting for a drive';
   return 'Folder Sync: up to date';
 }
 
@@ -60,12 +61,15 @@ const OUTCOME_WORDS = { ok: 'synced', partial: 'finished with errors', refused: 
 /** One pair in one line: what the tooltip would say. */
 export function pairLine(pair: PairStatusView, time: TimeFormat): string {
   const parts: string[] = [];
+  const waitingFor = pair.lastRun?.waitingFor ?? null;
   if (pair.state === 'syncing') parts.push('syncing now');
+  else if (waitingFor !== null) parts.push(`drive not connected: ${waitingFor}`);
   else if (pair.lastRun !== null) parts.push(`${OUTCOME_WORDS[pair.lastRun.outcome]} ${time(pair.lastRun.finishedAt)}`);
   else parts.push('not synced yet');
   if (pair.state === 'disabled') parts.push('disabled');
   else if (pair.state === 'paused') parts.push('paused');
-  else if (pair.nextRunAt !== null && pair.state !== 'syncing') parts.push(`next ${time(pair.nextRunAt)}`);
+  // A waiting pair syncs when its drive is back, not at a time worth showing.
+  else if (pair.nextRunAt !== null && pair.state !== 'syncing' && pair.state !== 'waiting') parts.push(`next ${time(pair.nextRunAt)}`);
   if (pair.changesPending) parts.push('changes pending');
   return `${pair.label}: ${parts.join(', ')}`;
 }
@@ -79,7 +83,7 @@ function perPair(label: string, pairs: readonly PairStatusView[], enabled: boole
 
 export function trayModel(status: StatusView, time: TimeFormat): TrayModel {
   const lines = status.pairs.map((p) => pairLine(p, time));
-  const warnings = [...status.warnings, ...status.pairs.flatMap((p) => (p.warning === null ? [] : [`${p.label}: ${p.warning}`]))];
+  const warnings = [...status.warnings, ...status.pairs.flatMap((p) => p.warnings.map((w) => `${p.label}: ${w}`))];
   const open = !status.quitting;
   const hasPairs = status.pairs.length > 0;
   const menu: MenuEntry[] = [

@@ -7,7 +7,17 @@ import type { InvokeEvent, IpcService } from '../../main/ipc/register.js';
 import { asPairInput, asPickFolderRequest, asSettingsInput } from '../../main/ipc/validate.js';
 import { ipcMain } from '../fake-electron/electron.js';
 
-const pair: PairInput = { id: '', source: '/s', replica: '/r', interval: '1h', logDir: '/l', excludes: ['*.tmp'], watch: false, enabled: true };
+const pair: PairInput = {
+  id: '',
+  source: '/s',
+  replica: '/r',
+  interval: '1h',
+  logDir: '/l',
+  excludes: ['*.tmp'],
+  watch: false,
+  enabled: true,
+  trash: { enabled: true, dir: '/r.trash', keepDays: 30 },
+};
 const settings: SettingsInput = { pairs: [pair], notifyOnFailure: true, startAtLogin: false };
 
 describe('argument checks', () => {
@@ -15,6 +25,7 @@ describe('argument checks', () => {
     const checked = asSettingsInput(structuredClone(settings));
     expect(checked).toEqual(settings);
     expect(asPickFolderRequest({ field: 'logDir', current: '' })).toEqual({ field: 'logDir', current: '' });
+    expect(asPickFolderRequest({ field: 'trashDir', current: '/r.trash' })).toEqual({ field: 'trashDir', current: '/r.trash' });
   });
 
   const bad: [string, unknown, RegExp][] = [
@@ -26,13 +37,17 @@ describe('argument checks', () => {
     ['excludes that are not strings', { ...pair, excludes: [1] }, /pair\.excludes\[0\] must be a string/],
     ['a non-plain object', Object.assign(Object.create({ inherited: true }) as object, pair), /plain object/],
     ['an array', [pair], /must be an object/],
+    ['no trash settings', (({ trash: _trash, ...rest }) => rest)(pair), /lacks the field "trash"/],
+    ['a trash with an extra field', { ...pair, trash: { ...pair.trash, command: 'x' } }, /pair\.trash has an unexpected field "command"/],
+    ['a number of days that is text', { ...pair, trash: { ...pair.trash, keepDays: '30' } }, /pair\.trash\.keepDays must be a number/],
+    ['a number of days lost on the way (NaN arrives as null)', { ...pair, trash: { ...pair.trash, keepDays: null } }, /pair\.trash\.keepDays must be a number/],
   ];
   for (const [what, value, message] of bad) {
     it(`refuses a pair with ${what}`, () => expect(() => asPairInput(value)).toThrow(message));
   }
 
   it('refuses a folder request for a field that does not exist', () => {
-    expect(() => asPickFolderRequest({ field: 'home', current: '' })).toThrow(/source, replica or logDir/);
+    expect(() => asPickFolderRequest({ field: 'home', current: '' })).toThrow(/source, replica, logDir or trashDir/);
   });
 });
 

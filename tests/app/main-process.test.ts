@@ -2,7 +2,7 @@
  * The real main entry (dist/main/index.js), run as a process against the recording fake of `electron`, with
  * the real engine on real temp folders: the tray menu and what its items do, settings saved and applied,
  * quit and SIGTERM waiting for a running sync, single instance, headless mode, corrupt settings, failure
- * notifications, watching.
+ * notifications, watching, and a replica on a real (exFAT image) drive that is unplugged and plugged back in.
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Channel } from '../../main/ipc-contract.js';
 import type { PairSettings, SaveResult, SettingsInput, SettingsView, StatusView } from '../../main/ipc-contract.js';
+import { imageSupportMissing, mountImage, type MountedImage } from '../helpers/fs-images.js';
 import { appHome, assertBuilt, lastTray, MainProcess, menuItem, menuLabels, REPO_ROOT, trayIcon } from './main-process.js';
 import type { Snapshot } from './main-process.js';
 
@@ -33,10 +34,27 @@ async function makeHome(): Promise<Home> {
 }
 
 function pairOf(home: Home, extra: Partial<PairSettings> = {}): PairSettings {
-  return { id: 'pair-1', source: home.source, replica: home.replica, interval: '1h', logDir: home.logs, excludes: [], watch: false, enabled: true, ...extra };
+  return {
+    id: 'pair-1',
+    source: home.source,
+    replica: home.replica,
+    interval: '1h',
+    logDir: home.logs,
+    excludes: [],
+    watch: false,
+    enabled: true,
+    trash: { enabled: false, dir: '', keepDays: 30 },
+    ...extra,
+  };
 }
 
-async function writeSettings(home: Home, pairs: PairSettings[], notifyOnFailure = true): Promise<void> {
+/** A pair as settings files written before "keep deleted files" existed hold it. */
+function oldFormat(pair: PairSettings): Omit<PairSettings, 'trash'> {
+  const { trash: _trash, ...rest } = pair;
+  return rest;
+}
+
+async function writeSettings(home: Home, pairs: readonly (PairSettings | Omit<PairSettings, 'trash'>)[], notifyOnFailure = true): Promise<void> {
   await fsp.mkdir(home.userData, { recursive: true });
   await fsp.writeFile(path.join(home.userData, 'settings.json'), JSON.stringify({ version: 1, pairs, notifyOnFailure }));
 }
@@ -59,9 +77,12 @@ async function writeBigFile(file: string, megabytes: number): Promise<void> {
 const headline = (snap: Snapshot): string => menuLabels(snap)[0] ?? '';
 const hasLine = (snap: Snapshot, text: string): boolean => menuLabels(snap).some((l) => l.includes(text));
 const calls = (snap: Snapshot, api: string): unknown[][] => snap.calls.filter((c) => c.api === api).map((c) => c.args);
+const exfatMissing = imageSupportMissing('exfat');
+if (exfatMissing !== undefined) console.warn(`Skipping the unplugged-drive tray test: ${exfatMissing}.`);
 
 describe('the tray app, run as a process against the fake electron', () => {
   let home: Home;
+  let drive: MountedImage | undefined;
   const processes: MainProcess[] = [];
   const start = (args: string[] = [], env: Record<string, string> = {}): MainProcess => {
     const proc = MainProcess.start({ config: home.config, args, env });
@@ -75,6 +96,8 @@ describe('the tray app, run as a process against the fake electron', () => {
   });
   afterEach(async () => {
     await Promise.all(processes.splice(0).map((p) => p.dispose()));
+    await drive?.dispose();
+    drive = undefined;
     await home.cleanup();
   });
 
@@ -167,7 +190,8 @@ describe('the tray app, run as a process against the fake electron', () => {
   });
 
   it('menu items act: sync now, open replica folder, open log, pause and resume', async () => {
-    await writeSettings(home, [pairOf(home)]);
+    // A settings file from before the trash option: it still loads (trash off).
+    await writeSettings(home, [oldFormat(pairOf(home))]);
     const app = start();
     await app.waitFor('the first sync', (s) => hasLine(s, ': synced'));
 
@@ -296,4 +320,38 @@ describe('the tray app, run as a process against the fake electron', () => {
     // Synced early (the interval is a day), after the quiet period.
     await expect.poll(() => fs.existsSync(path.join(home.replica, `watched-${written - 1}.txt`)), { timeout: 10_000 }).toBe(true);
   });
+
+  it.skipIf(exfatMissing !== undefined)(
+    'a replica drive unplugged: "drive not connected" with the idle icon and no notification, synced as soon as it is back',
+    async () => {
+      drive = await mountImage('exfat', 16);
+      const replica = path.join(drive.dir, 'backup');
+      await fsp.writeFile(path.join(home.source, 'a:b.txt'), 'exFAT refuses the colon\n');
+      await writeSettings(home, [pairOf(home, { replica })], true);
+      const app = start([], { FOLDER_SYNC_DRIVE_CHECK_MS: '100' });
+      const synced = await app.waitFor('the first sync', (s) => hasLine(s, 'source → backup: synced') && s);
+      expect(trayIcon(synced)).toBe('idle');
+      expect(menuLabels(synced)).toContain('⚠ source → backup: not representable on the replica: 1');
+      await app.click('Settings…');
+      await app.waitFor('the settings window', (s) => s.windows.some((w) => w.visible));
+      const status = (await app.invoke(Channel.GetStatus)) as unknown as StatusView;
+      expect(status.pairs[0]).toMatchObject({ state: 'idle', replicaFs: expect.stringMatching(/^exFAT-like: /), lastRun: { outcome: 'ok', unrepresentable: 1 } });
+
+      await drive.unmount();
+      await fsp.writeFile(path.join(home.source, 'c.txt'), 'c\n');
+      await app.click('Sync now');
+      const waiting = await app.waitFor('"drive not connected"', (s) => hasLine(s, `source → backup: drive not connected: ${drive!.dir}`) && s);
+      expect(trayIcon(waiting)).toBe('idle');
+      expect(headline(waiting)).toBe('Folder Sync: waiting for a drive');
+      expect(waiting.notifications).toEqual([]);
+      expect(fs.readdirSync(drive.dir)).toEqual([]); // nothing written into the empty mount point
+
+      await drive.remount();
+      // The interval is an hour: only the drive check (every 100 ms here) can start this run.
+      const back = await app.waitFor('the sync once the drive is back', (s) => hasLine(s, 'source → backup: synced') && s, 5_000);
+      expect(trayIcon(back)).toBe('idle');
+      expect(await fsp.readFile(path.join(replica, 'c.txt'), 'utf8')).toBe('c\n');
+      expect(back.notifications).toEqual([]);
+    },
+  );
 });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkPairFields, checkPairOnDisk, checkPairsTogether } from '../../main/app/pair-validation.js';
+import { suggestTrashDir } from '../../main/app/trash-suggestion.js';
 import type { PairInput } from '../../main/ipc-contract.js';
 
 let root: string;
@@ -11,7 +12,17 @@ let pair: PairInput;
 beforeEach(async () => {
   root = await fsp.mkdtemp(path.join(os.tmpdir(), 'folder-sync-validate-'));
   await fsp.mkdir(path.join(root, 'src'));
-  pair = { id: '', source: path.join(root, 'src'), replica: path.join(root, 'rep'), interval: '1h', logDir: path.join(root, 'logs'), excludes: [], watch: false, enabled: true };
+  pair = {
+    id: '',
+    source: path.join(root, 'src'),
+    replica: path.join(root, 'rep'),
+    interval: '1h',
+    logDir: path.join(root, 'logs'),
+    excludes: [],
+    watch: false,
+    enabled: true,
+    trash: { enabled: false, dir: '', keepDays: 30 },
+  };
 });
 afterEach(() => fsp.rm(root, { recursive: true, force: true }));
 
@@ -46,5 +57,53 @@ describe('pair validation', () => {
 
   it('refuses two pairs writing into the same replica', () => {
     expect(checkPairsTogether([pair, { ...pair, source: '/other' }, { ...pair, replica: '/elsewhere' }])).toEqual([{ pairIndex: 1, field: 'replica', message: 'Pair 1 already uses this replica folder.' }]);
+  });
+});
+
+describe('the trash folder ("keep deleted and overwritten files")', () => {
+  const withTrash = (dir: string, keepDays = 30, enabled = true): PairInput => ({ ...pair, trash: { enabled, dir, keepDays } });
+  const onDisk = async (p: PairInput) => (await checkPairOnDisk(p, 0)).map((e) => `${e.field}: ${e.message}`);
+
+  it('suggests a folder beside the replica, named after it, never inside it', () => {
+    expect(suggestTrashDir('/media/u/USB/Backup')).toBe('/media/u/USB/Backup.trash');
+    expect(suggestTrashDir('/media/u/USB/Backup/')).toBe('/media/u/USB/Backup.trash');
+    expect(suggestTrashDir('')).toBe('');
+    expect(suggestTrashDir('/')).toBe('');
+    expect(suggestTrashDir('relative/dir')).toBe('');
+  });
+
+  it('checks the folder and the days only while switched on', () => {
+    expect(checkPairFields(withTrash('', 0, false), 0)).toEqual([]);
+    expect(checkPairFields(withTrash('', 30), 1)).toEqual([{ pairIndex: 1, field: 'trashDir', message: 'Choose a trash folder.' }]);
+    expect(checkPairFields(withTrash('trash'), 0)).toEqual([{ pairIndex: 0, field: 'trashDir', message: 'The trash folder must be an absolute path, not "trash".' }]);
+    for (const days of [0, -1, 1.5, 3651]) {
+      expect(checkPairFields(withTrash('/t', days), 0)).toEqual([{ pairIndex: 0, field: 'trashKeepDays', message: 'Keep deleted files for a whole number of days, from 1 to 3650.' }]);
+    }
+    expect(checkPairFields(withTrash('/t', 1), 0)).toEqual([]);
+    expect(checkPairFields(withTrash('/t', 3650), 0)).toEqual([]);
+  });
+
+  it("refuses what the engine refuses, in the engine's sentence, on the trash field", async () => {
+    const replica = pair.replica;
+    expect(await onDisk(withTrash(suggestTrashDir(replica)))).toEqual([]);
+    expect(await onDisk(withTrash(path.join(replica, '.trash')))).toEqual([`trashDir: The trash folder "${path.join(replica, '.trash')}" overlaps the replica; choose a folder beside it, not inside it.`]);
+    expect(await onDisk(withTrash(replica))).toEqual([`trashDir: The trash folder "${replica}" overlaps the replica; choose a folder beside it, not inside it.`]);
+    // Another problem of the pair is reported on its own field, and the trash is not judged on top of it.
+    expect(await onDisk({ ...withTrash(replica), source: '/nonexistent-never' })).toEqual(['source: The source folder "/nonexistent-never" does not exist.']);
+    // Holding the replica is refused as well.
+    const outer = path.join(root, 'outer');
+    await fsp.mkdir(outer);
+    expect(await onDisk({ ...withTrash(outer), replica: path.join(outer, 'rep') })).toEqual([`trashDir: The trash folder "${outer}" overlaps the replica; choose a folder beside it, not inside it.`]);
+    expect(await onDisk(withTrash(path.join(pair.source, 'trash')))).toEqual([`trashDir: The trash folder "${path.join(pair.source, 'trash')}" is inside the source; choose a folder outside it.`]);
+    expect(await onDisk(withTrash(path.join(root, 'no', 'such', 'trash')))).toEqual([`trashDir: The trash folder "${path.join(root, 'no', 'such', 'trash')}" cannot be created: its parent folder does not exist.`]);
+    await fsp.writeFile(path.join(root, 'a-file'), '');
+    expect(await onDisk(withTrash(path.join(root, 'a-file')))).toEqual([`trashDir: The trash path "${path.join(root, 'a-file')}" is a file, not a folder.`]);
+    // Switched off, a bad folder is only remembered.
+    expect(await onDisk(withTrash(path.join(replica, '.trash'), 30, false))).toEqual([]);
+  });
+
+  it('leaves a problem that is not the trash\'s (an unplugged drive\'s missing mount point) to the run, not to the trash field', async () => {
+    const gone = path.join(root, 'media', 'USB', 'Backup');
+    expect(await onDisk({ ...withTrash(suggestTrashDir(gone)), replica: gone })).toEqual([]);
   });
 });

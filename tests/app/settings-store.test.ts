@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../main/app/settings-schema.js';
+import { DEFAULT_SETTINGS, DEFAULT_TRASH } from '../../main/app/settings-schema.js';
 import type { StoredSettings } from '../../main/app/settings-schema.js';
 import { SettingsStore } from '../../main/app/settings-store.js';
 
@@ -14,7 +14,19 @@ const now = () => new Date('2025-01-02T03:04:05.678Z');
 const settings: StoredSettings = {
   version: 1,
   notifyOnFailure: false,
-  pairs: [{ id: 'a1', source: '/home/u/Documents', replica: '/media/u/USB/Documents', interval: '1d2h', logDir: '/home/u/logs', excludes: ['*.tmp'], watch: true, enabled: true }],
+  pairs: [
+    {
+      id: 'a1',
+      source: '/home/u/Documents',
+      replica: '/media/u/USB/Documents',
+      interval: '1d2h',
+      logDir: '/home/u/logs',
+      excludes: ['*.tmp'],
+      watch: true,
+      enabled: true,
+      trash: { enabled: true, dir: '/media/u/USB/Documents.trash', keepDays: 14 },
+    },
+  ],
 };
 
 beforeEach(async () => {
@@ -35,12 +47,23 @@ describe('SettingsStore', () => {
     expect((await fsp.stat(file)).mode & 0o777).toBe(0o600);
   });
 
+  it('reads a file written before "keep deleted files" existed: the trash is off, 30 days offered', async () => {
+    const { trash: _trash, ...oldPair } = settings.pairs[0]!;
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    await fsp.writeFile(file, JSON.stringify({ ...settings, pairs: [oldPair] }));
+    const result = await new SettingsStore(file, now).load();
+    expect(result).toEqual({ settings: { ...settings, pairs: [{ ...oldPair, trash: DEFAULT_TRASH }] }, warning: null });
+    expect(DEFAULT_TRASH).toEqual({ enabled: false, dir: '', keepDays: 30 });
+  });
+
   const damaged: [string, string, RegExp][] = [
     ['broken JSON', '{"version": 1, "pairs": [', /could not be used \(.*JSON/],
     ['a wrong type', JSON.stringify({ ...settings, notifyOnFailure: 'yes' }), /settings\.notifyOnFailure must be true or false/],
     ['a relative path', JSON.stringify({ ...settings, pairs: [{ ...settings.pairs[0], source: 'Documents' }] }), /pairs\[0\]: The source folder must be an absolute path/],
     ['a bad interval', JSON.stringify({ ...settings, pairs: [{ ...settings.pairs[0], interval: 'daily' }] }), /pairs\[0\]: Invalid interval "daily"/],
     ['a newer version', JSON.stringify({ ...settings, version: 2 }), /version must be 1, found 2/],
+    ['trash days as text', JSON.stringify({ ...settings, pairs: [{ ...settings.pairs[0], trash: { enabled: true, dir: '/t', keepDays: '30' } }] }), /pairs\[0\]\.trash\.keepDays must be a number/],
+    ['a relative trash folder', JSON.stringify({ ...settings, pairs: [{ ...settings.pairs[0], trash: { enabled: true, dir: 'trash', keepDays: 30 } }] }), /pairs\[0\]: The trash folder must be an absolute path/],
   ];
   for (const [what, text, reason] of damaged) {
     it(`keeps a file with ${what} aside and falls back to the defaults with a warning`, async () => {

@@ -9,7 +9,19 @@ import type { MenuTemplateItem } from '../../main/tray/tray-service.js';
 const time = (ms: number): string => `t${ms}`;
 
 function pairStatus(id: string, extra: Partial<PairStatusView> = {}): PairStatusView {
-  return { id, label: `${id} → backup`, state: 'idle', lastRun: { finishedAt: 1, outcome: 'ok', text: 'done' }, nextRunAt: 2, changesPending: false, warning: null, progress: null, logLines: [], ...extra };
+  return {
+    id,
+    label: `${id} → backup`,
+    state: 'idle',
+    lastRun: { finishedAt: 1, outcome: 'ok', text: 'done', waitingFor: null, unrepresentable: 0 },
+    nextRunAt: 2,
+    changesPending: false,
+    warnings: [],
+    replicaFs: null,
+    progress: null,
+    logLines: [],
+    ...extra,
+  };
 }
 
 function status(extra: Partial<StatusView> = {}): StatusView {
@@ -45,7 +57,7 @@ describe('trayModel', () => {
       status({
         state: 'syncing',
         warnings: ['The settings file could not be used.'],
-        pairs: [pairStatus('docs', { state: 'syncing', progress: { filesDone: 1, filesTotal: 4 } }), pairStatus('music', { changesPending: true, warning: 'Watching stopped.' })],
+        pairs: [pairStatus('docs', { state: 'syncing', progress: { filesDone: 1, filesTotal: 4 } }), pairStatus('music', { changesPending: true, warnings: ['Watching stopped.'] })],
       }),
       time,
     );
@@ -75,6 +87,27 @@ describe('trayModel', () => {
     expect(labels(model.menu)[0]).toBe('Folder Sync: no folders set up yet');
     for (const label of ['Sync now', 'Pause syncing', 'Open replica folder', 'Open log']) expect(find(model.menu, label)?.enabled).toBe(false);
     expect(find(model.menu, 'Settings…')?.enabled).toBe(true);
+  });
+
+  it('a pair waiting for its drive is not an error: idle icon, "drive not connected: <mount point>", no next run', () => {
+    const waiting = pairStatus('docs', { state: 'waiting', lastRun: { finishedAt: 1, outcome: 'refused', text: 'replica drive not connected', waitingFor: '/media/u/USB', unrepresentable: 0 } });
+    const model = trayModel(status({ pairs: [waiting, pairStatus('music')] }), time);
+    expect(model.icon).toBe('idle');
+    expect(labels(model.menu).slice(0, 3)).toEqual(['Folder Sync: waiting for a drive', 'docs → backup: drive not connected: /media/u/USB', 'music → backup: synced t1, next t2']);
+    // Paused while waiting: both are said.
+    const paused = trayModel(status({ paused: true, state: 'paused', pairs: [{ ...waiting, state: 'paused', nextRunAt: null }] }), time);
+    expect(labels(paused.menu)[1]).toBe('docs → backup: drive not connected: /media/u/USB, paused');
+    // Another pair's error still wins the headline and the icon (the controller's state says error).
+    const withError = trayModel(status({ state: 'error', pairs: [waiting, pairStatus('music', { state: 'error' })] }), time);
+    expect(withError.icon).toBe('error');
+    expect(labels(withError.menu)[0]).toBe('Folder Sync: the last sync had problems');
+  });
+
+  it('entries the replica cannot hold are a warning line, not an error', () => {
+    const model = trayModel(status({ pairs: [pairStatus('docs', { warnings: ['not representable on the replica: 3'] })] }), time);
+    expect(model.icon).toBe('idle');
+    expect(labels(model.menu).slice(0, 3)).toEqual(['Folder Sync: up to date', 'docs → backup: synced t1, next t2', '⚠ docs → backup: not representable on the replica: 3']);
+    expect(model.tooltip.split('\n')).toContain('docs → backup: not representable on the replica: 3');
   });
 
   it('paused shows the paused icon and offers Resume', () => {

@@ -15,10 +15,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FolderField } from '../../main/ipc-contract.js';
 import { appHome, assertBuilt, lastTray, MainProcess, REPO_ROOT } from '../app/main-process.js';
+import { imageSupportMissing, mountImage, type MountedImage } from '../helpers/fs-images.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = fs.existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Skipping the settings page tests: ${CHROMIUM} is absent (apt-get install -y chromium; .ci/run installs it).`);
+const exfatMissing = imageSupportMissing('exfat');
+if (hasChromium && exfatMissing !== undefined) console.warn(`Skipping the page's unplugged-drive test: ${exfatMissing}.`);
 
 const RENDERER_DIR = path.join(REPO_ROOT, 'dist/renderer');
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
@@ -65,6 +68,7 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
   let server: http.Server;
   let browser: Browser;
   let page: Page;
+  let drive: MountedImage | undefined;
   const problems: string[] = [];
 
   beforeAll(async () => {
@@ -78,7 +82,8 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     await fsp.writeFile(path.join(source, 'notes.txt'), 'notes\n');
     await fsp.writeFile(path.join(source, 'photos', 'beach.jpg'), Buffer.alloc(4096, 7));
 
-    app = MainProcess.start({ config: home.config });
+    // The unplugged-drive check every 100 ms instead of 10 s, as the CLI's tests do.
+    app = MainProcess.start({ config: home.config, env: { FOLDER_SYNC_DRIVE_CHECK_MS: '100' } });
     await app.waitFor('the tray', (s) => lastTray(s)?.menu != null);
     await app.click('Settings…');
     const win = await app.waitFor('the settings window', (s) => s.windows.find((w) => w.visible && !w.destroyed));
@@ -107,6 +112,7 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     await browser?.close();
     await new Promise((resolve) => server?.close(resolve));
     await app?.dispose();
+    await drive?.dispose();
     await home?.cleanup();
   });
 
@@ -173,14 +179,62 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     expect(await page.textContent('#status-log')).toMatch(/copy +photos\/beach\.jpg/);
     expect(await page.textContent('#status-next')).toMatch(/^Next run: /);
     expect(await fsp.readFile(path.join(replica, 'notes.txt'), 'utf8')).toBe('notes\n');
+    // What the probe found about the replica's file system (a temp folder here: whatever it is, it is named).
+    expect(await page.textContent('#status-fs')).toMatch(/^Replica file system: \S/);
+    expect(await page.isVisible('#status-warning')).toBe(false);
 
     await fsp.writeFile(path.join(source, 'todo.txt'), 'todo\n');
     await page.click('#sync-now');
     await expect.poll(() => page.textContent('#status-log'), { timeout: 10_000 }).toMatch(/copy +todo\.txt/);
     await expect.poll(() => page.textContent('#status-last')).toMatch(/OK — done in .*1 copied/);
     expect(fs.existsSync(path.join(replica, 'todo.txt'))).toBe(true);
+  });
 
-    const shot = await page.screenshot({ fullPage: true });
+  it('keeps deleted files: suggests a trash beside the replica, checks it inline, and the next sync puts deletions there', async () => {
+    expect(await page.isVisible('#trash-options')).toBe(false);
+    await page.check('#trashEnabled');
+    expect(await page.isVisible('#trash-options')).toBe(true);
+    expect(await page.inputValue('#trashDir')).toBe(`${replica}.trash`);
+    expect(await page.inputValue('#trashKeepDays')).toBe('30');
+
+    await page.fill('#trashKeepDays', '0');
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#save-state')).toMatch(/Not saved/);
+    expect(await page.textContent('#trashKeepDays-error')).toBe('Keep deleted files for a whole number of days, from 1 to 3650.');
+    await page.fill('#trashKeepDays', '14');
+    expect(await page.isVisible('#trashKeepDays-error')).toBe(false);
+
+    // Inside the replica, the mirror would delete the trash: the engine's own sentence, next to the field.
+    await pick('trashDir', path.join(replica, 'deleted'));
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#trashDir-error')).toBe(`The trash folder "${path.join(replica, 'deleted')}" overlaps the replica; choose a folder beside it, not inside it.`);
+    expect(await page.getAttribute('#trashDir', 'aria-invalid')).toBe('true');
+    const before = JSON.parse(await fsp.readFile(path.join(home.userData, 'settings.json'), 'utf8')) as { pairs: { trash: unknown }[] };
+    expect(before.pairs[0]?.trash).toEqual({ enabled: false, dir: '', keepDays: 30 });
+
+    const trash = path.join(home.root, 'Backup deleted files');
+    await pick('trashDir', trash);
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#save-state')).toBe('Saved. The changes apply now.');
+    const stored = JSON.parse(await fsp.readFile(path.join(home.userData, 'settings.json'), 'utf8')) as { pairs: { trash: unknown }[] };
+    expect(stored.pairs[0]?.trash).toEqual({ enabled: true, dir: trash, keepDays: 14 });
+    expect(await page.isVisible('#trash-options')).toBe(true);
+
+    // The saved pair restarts at once; a file deleted from the source goes to the trash, not away.
+    await expect.poll(() => page.textContent('#status-state'), { timeout: 10_000 }).toBe('Idle');
+    await fsp.rm(path.join(source, 'todo.txt'));
+    await page.click('#sync-now');
+    await expect.poll(() => page.textContent('#status-log'), { timeout: 10_000 }).toMatch(/delete +todo\.txt/);
+    await expect.poll(() => fs.existsSync(trash) && fs.readdirSync(trash).length, { timeout: 10_000 }).toBe(1);
+    const dated = fs.readdirSync(trash)[0]!;
+    expect(await fsp.readFile(path.join(trash, dated, 'todo.txt'), 'utf8')).toBe('todo\n');
+    await expect.poll(() => page.textContent('#status-last')).toMatch(/OK — done in .*1 deleted/);
+
+    // The whole page in a viewport its own height, so the sticky footer sits at the bottom as in the window.
+    const height = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollHeight: number } } }).document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: 820, height });
+    const shot = await page.screenshot();
+    await page.setViewportSize({ width: 820, height: 760 });
     await fsp.mkdir(path.join(REPO_ROOT, 'tests/artifacts'), { recursive: true });
     await fsp.writeFile(path.join(REPO_ROOT, 'tests/artifacts/settings.png'), shot);
     // The README's copy is committed: refreshed on request only, so a test run leaves the tree clean.
@@ -211,6 +265,40 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     const stored = JSON.parse(await fsp.readFile(path.join(home.userData, 'settings.json'), 'utf8')) as { pairs: unknown[] };
     expect(stored.pairs).toHaveLength(1);
   });
+
+  it.skipIf(exfatMissing !== undefined)(
+    'a pair on an exFAT drive: what the probe found, names it cannot hold, then unplugged (waiting) and back',
+    async () => {
+      drive = await mountImage('exfat', 16);
+      const music = path.join(home.root, 'Music');
+      await fsp.mkdir(music);
+      await fsp.writeFile(path.join(music, 'song.txt'), 'la\n');
+      await fsp.writeFile(path.join(music, 'live: 1999.txt'), 'exFAT refuses the colon\n');
+      await page.click('#add-pair');
+      await pick('source', music);
+      await pick('replica', path.join(drive.dir, 'Music'));
+      await page.click('#save');
+      await expect.poll(() => page.textContent('#save-state')).toBe('Saved. The changes apply now.');
+      expect(await page.getAttribute('#pair-list li:nth-child(2) button', 'aria-current')).toBe('true');
+
+      await expect.poll(() => page.textContent('#status-fs'), { timeout: 10_000 }).toMatch(/^Replica file system: exFAT-like: /);
+      await expect.poll(() => page.textContent('#status-warning')).toBe('⚠ not representable on the replica: 1');
+      expect(await page.textContent('#status-state')).toBe('Idle');
+
+      await drive.unmount();
+      await page.click('#sync-now');
+      await expect.poll(() => page.textContent('#status-state'), { timeout: 10_000 }).toBe(`Waiting — drive not connected: ${drive.dir}. It syncs as soon as the drive is back.`);
+      expect(await page.isVisible('#status-next')).toBe(false);
+      expect(await page.textContent('#status-last')).toMatch(/refused — replica drive not connected/);
+      // What the probe found stays known while the drive is away.
+      expect(await page.textContent('#status-fs')).toMatch(/exFAT-like/);
+
+      await drive.remount();
+      await expect.poll(() => page.textContent('#status-state'), { timeout: 5_000 }).toBe('Idle');
+      expect(await page.textContent('#status-last')).toMatch(/OK — done in/);
+      expect(fs.existsSync(path.join(drive.dir, 'Music', 'song.txt'))).toBe(true);
+    },
+  );
 
   it('ran without page errors, CSP violations or console warnings', () => {
     expect(problems).toEqual([]);
