@@ -155,8 +155,11 @@ function driveCheckMs(text: string | undefined): number | undefined {
 }
 
 export function parseTrashDays(spec: string): number {
-  if (!/^\d+$/.test(spec.trim())) throw usage(`Invalid --trash-days "${spec}": give a whole number of days, such as 30.`);
-  return Number(spec.trim());
+  const days = Number(spec.trim());
+  if (!/^\d+$/.test(spec.trim()) || days < 1 || days > 3650) {
+    throw usage(`Invalid --trash-days "${spec}": give a whole number of days from 1 to 3650, such as 30.`);
+  }
+  return days;
 }
 
 function defaultStateDir(context: ArgsContext): string {

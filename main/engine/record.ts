@@ -137,8 +137,34 @@ function decode(data: unknown, source: string, replica: string): SyncRecord {
   };
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Temp files of record writes killed half-way: `<record>.<pid>.tmp` whose process is gone. */
+function removeStaleTemps(file: string): void {
+  const prefix = `${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(name.slice(prefix.length, -'.tmp'.length));
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp') || !Number.isInteger(pid) || processAlive(pid)) continue;
+    fs.rmSync(path.join(path.dirname(file), name), { force: true });
+  }
+}
+
 /** Loads the record of a pair; a missing one is empty, an unusable one is moved aside and reported. */
 export function loadRecord(file: string, source: string, replica: string): LoadedRecord {
+  removeStaleTemps(file);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

@@ -71,8 +71,11 @@ export class PeriodicLoop {
   }
 
   private async loop(): Promise<void> {
+    let onTime = false;
     while (!this.stopRequested) {
-      const startedAt = this.clock.now();
+      const now = this.clock.now();
+      // Woken by the timer for a planned start: that start counts, so timer lateness never adds up to drift.
+      const startedAt = onTime && now >= this.nextStartAt ? this.nextStartAt : now;
       this.nextStartAt = startedAt + this.intervalMs;
       this.runRequested = false;
       this.state = 'running';
@@ -81,6 +84,7 @@ export class PeriodicLoop {
       } finally {
         this.state = this.stopRequested ? 'stopping' : 'idle';
       }
+      onTime = false;
       while (!this.stopRequested && !this.runRequested) {
         const wait = this.nextStartAt - this.clock.now();
         if (wait <= 0) break;
@@ -88,6 +92,7 @@ export class PeriodicLoop {
         this.wakeSleep = sleep.wake;
         await sleep.done;
         this.wakeSleep = undefined;
+        onTime = !this.runRequested;
       }
     }
     this.state = 'stopped';

@@ -239,7 +239,9 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
   };
   // Rule 7: a run that changed nothing rewrites nothing, the record included.
   if (!loaded.existed || probed || !sameRecord(record, next)) saveRecord(recordFile, next, source, replica);
-  return summarise(result.counts, startedAt, false);
+  // Entries the scans could not read were left alone: the run did not finish them, so it is partial (exit 1).
+  const scanErrors = sourceScan.problems.length + replicaScan.problems.length;
+  return summarise({ ...result.counts, errors: result.counts.errors + scanErrors }, startedAt, false);
 }
 
 function emptyScan(): ScanResult {

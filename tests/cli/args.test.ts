@@ -50,6 +50,7 @@ describe('parseCliArgs', () => {
     expect(config([...base, '--trash', '/t', '--trash-days', '7']).trash).toEqual({ dir: '/t', keepDays: 7 });
     expect(usageMessage([...base, '--trash-days', '7'])).toContain('--trash-days needs --trash');
     expect(usageMessage([...base, '--trash', '/t', '--trash-days', 'soon'])).toContain('"soon"');
+    expect(usageMessage([...base, '--trash', '/t', '--trash-days', '0'])).toContain('from 1 to 3650');
   });
 
   it('drops trailing slashes', () => {

@@ -69,10 +69,8 @@ function execAsRoot(replica: string, rel: string): void {
 }
 
 describe.skipIf(unprivilegedSupportMissing() !== undefined)('permissions: status', () => {
-  // Known bug, for the lead (sync.ts): source scan problems are emitted as errors but not counted, so a run
-  // whose only problem is an unreadable source folder reports 'ok' (CLI exit 0) with half a mirror. Flip to
-  // it() once runSync adds sourceScan.problems (and the replica's) to counts.errors.
-  it.fails('a run whose only problem is an unreadable source folder is partial, not ok', async () => {
+  // Scan problems count as errors: an unreadable source folder means half a mirror, never 'ok' (CLI exit 0).
+  it('a run whose only problem is an unreadable source folder is partial, not ok', async () => {
     assertEngineBuilt();
     root = tempDir('fs-perm-');
     const source = path.join(root, 'source');

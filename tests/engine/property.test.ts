@@ -37,9 +37,39 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.constant({ kind: 'sync' as const }),
 );
 
+function isLink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** The operation would go through a symlink (and so, maybe, out of the tree): the harness must not follow it. */
+function followsLink(root: string, rel: string, includingLast: boolean): boolean {
+  const parts = rel.split('/');
+  const upTo = includingLast ? parts.length : parts.length - 1;
+  for (let i = 1; i <= upTo; i += 1) if (isLink(path.join(root, ...parts.slice(0, i)))) return true;
+  return false;
+}
+
+function touchesLink(root: string, o: Exclude<Op, { kind: 'sync' }>): boolean {
+  switch (o.kind) {
+    case 'mv':
+      return followsLink(root, o.from, false) || followsLink(root, o.to, true);
+    case 'write':
+    case 'tamper':
+    case 'mkdir':
+      return followsLink(root, o.path, true);
+    default:
+      return followsLink(root, o.path, false);
+  }
+}
+
 /** Applies one operation to a tree; operations that do not apply (missing parent, wrong type) are no-ops. */
 function apply(root: string, o: Exclude<Op, { kind: 'sync' }>): void {
   const at = (p: string): string => path.join(root, p);
+  if (touchesLink(root, o)) return;
   try {
     switch (o.kind) {
       case 'write':

@@ -69,3 +69,18 @@ describe('isSafeRelative', () => {
     for (const ok of ['a', 'a/b', '.hidden', 'a/..b', 'a/b.', '...', 'x/.../y']) expect(isSafeRelative(ok)).toBe(true);
   });
 });
+
+describe('temp files of killed record writes', () => {
+  it('are removed when the record is next loaded, unless their writer still runs', () => {
+    dir = tempDir();
+    const file = recordFileFor(dir, '/src', '/rep');
+    saveRecord(file, { entries: new Map([['ok', entry()]]) }, '/src', '/rep');
+    const dead = `${file}.999999999.tmp`;
+    const alive = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(dead, '{"half": ');
+    fs.writeFileSync(alive, '{"half": ');
+    expect(loadRecord(file, '/src', '/rep').record.entries.size).toBe(1);
+    expect(fs.existsSync(dead)).toBe(false);
+    expect(fs.existsSync(alive)).toBe(true);
+  });
+});
