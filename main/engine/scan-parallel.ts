@@ -39,9 +39,10 @@ function scanInWorker(root: string, excludes: readonly string[]): Promise<ScanRe
 }
 
 /** Scans one tree (a byte-string absolute path), in a worker where one is available. */
-export async function scanOne(root: string, excludes: readonly string[] = []): Promise<ScanResult> {
+export async function scanOne(root: string, excludes: readonly string[] = [], small = false): Promise<ScanResult> {
   const inThisThread = (): ScanResult => scanTree(root, createExcludeMatcher(excludes));
-  if (!workerAvailable()) return inThisThread();
+  // A small tree scans in a few milliseconds: less than starting a worker takes.
+  if (small || !workerAvailable()) return inThisThread();
   // A worker that cannot start (a packaged app whose loader cannot reach the script) must not stop the run.
   return scanInWorker(root, excludes).catch((error: unknown) => {
     if ((error as { fromScan?: boolean }).fromScan) throw error; // the scan itself failed: a real answer
