@@ -1,0 +1,178 @@
+// Turns the measured runs into medians, the issue's targets with pass/fail, a Markdown report and JSON.
+import { SCENARIOS } from './tools.mjs';
+
+const SCENARIO_TITLES = {
+  initial: 'initial mirror',
+  'no-change': 'no-change run',
+  incremental: 'incremental (1% mod, 1% add, 1% del)',
+  rename: 'rename of the big-file folder',
+};
+const MB = 1e6;
+
+export function median(values) {
+  const v = values.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+const max = (values) => {
+  const v = values.filter((x) => typeof x === 'number');
+  return v.length ? Math.max(...v) : null;
+};
+
+/** Per scenario and tool: median seconds, highest peak RSS, failures, rename bytes. */
+export function summarise(runs, toolNames) {
+  const cells = {};
+  for (const scenario of SCENARIOS) {
+    cells[scenario] = {};
+    for (const tool of toolNames) {
+      const mine = runs.filter((r) => r.scenario === scenario && r.tool === tool);
+      if (mine.length === 0) continue;
+      cells[scenario][tool] = {
+        runs: mine.length,
+        seconds: median(mine.map((r) => r.seconds)),
+        cpuSeconds: median(mine.map((r) => r.cpuSeconds)),
+        peakRssBytes: max(mine.map((r) => (r.rssKiB === null ? null : r.rssKiB * 1024))),
+        failures: mine.filter((r) => r.exitCode !== 0 || r.verified === false).length,
+        bytesCopied: max(mine.map((r) => r.bytesCopied)),
+        bigRewrittenBytes: max(mine.map((r) => r.bigRewrittenBytes)),
+        bigMoved: mine.every((r) => r.bigMoved === undefined) ? undefined : Math.min(...mine.map((r) => r.bigMoved ?? 0)),
+        bigTotal: mine[0].bigTotal,
+        rchar: max(mine.map((r) => r.rchar)),
+        wchar: max(mine.map((r) => r.wchar)),
+      };
+    }
+  }
+  return cells;
+}
+
+function ratioCheck(cells, scenario, other, limit) {
+  const ours = cells[scenario]?.ours;
+  const ref = cells[scenario]?.[other];
+  if (!ours || !ref || ours.failures > 0 || ref.failures > 0 || !ref.seconds) return { measured: null, pass: null };
+  const ratio = ours.seconds / ref.seconds;
+  return { measured: `${ratio.toFixed(2)} ×`, value: ratio, pass: ratio <= limit };
+}
+
+/** The targets of issue 3 that one run of this harness can decide. */
+export function evaluateTargets(cells, config) {
+  const label = (other) => (other === 'cp' ? 'cp -a' : other === 'find' ? '`find` stat of both trees' : other);
+  const ratio = (scenario, other, limit) => ({
+    target: `${SCENARIO_TITLES[scenario]} ≤ ${limit} × ${label(other)}`,
+    ...ratioCheck(cells, scenario, other, limit),
+  });
+  const targets = [
+    ratio('no-change', 'rsync', 0.8),
+    ratio('no-change', 'find', 1.5),
+    ratio('incremental', 'rsync', 0.8),
+    ratio('initial', 'rsync', 0.9),
+    ratio('initial', 'cp', 1.3),
+  ];
+  const rename = cells.rename?.ours;
+  if (config.big > 0) {
+    const bigBytes = config.big * config.bigSizeMiB * 1024 * 1024;
+    targets.push({
+      target: `rename: 0 bytes copied (all ${config.big} big files keep their inodes)`,
+      measured: rename ? `${rename.bigMoved}/${rename.bigTotal} moved, ${fmtBytes(rename.bigRewrittenBytes)} rewritten, reported ${fmtBytes(rename.bytesCopied)}` : null,
+      pass: rename && rename.failures === 0 ? rename.bigRewrittenBytes === 0 && (rename.bytesCopied ?? 0) === 0 : null,
+    });
+    // rchar also counts node's own modules, the record and the log; reading less than one big file
+    // proves no big file was hashed or copied.
+    targets.push({
+      target: 'rename: 0 bytes of file contents read (process rchar < one big file)',
+      measured: rename?.rchar != null ? `rchar ${fmtBytes(rename.rchar)} (of ${fmtBytes(bigBytes)} moved)` : null,
+      pass: rename?.rchar != null && rename.failures === 0 ? rename.rchar < config.bigSizeMiB * 1024 * 1024 : null,
+    });
+    targets.push(ratio('rename', 'rsync', 0.2));
+  }
+  const oursPeak = max(SCENARIOS.map((s) => cells[s]?.ours?.peakRssBytes));
+  if (config.files >= 1_000_000) {
+    const noChange = cells['no-change']?.ours;
+    targets.push({
+      target: `1,000,000 files, no-change run ≤ 10 s`,
+      measured: noChange ? `${noChange.seconds.toFixed(2)} s at ${config.files} files` : null,
+      pass: noChange && noChange.failures === 0 ? noChange.seconds <= 10 : null,
+    });
+    targets.push({
+      target: 'peak RSS, 1,000,000 files ≤ 1 GB',
+      measured: oursPeak === null ? null : `${fmtMB(oursPeak)} at ${config.files} files`,
+      pass: oursPeak === null ? null : oursPeak <= 1000 * MB,
+    });
+  } else {
+    targets.push({
+      target: `peak RSS, 100k files ≤ 200 MB${config.files < 100_000 ? ' (this run is smaller)' : ''}`,
+      measured: oursPeak === null ? null : `${fmtMB(oursPeak)} at ${config.files} files`,
+      pass: oursPeak === null ? null : oursPeak <= 200 * MB,
+    });
+  }
+  targets.push({ target: 'time growing linearly from 100k to 1M files', measured: 'compare the JSON of a 100k and a 1M run', pass: null });
+  targets.push({ target: 'event loop never blocked > 50 ms', measured: 'not measurable from outside the process', pass: null });
+  return targets;
+}
+
+export const fmtBytes = (b) => {
+  if (b === null || b === undefined) return '—';
+  if (b < 1024) return `${b} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = b / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
+};
+const fmtMB = (b) => `${Math.round(b / MB)} MB`;
+const fmtSeconds = (s) => (s < 10 ? s.toFixed(2) : s.toFixed(1));
+
+function cell(c) {
+  if (!c) return '—';
+  const text = `${fmtSeconds(c.seconds)} s · ${c.peakRssBytes === null ? '? MB' : fmtMB(c.peakRssBytes)}`;
+  return c.failures > 0 ? `**FAILED** (${text})` : text;
+}
+
+const passText = (pass) => (pass === null ? 'n/a' : pass ? 'pass' : '**FAIL**');
+
+/** The whole Markdown report: context, the main table, the rename table, the targets. */
+export function markdown({ config, env, tools, cells, targets, verification }) {
+  const shown = tools.filter((t) => t.available.ok);
+  const lines = [];
+  lines.push(`## Folder Sync benchmark`, '');
+  lines.push(`- Tree: ${env.tree.files.toLocaleString('en-US')} files (${config.files.toLocaleString('en-US')} small of 1–8 KiB, ${config.big} × ${config.bigSizeMiB} MiB), ${env.tree.dirs.toLocaleString('en-US')} folders, ${env.tree.symlinks} symlink(s), ${fmtBytes(env.tree.bytes)}; seed ${config.seed}.`);
+  lines.push(`- Machine: ${env.cpus} × ${env.cpuModel}, ${fmtBytes(env.memBytes)} RAM, ${env.fsType} at ${env.dir}; node ${process.version}.`);
+  lines.push(`- Load average (1, 5, 15 min) at the start: ${env.loadAvgAtStart.join(', ')}; at the end: ${env.loadAvgAtEnd.join(', ')}. Above ${env.cpus}, other work competes for the CPUs: trust the CPU-time table more than wall time.`);
+  lines.push(`- Cache: ${config.dropCaches ? 'page cache dropped before every measured command (cold)' : 'warm (page cache not dropped; --drop-caches for cold runs)'}; \`sync\` before every measured command.`);
+  lines.push(`- ${config.repeats} repeat(s), tools alternating order each repeat; seconds are medians, RSS the highest peak.`);
+  for (const t of tools) lines.push(`- ${t.label}: ${t.available.ok ? t.available.version : `skipped — ${t.available.reason}`}`);
+  lines.push('');
+  lines.push(`| scenario | ${shown.map((t) => t.label).join(' | ')} | ours ÷ rsync |`);
+  lines.push(`| --- | ${shown.map(() => '---:').join(' | ')} | ---: |`);
+  for (const s of SCENARIOS) {
+    const row = cells[s] ?? {};
+    const r = row.ours && row.rsync && row.rsync.seconds ? `${(row.ours.seconds / row.rsync.seconds).toFixed(2)} ×` : '—';
+    lines.push(`| ${SCENARIO_TITLES[s]} | ${shown.map((t) => cell(row[t.name])).join(' | ')} | ${r} |`);
+  }
+  lines.push('', 'CPU seconds (user + system, median): steadier than wall time when the machine is busy.', '');
+  lines.push(`| scenario | ${shown.map((t) => t.label).join(' | ')} | ours ÷ rsync |`);
+  lines.push(`| --- | ${shown.map(() => '---:').join(' | ')} | ---: |`);
+  for (const s of SCENARIOS) {
+    const row = cells[s] ?? {};
+    const cpu = (c) => (c && c.cpuSeconds !== null ? fmtSeconds(c.cpuSeconds) : '—');
+    const r = row.ours?.cpuSeconds != null && row.rsync?.cpuSeconds ? `${(row.ours.cpuSeconds / row.rsync.cpuSeconds).toFixed(2)} ×` : '—';
+    lines.push(`| ${SCENARIO_TITLES[s]} | ${shown.map((t) => cpu(row[t.name])).join(' | ')} | ${r} |`);
+  }
+  const renameRow = cells.rename ?? {};
+  const renamers = shown.filter((t) => renameRow[t.name] && t.kind === 'mirror');
+  if (config.big > 0 && renamers.length > 0) {
+    lines.push('', `Rename of \`${config.big} × ${config.bigSizeMiB} MiB\` folder (worst repeat):`, '');
+    lines.push('| tool | bytes copied (tool says) | big files moved (same inode) | rewritten (inode check) | read (rchar) | written (wchar) |');
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const t of renamers) {
+      const c = renameRow[t.name];
+      lines.push(`| ${t.label} | ${fmtBytes(c.bytesCopied)} | ${c.bigMoved ?? '—'}/${c.bigTotal ?? '—'} | ${fmtBytes(c.bigRewrittenBytes)} | ${fmtBytes(c.rchar)} | ${fmtBytes(c.wchar)} |`);
+    }
+  }
+  lines.push('', '| target (issue 3) | measured | result |', '| --- | --- | --- |');
+  for (const t of targets) lines.push(`| ${t.target} | ${t.measured ?? '—'} | ${passText(t.pass)} |`);
+  lines.push('', verification.ok ? `Verification: every replica equalled the source after every scenario (${verification.checks} checks).` : `**VERIFICATION FAILED**: ${verification.failures.length} replica mismatch(es) or tool failure(s); see above.`);
+  if (verification.dirMtimeNotes.length > 0) lines.push(`Note: directory mtimes differ (not counted as failure): ${verification.dirMtimeNotes.join('; ')}.`);
+  return lines.join('\n');
+}

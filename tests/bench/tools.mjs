@@ -1,0 +1,138 @@
+// One small adapter per tool: how to tell it is installed, the command line for one run, and how to read
+// the bytes it says it copied. The runner knows nothing else about any tool.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const SCENARIOS = ['initial', 'no-change', 'incremental', 'rename'];
+
+function firstLine(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.error || r.status !== 0) return undefined;
+  return r.stdout.split('\n')[0].trim();
+}
+
+function installed(cmd, versionArgs) {
+  const version = firstLine(cmd, versionArgs);
+  return version ? { ok: true, version } : { ok: false, reason: `${cmd} is not installed` };
+}
+
+/** "Total transferred file size: 1,073,741,824 bytes" from rsync --stats. */
+function rsyncBytes(stdout) {
+  const m = /Total transferred file size: ([\d,.]+)/.exec(stdout);
+  return m ? Number(m[1].replace(/[,.]/g, '')) : null;
+}
+
+/** rclone's final stats line, logged as JSON: {"stats": {"bytes": N, ...}}. */
+function rcloneBytes(output) {
+  let bytes = null;
+  for (const line of output.split('\n')) {
+    if (!line.includes('"stats"')) continue;
+    try {
+      const parsed = JSON.parse(line);
+      if (typeof parsed.stats?.bytes === 'number') bytes = parsed.stats.bytes;
+    } catch {
+      // Not a JSON log line.
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Our summary line ("summary done in 0.1 s: 1 copied, …, 4.9 KiB, 0 errors") prints the bytes it copied,
+ * rounded to a unit: enough to tell 0 B from 1 GiB; the inode check is the exact proof.
+ */
+export function oursBytes(output) {
+  const summary = output.split('\n').filter((line) => /summary/i.test(line)).at(-1) ?? output;
+  let bytes = null;
+  for (const m of summary.matchAll(/(\d[\d,]*(?:\.\d+)?)\s*(bytes|B|KiB|MiB|GiB|kB|MB|GB)\b/g)) {
+    const scale = { bytes: 1, B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, kB: 1e3, MB: 1e6, GB: 1e9 }[m[2]];
+    bytes = Math.round(Number(m[1].replace(/,/g, '')) * scale);
+  }
+  return bytes;
+}
+
+/**
+ * @typedef {{src: string, rep: string, stateDir: string, logDir: string, ref: string}} RunContext
+ * @typedef {{name: string, label: string, kind: 'mirror' | 'reference', scenarios: string[],
+ *   keepsSymlinks?: boolean, discardStdout?: boolean,
+ *   available: () => {ok: boolean, version?: string, reason?: string},
+ *   command: (ctx: RunContext) => {cmd: string, args: string[]},
+ *   bytesCopied?: (stdout: string, stderr: string) => number | null}} Tool
+ */
+
+/** @returns {Tool[]} */
+export function allTools(repoRoot) {
+  const cli = join(repoRoot, 'dist/main/cli.js');
+  return [
+    {
+      name: 'ours',
+      label: 'ours',
+      kind: 'mirror',
+      scenarios: SCENARIOS,
+      keepsSymlinks: true,
+      available() {
+        if (!existsSync(cli)) return { ok: false, reason: 'dist/main/cli.js is missing (npm run build)' };
+        const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+        if (help.status !== 0) return { ok: false, reason: `node dist/main/cli.js --help exited with ${help.status}` };
+        const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+        return { ok: true, version: `folder-sync ${pkg.version} (node ${process.version})` };
+      },
+      command: (ctx) => ({
+        cmd: process.execPath,
+        args: [cli, '-s', ctx.src, '-r', ctx.rep, '--once', '-l', ctx.logDir, '--state-dir', ctx.stateDir],
+      }),
+      bytesCopied: (stdout, stderr) => oursBytes(`${stderr}\n${stdout}`),
+    },
+    {
+      name: 'rsync',
+      label: 'rsync',
+      kind: 'mirror',
+      scenarios: SCENARIOS,
+      keepsSymlinks: true,
+      available: () => installed('rsync', ['--version']),
+      command: (ctx) => ({ cmd: 'rsync', args: ['-a', '--delete', '--stats', `${ctx.src}/`, `${ctx.rep}/`] }),
+      bytesCopied: (stdout) => rsyncBytes(stdout),
+    },
+    {
+      name: 'rclone',
+      label: 'rclone',
+      kind: 'mirror',
+      scenarios: SCENARIOS,
+      // rclone cannot make symlinks on a local disk (only .rclonelink files): it is told to skip them and
+      // verification leaves them out for it.
+      keepsSymlinks: false,
+      available: () => installed('rclone', ['version']),
+      command: (ctx) => ({
+        cmd: 'rclone',
+        args: [
+          'sync', ctx.src, ctx.rep,
+          '--config', '/dev/null',
+          '--create-empty-src-dirs',
+          '--skip-links',
+          '--use-json-log',
+          '--stats-log-level', 'NOTICE',
+        ],
+      }),
+      bytesCopied: (stdout, stderr) => rcloneBytes(`${stdout}\n${stderr}`),
+    },
+    {
+      name: 'cp',
+      label: 'cp -a',
+      kind: 'mirror',
+      scenarios: ['initial'],
+      keepsSymlinks: true,
+      available: () => installed('cp', ['--version']),
+      command: (ctx) => ({ cmd: 'cp', args: ['-a', `${ctx.src}/.`, ctx.rep] }),
+    },
+    {
+      name: 'find',
+      label: 'find (stat both)',
+      kind: 'reference',
+      scenarios: SCENARIOS,
+      discardStdout: true,
+      available: () => installed('find', ['--version']),
+      command: (ctx) => ({ cmd: 'find', args: [ctx.src, ctx.ref, '-printf', '%s %T@\\n'] }),
+    },
+  ];
+}
