@@ -22,13 +22,34 @@ export function mtimeNear(a: number, b: number, tolerance: number): boolean {
 
 /**
  * The source entry is the very one the record saw: same inode, size, mtime and (unless explained) ctime.
- * A file replaced by another of equal size and mtime has another inode or ctime.
+ * A file replaced by another of equal size and mtime has another inode or ctime. On a source whose file system
+ * renumbers inodes (FUSE drives, after a remount: see inodesLookStable) only size and mtime can be compared.
  */
-export function sourceMatchesRecord(src: Entry, rec: RecordEntry, ignoreCtime: boolean): boolean {
-  if (rec.kind !== src.kind || rec.ino !== src.ino || rec.mtimeMs !== src.mtimeMs) return false;
+export function sourceMatchesRecord(src: Entry, rec: RecordEntry, ignoreCtime: boolean, trustInodes = true): boolean {
+  if (rec.kind !== src.kind || rec.mtimeMs !== src.mtimeMs) return false;
   if (src.kind === 'file' && rec.size !== src.size) return false;
+  if (!trustInodes) return true;
+  if (rec.ino !== src.ino) return false;
   // chmod changes ctime too: a changed mode explains a changed ctime, and is mirrored by chmod alone.
   return ignoreCtime || rec.ctimeMs === src.ctimeMs || rec.mode !== src.mode;
+}
+
+/**
+ * False when the source's inode numbers changed wholesale since the record was written (exFAT and FAT drives
+ * under FUSE number them by lookup order, anew at every mount): most files kept their size and mtime but not
+ * their inode. Then inodes identify nothing, and renames are found by content instead.
+ */
+export function inodesLookStable(source: ReadonlyMap<string, Entry>, record: { get(rel: string): RecordEntry | undefined }): boolean {
+  let same = 0;
+  let renumbered = 0;
+  for (const [rel, src] of source) {
+    if (src.kind !== 'file') continue;
+    const rec = record.get(rel);
+    if (rec === undefined || rec.kind !== 'file' || rec.size !== src.size || rec.mtimeMs !== src.mtimeMs) continue;
+    if (rec.ino === src.ino) same += 1;
+    else renumbered += 1;
+  }
+  return renumbered < 8 || renumbered <= same;
 }
 
 /** The replica entry is as we left it (no edit behind our back), at the replica's precision. */

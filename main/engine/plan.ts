@@ -103,6 +103,8 @@ export interface PlanInput {
   readonly knownEqual: ReadonlySet<string>;
   /** --checksum: contents decide, not size and mtime. */
   readonly checksum: boolean;
+  /** The source's inode numbers identify files (see inodesLookStable in compare.ts). */
+  readonly trustInodes?: boolean;
   /** Replica paths below source folders that could not be read: never deleted or replaced. */
   readonly isProtected: (rel: string) => boolean;
 }
@@ -161,7 +163,7 @@ function fileContentInSync(input: PlanInput, rel: string, src: Entry, rep: Entry
   if (input.knownEqual.has(rel)) return true;
   if (input.checksum) return false;
   if (rec !== undefined && rec.kind === 'file') {
-    return sourceMatchesRecord(src, rec, false) && replicaMatchesRecord(rep, rec, input.tolerance);
+    return sourceMatchesRecord(src, rec, false, input.trustInodes ?? true) && replicaMatchesRecord(rep, rec, input.tolerance);
   }
   return mtimeInSync(src, rep, undefined, input.tolerance);
 }

@@ -27,6 +27,8 @@ export interface MoveInput {
   /** Replica paths that must not move or be deleted (below unreadable source folders). */
   readonly isProtected: (rel: string) => boolean;
   readonly tolerance: number;
+  /** The source's inode numbers identify files (see inodesLookStable in compare.ts). */
+  readonly trustInodes: boolean;
   /** Content hashes; undefined when the file cannot be read. Absent: no hashing at all. */
   readonly hashSource?: (rel: string) => Promise<string | undefined>;
   readonly hashReplica?: (rel: string) => Promise<string | undefined>;
@@ -71,7 +73,8 @@ function applyCaseMoves(input: MoveInput, keyOf: (rel: string) => string, result
     // Only the very file the record saw, renamed, is known equal: a collision's new winner (another file whose
     // name has the same key) or a file edited along with its rename still has its contents compared.
     const rec = input.record.get(from);
-    const sameFile = rec !== undefined && sourceMatchesRecord(src, rec, true) && replicaMatchesRecord(rep, rec, input.tolerance);
+    const sameFile =
+      rec !== undefined && sourceMatchesRecord(src, rec, true, input.trustInodes) && replicaMatchesRecord(rep, rec, input.tolerance);
     result.moves.push({ type: 'move', from, path: rel, kind: rep.kind });
     input.replica.moveSubtree(from, rel);
     input.record.moveSubtree(from, rel);
@@ -187,6 +190,20 @@ function movableByRecord(input: MoveInput, from: string, to: string, src: Entry,
   return replicaMatchesRecord(rep, rec, input.tolerance) && freeToLeave(input, from, src.ino);
 }
 
+/**
+ * A replica file the record vouches for is a source file's contents as last synced. Had that file been renamed,
+ * its inode (kept by a rename) would have found it above, with no bytes read; so with trustworthy inodes it was
+ * deleted or rewritten, and hashing it cannot find a rename (inode numbers are reused at once, so even a
+ * newcomer holding the same inode number is another file unless it matched above).
+ */
+function contentsKnownGone(input: MoveInput): (rel: string, rep: Entry) => boolean {
+  if (!input.trustInodes) return () => false;
+  return (rel, rep) => {
+    const rec = input.record.get(rel);
+    return rec?.kind === 'file' && replicaMatchesRecord(rep, rec, input.tolerance);
+  };
+}
+
 async function matchByHash(
   input: MoveInput,
   unmatched: Array<[string, Entry]>,
@@ -194,8 +211,10 @@ async function matchByHash(
   result: MoveResult,
 ): Promise<void> {
   const orphansBySize = new Map<number, string[]>();
+  const gone = contentsKnownGone(input);
   for (const [rel, rep] of input.replica.entries()) {
     if (rep.kind !== 'file' || rep.size === 0 || claimed.has(rel) || input.wanted.has(rel) || input.isProtected(rel)) continue;
+    if (gone(rel, rep)) continue;
     const list = orphansBySize.get(rep.size);
     if (list) list.push(rel);
     else orphansBySize.set(rep.size, [rel]);

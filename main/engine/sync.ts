@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { mtimeTolerance } from './compare.js';
+import { inodesLookStable, mtimeTolerance } from './compare.js';
 import { Executor, type Counts } from './execute.js';
 import { hashFile } from './hash.js';
 import { isMountRoot, mountOf } from './mounts.js';
@@ -165,6 +165,8 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
   const workingReplica = new PathTree(replicaScan.entries);
   const workingRecord = new PathTree(record.entries);
   const tolerance = mtimeTolerance(traits, options.modifyWindowMs);
+  const trustInodes = inodesLookStable(wanted, workingRecord);
+  if (!trustInodes) emit({ type: 'warning', message: 'The source\'s inode numbers changed since the last run (a FUSE drive remounted?): renames are found by content this time.' });
   const tryHash = async (absBytes: string): Promise<string | undefined> => hashFile(absBytes).catch(() => undefined);
   const moves = await findMoves({
     wanted,
@@ -173,6 +175,7 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
     ...(keyOf ? { keyOf } : {}),
     isProtected,
     tolerance,
+    trustInodes,
     hashSource: (rel) => tryHash(joinPath(sourceRoot, rel)),
     hashReplica: (rel) => tryHash(joinPath(replicaRoot, rel)),
   });
@@ -187,6 +190,7 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
     tolerance,
     knownEqual: moves.knownEqual,
     checksum: options.checksum ?? false,
+    trustInodes,
     isProtected,
   });
   const maxDelete = checkMaxDelete(actions, replicaScan.entries.size, options.maxDelete);

@@ -504,3 +504,23 @@ describe('safety', () => {
     }
   });
 });
+
+describe('hashing only where a rename is possible', () => {
+  it('a deleted file and a new one of the same size are not hashed: the record says the old contents are gone', async () => {
+    pair = makePair();
+    writeTree(pair.source, { 'old.txt': 'AAAA', 'keep.txt': 'KKKK' });
+    await pair.sync();
+    fs.rmSync(path.join(pair.source, 'old.txt'));
+    writeTree(pair.source, { 'new.txt': 'BBBB' }); // ext4 hands it old.txt's inode number at once
+    writeTree(pair.source, { 'other.txt': 'CCCC' });
+    const open = vi.spyOn(fs.promises, 'open');
+    try {
+      const { summary } = await pair.sync();
+      expect(summary).toMatchObject({ copied: 2, deleted: 1, moved: 0 });
+      expect(open).not.toHaveBeenCalled();
+    } finally {
+      open.mockRestore();
+    }
+    pair.expectMirror();
+  });
+});
