@@ -46,7 +46,7 @@ export type CopyOutcome =
 class Changed extends Error {}
 
 /** A source deleted or renamed since the scan is skipped like a changed one (rule 6), not failed. */
-function openSource(source: Buffer): number {
+function openSource(source: fs.PathLike): number {
   try {
     return fs.openSync(source, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   } catch (error) {
@@ -64,7 +64,7 @@ function writeAll(fd: number, buffer: Buffer, length: number): void {
 }
 
 /** Reads exactly the scanned size: a source that ends early or grows while read is "changed", never looped on. */
-function copyThroughUserSpace(sourceFd: number, temp: Buffer, job: CopyJob): void {
+function copyThroughUserSpace(sourceFd: number, temp: fs.PathLike, job: CopyJob): void {
   const out = fs.openSync(temp, 'wx', job.mode & 0o777 | 0o600);
   try {
     const buffer = Buffer.allocUnsafe(CHUNK);
@@ -82,7 +82,7 @@ function copyThroughUserSpace(sourceFd: number, temp: Buffer, job: CopyJob): voi
   }
 }
 
-function copySmall(sourceFd: number, temp: Buffer, job: CopyJob): void {
+function copySmall(sourceFd: number, temp: fs.PathLike, job: CopyJob): void {
   const buffer = Buffer.allocUnsafe(job.size + 1);
   let length = 0;
   for (;;) {
@@ -117,7 +117,7 @@ function keepReplaced(targetBytes: string, trashBytes: string): void {
 
 let kernelCopyUnsupported = false;
 
-function copyLarge(sourceFd: number, source: Buffer, temp: Buffer, job: CopyJob): void {
+function copyLarge(sourceFd: number, source: fs.PathLike, temp: fs.PathLike, job: CopyJob): void {
   if (!kernelCopyUnsupported) {
     try {
       // Clone only (reflink): libuv's own copy loop (copy_file_range/sendfile) spins forever on a source

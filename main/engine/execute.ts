@@ -16,7 +16,7 @@ import { createCopyPool } from './copy-pool.js';
 import { caseKey } from './names.js';
 import { isMountRoot } from './mounts.js';
 import { folderRenameKeepsContents } from './replica-fs.js';
-import { RESERVED_PREFIX, display, fsPath, joinPath, parentOf } from './paths.js';
+import { RESERVED_PREFIX, display, fsPath, fsPathBuffer, joinPath, parentOf } from './paths.js';
 import { statEntry } from './scan.js';
 import type { RunTrash } from './trash.js';
 import type { Action, Entry, ReplicaTraits, SyncEvent } from './types.js';
@@ -232,7 +232,7 @@ export class Executor {
    * arrives empty and its files are gone). There the folder is rebuilt entry by entry: files still rename fine.
    */
   private async renameFolder(from: string, to: string): Promise<void> {
-    this.folderRenames ??= folderRenameKeepsContents(fsPath(this.input.replicaRoot));
+    this.folderRenames ??= folderRenameKeepsContents(fsPathBuffer(this.input.replicaRoot));
     if (await this.folderRenames) {
       await fsp.rename(fsPath(this.abs(from)), fsPath(this.abs(to)));
       return;
@@ -483,7 +483,7 @@ export class Executor {
     this.input.emit({ type: 'op', op: 'symlink', path: action.path });
   }
 
-  private async applyMetadata(target: Buffer, src: Entry, isLink: boolean): Promise<void> {
+  private async applyMetadata(target: fs.PathLike, src: Entry, isLink: boolean): Promise<void> {
     const seconds = src.mtimeMs / 1000;
     if (isLink) {
       await fsp.lutimes(target, seconds, seconds);
@@ -534,7 +534,7 @@ export class Executor {
       const abs = fsPath(this.abs(rel));
       // A drive's root folder has no timestamps on FAT and exFAT (no directory entry holds them), and fusefat
       // dies when asked to set them (ECONNABORTED: the drive is gone until remounted). A mount's root keeps its own.
-      if (rel === '' && (await isMountRoot(abs))) continue;
+      if (rel === '' && (await isMountRoot(fsPathBuffer(this.abs(rel))))) continue;
       try {
         if (rel !== '' && this.input.traits.modes) await fsp.chmod(abs, src.mode);
         await fsp.utimes(abs, src.mtimeMs / 1000, src.mtimeMs / 1000);

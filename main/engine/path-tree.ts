@@ -5,12 +5,23 @@
 import { parentOf } from './paths.js';
 
 export class PathTree<T> {
-  private readonly values: Map<string, T>;
+  private values: Map<string, T>;
+  /** The caller's map, until the first change: most runs move nothing, and copying 100,000 entries is not free. */
+  private shared: boolean;
   /** Built on the first subtree query: most runs move nothing and never need it. */
   private children: Map<string, Set<string>> | undefined;
 
-  constructor(entries?: Iterable<readonly [string, T]>) {
-    this.values = new Map(entries);
+  constructor(entries?: ReadonlyMap<string, T>) {
+    this.values = (entries as Map<string, T> | undefined) ?? new Map();
+    this.shared = entries !== undefined;
+  }
+
+  private own(): Map<string, T> {
+    if (this.shared) {
+      this.values = new Map(this.values);
+      this.shared = false;
+    }
+    return this.values;
   }
 
   private index(): Map<string, Set<string>> {
@@ -45,11 +56,12 @@ export class PathTree<T> {
 
   set(rel: string, value: T): void {
     if (this.children !== undefined && !this.values.has(rel)) this.link(rel);
-    this.values.set(rel, value);
+    this.own().set(rel, value);
   }
 
   delete(rel: string): void {
-    if (!this.values.delete(rel)) return;
+    if (!this.values.has(rel)) return;
+    this.own().delete(rel);
     this.children?.get(parentOf(rel))?.delete(rel);
   }
 

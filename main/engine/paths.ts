@@ -13,8 +13,18 @@ export function toByteString(text: string): string {
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 
-/** What fs calls take for a byte-string path. */
-export function fsPath(bytes: string): Buffer {
+const ASCII = /^[\x01-\x7f]*$/;
+
+/**
+ * What fs calls take for a byte-string path: the string itself where it is ASCII (its UTF-8 bytes are the same),
+ * else a Buffer of the raw bytes. Scans call this for every entry, and most paths are ASCII.
+ */
+export function fsPath(bytes: string): string | Buffer {
+  return ASCII.test(bytes) ? bytes : Buffer.from(bytes, 'latin1');
+}
+
+/** Always a Buffer, for callers that concatenate bytes. */
+export function fsPathBuffer(bytes: string): Buffer {
   return Buffer.from(bytes, 'latin1');
 }
 

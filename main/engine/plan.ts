@@ -38,24 +38,27 @@ function skip(path: string, reason: string, unrepresentable: boolean): SkipActio
  * wins, deterministically, so later runs neither re-copy nor flip-flop; the others are reported.
  */
 export function selectWanted(source: Snapshot, options: SelectOptions): Selection {
-  const wanted = new Map<string, Entry>();
   const skips: SkipAction[] = [];
+  const left = new Set<string>();
   const skippedDirs = new Set<string>();
   const winners = options.keyOf ? caseWinners(source, options.keyOf) : undefined;
   for (const [rel, entry] of source) {
     const parent = parentOf(rel);
     if (parent !== '' && skippedDirs.has(parent)) {
+      left.add(rel);
       if (entry.kind === 'dir') skippedDirs.add(rel);
       continue;
     }
     const reason = skipReason(rel, entry, options, winners);
-    if (reason === undefined) {
-      wanted.set(rel, entry);
-      continue;
-    }
+    if (reason === undefined) continue;
     skips.push(skip(rel, reason.text, reason.unrepresentable));
+    left.add(rel);
     if (entry.kind === 'dir') skippedDirs.add(rel);
   }
+  // Usually nothing is left out: the scan's own map serves, uncopied.
+  if (left.size === 0) return { wanted: source, skips };
+  const wanted = new Map<string, Entry>();
+  for (const [rel, entry] of source) if (!left.has(rel)) wanted.set(rel, entry);
   return { wanted, skips };
 }
 

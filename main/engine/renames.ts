@@ -85,16 +85,26 @@ function applyCaseMoves(input: MoveInput, keyOf: (rel: string) => string, result
 
 /** Index of the record by inode, translated through the folder moves found so far. */
 class InodeIndex {
-  private readonly byIno = new Map<number, string[]>();
+  /** Built on the first question: a run with no newcomer (most runs) never pays for it. */
+  private byIno: Map<number, string[]> | undefined;
   private readonly dirMoves: Array<[string, string]> = [];
 
-  constructor(record: PathTree<RecordEntry>, kind: RecordEntry['kind']) {
-    for (const [rel, entry] of record.entries()) {
-      if (entry.kind !== kind) continue;
-      const list = this.byIno.get(entry.ino);
+  constructor(
+    private readonly record: PathTree<RecordEntry>,
+    private readonly kind: RecordEntry['kind'],
+  ) {}
+
+  private index(): Map<number, string[]> {
+    if (this.byIno !== undefined) return this.byIno;
+    const byIno = new Map<number, string[]>();
+    for (const [rel, entry] of this.record.entries()) {
+      if (entry.kind !== this.kind) continue;
+      const list = byIno.get(entry.ino);
       if (list) list.push(rel);
-      else this.byIno.set(entry.ino, [rel]);
+      else byIno.set(entry.ino, [rel]);
     }
+    this.byIno = byIno;
+    return byIno;
   }
 
   noteDirMove(from: string, to: string): void {
@@ -102,7 +112,7 @@ class InodeIndex {
   }
 
   candidates(ino: number): string[] {
-    return (this.byIno.get(ino) ?? []).map((rel) => {
+    return (this.index().get(ino) ?? []).map((rel) => {
       for (const [from, to] of this.dirMoves) if (isWithin(rel, from)) rel = to + rel.slice(from.length);
       return rel;
     });

@@ -66,10 +66,8 @@ export function scanTree(rootBytes: string, exclude?: ExcludeMatcher): ScanResul
     const dir = pending.pop()!;
     let names: string[];
     try {
-      names = fs
-        .readdirSync(fsPath(joinPath(rootBytes, dir)), { encoding: 'buffer' })
-        .map((name) => name.toString('latin1'))
-        .sort();
+      // latin1 names are the raw bytes, one character each: exactly the byte strings the engine works in.
+      names = fs.readdirSync(fsPath(joinPath(rootBytes, dir)), { encoding: 'latin1' }).sort();
     } catch (error) {
       result.unreadableDirs.push(dir);
       if (dir !== '') result.problems.push({ path: dir, message: `cannot list folder (${errorText(error)})` });

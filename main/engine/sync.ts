@@ -11,7 +11,7 @@ import { isMountRoot, mountOf } from './mounts.js';
 import { caseKey, nameProblem } from './names.js';
 import type { SyncOptions } from './options.js';
 import { PathTree } from './path-tree.js';
-import { fsPath, joinPath, parentOf, toByteString } from './paths.js';
+import { fsPath, fsPathBuffer, joinPath, parentOf, toByteString } from './paths.js';
 import { planActions, selectWanted } from './plan.js';
 import type { MountIdentity } from './mounts.js';
 import { loadRecord, recordFileFor, saveRecord, type RecordEntry, type SyncRecord } from './record.js';
@@ -123,6 +123,10 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
   const small = isSmallTree(recordFile);
   const sourceScanning = scanOne(sourceRoot, options.excludes, small);
   sourceScanning.catch(() => undefined); // an early refusal below leaves it unawaited
+  // An existing replica is scanned at once too (reading is harmless even if the checks below refuse the run).
+  const replicaAtStart = isDirectory(replica) ? toByteString(fs.realpathSync(replica)) : undefined;
+  const earlyReplicaScanning = replicaAtStart !== undefined ? scanOne(replicaAtStart, options.excludes, small) : undefined;
+  earlyReplicaScanning?.catch(() => undefined);
   const loaded = loadRecord(recordFile, source, replica);
   if (loaded.warning) emit({ type: 'warning', message: loaded.warning });
   const record = loaded.record;
@@ -141,7 +145,12 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
   emit({ type: 'probe', traits });
 
   const replicaRoot = toByteString(replicaExists || !dryRun ? fs.realpathSync(replica) : replica);
-  const replicaScanning = replicaExists || !dryRun ? scanOne(replicaRoot, options.excludes, small) : Promise.resolve(emptyScan());
+  const replicaScanning =
+    earlyReplicaScanning !== undefined && replicaRoot === replicaAtStart
+      ? earlyReplicaScanning
+      : replicaExists || !dryRun
+        ? scanOne(replicaRoot, options.excludes, small)
+        : Promise.resolve(emptyScan());
   const [sourceScan, replicaScan] = await Promise.all([sourceScanning, replicaScanning]);
   for (const problem of sourceScan.problems) emit({ type: 'op', op: 'error', path: problem.path, detail: problem.message });
   for (const problem of replicaScan.problems) emit({ type: 'op', op: 'error', path: problem.path, detail: `in the replica: ${problem.message}` });
@@ -220,7 +229,7 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
   const result = await executor.run();
   const changedRoot = result.counts.created + result.counts.copied + result.counts.deleted + result.counts.moved > 0;
   // fusefat fails (and drops the drive) when asked to stamp its root; FAT and exFAT roots keep no times anyway.
-  if (probed && !changedRoot && sourceRootEntry && !(await isMountRoot(fsPath(replicaRoot)))) {
+  if (probed && !changedRoot && sourceRootEntry && !(await isMountRoot(fsPathBuffer(replicaRoot)))) {
     // The probe's temporary folder touched the replica root's mtime; give it back the source's.
     fs.utimesSync(fsPath(replicaRoot), sourceRootEntry.mtimeMs / 1000, sourceRootEntry.mtimeMs / 1000);
   }
