@@ -3,7 +3,9 @@
  * name) and typed-array columns that are transferred, not copied. Cloning a Map of 100,000 objects costs more
  * than the scan saves; this costs a few milliseconds.
  */
-import type { ScanResult } from './scan.js';
+import type fs from 'node:fs';
+import { walkTree, type ScanResult } from './scan.js';
+import type { ExcludeMatcher } from './exclude.js';
 import type { Entry, EntryKind } from './types.js';
 
 const KINDS: readonly EntryKind[] = ['file', 'dir', 'symlink', 'other'];
@@ -23,35 +25,39 @@ export interface PackedScan {
 const NUMBERS = 5;
 const SMALL = 2;
 
-export function packScan(result: ScanResult): PackedScan {
-  const count = result.entries.size;
-  const numbers = new Float64Array(count * NUMBERS);
-  const small = new Uint32Array(count * SMALL);
-  const paths: string[] = new Array<string>(count);
+function kindCode(stat: fs.Stats): number {
+  if (stat.isFile()) return 0;
+  if (stat.isDirectory()) return 1;
+  if (stat.isSymbolicLink()) return 2;
+  return 3;
+}
+
+/** Scans straight into columns: no object per entry in the worker, so less garbage and less memory. */
+export function scanTreePacked(rootBytes: string, exclude?: ExcludeMatcher): PackedScan {
+  const paths: string[] = [];
+  const numbers: number[] = [];
+  const small: number[] = [];
   const targets: Array<[number, string]> = [];
-  let i = 0;
-  for (const [rel, e] of result.entries) {
-    paths[i] = rel;
-    const n = i * NUMBERS;
-    numbers[n] = e.size;
-    numbers[n + 1] = e.mtimeMs;
-    numbers[n + 2] = e.ctimeMs;
-    numbers[n + 3] = e.ino;
-    numbers[n + 4] = e.dev;
-    small[i * SMALL] = KINDS.indexOf(e.kind);
-    small[i * SMALL + 1] = e.mode;
-    if (e.target !== undefined) targets.push([i, e.target]);
-    i += 1;
-  }
+  const report = walkTree(
+    rootBytes,
+    {
+      add(rel, stat, target) {
+        const kind = kindCode(stat);
+        if (target !== undefined) targets.push([paths.length, target]);
+        paths.push(rel);
+        numbers.push(kind === 0 ? stat.size : 0, stat.mtimeMs, stat.ctimeMs, stat.ino, stat.dev);
+        small.push(kind, stat.mode & 0o7777);
+      },
+    },
+    exclude,
+  );
   return {
     paths: paths.join('\0'),
-    count,
-    numbers,
-    small,
+    count: paths.length,
+    numbers: Float64Array.from(numbers),
+    small: Uint32Array.from(small),
     targets,
-    problems: result.problems,
-    unreadableDirs: result.unreadableDirs,
-    reserved: result.reserved,
+    ...report,
   };
 }
 

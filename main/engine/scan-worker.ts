@@ -1,8 +1,7 @@
 /** Worker thread body: scans one tree and posts the packed result (see scan-parallel.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createExcludeMatcher } from './exclude.js';
-import { scanTree } from './scan.js';
-import { packScan } from './scan-codec.js';
+import { scanTreePacked } from './scan-codec.js';
 
 interface Job {
   readonly root: string;
@@ -11,7 +10,7 @@ interface Job {
 
 const job = workerData as Job;
 try {
-  const packed = packScan(scanTree(job.root, createExcludeMatcher(job.excludes)));
+  const packed = scanTreePacked(job.root, createExcludeMatcher(job.excludes));
   parentPort!.postMessage({ ok: true, packed }, [packed.numbers.buffer as ArrayBuffer, packed.small.buffer as ArrayBuffer]);
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;

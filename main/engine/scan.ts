@@ -49,7 +49,7 @@ export function statEntry(absBytes: string): Entry | undefined {
   const stat = fs.lstatSync(fsPath(absBytes), { throwIfNoEntry: false });
   if (stat === undefined) return undefined;
   if (!stat.isSymbolicLink()) return entryFromStats(stat);
-  const target = fs.readlinkSync(fsPath(absBytes), { encoding: 'buffer' }).toString('latin1');
+  const target = fs.readlinkSync(fsPath(absBytes), { encoding: 'latin1' });
   return entryFromStats(stat, target);
 }
 
@@ -58,9 +58,16 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
+/** Receives each scanned entry: the Map of scanTree, or the packed columns a scan worker sends. */
+export interface ScanSink {
+  add(rel: string, stat: fs.Stats, target: string | undefined): void;
+}
+
+export type ScanReport = Omit<ScanResult, 'entries'>;
+
 /** Walks `rootBytes` (a byte-string absolute path to an existing folder), depth first, names sorted. */
-export function scanTree(rootBytes: string, exclude?: ExcludeMatcher): ScanResult {
-  const result: ScanResult = { entries: new Map(), problems: [], unreadableDirs: [], reserved: [] };
+export function walkTree(rootBytes: string, sink: ScanSink, exclude?: ExcludeMatcher): ScanReport {
+  const report: ScanReport = { problems: [], unreadableDirs: [], reserved: [] };
   const pending: string[] = [''];
   while (pending.length > 0) {
     const dir = pending.pop()!;
@@ -69,8 +76,8 @@ export function scanTree(rootBytes: string, exclude?: ExcludeMatcher): ScanResul
       // latin1 names are the raw bytes, one character each: exactly the byte strings the engine works in.
       names = fs.readdirSync(fsPath(joinPath(rootBytes, dir)), { encoding: 'latin1' }).sort();
     } catch (error) {
-      result.unreadableDirs.push(dir);
-      if (dir !== '') result.problems.push({ path: dir, message: `cannot list folder (${errorText(error)})` });
+      report.unreadableDirs.push(dir);
+      if (dir !== '') report.problems.push({ path: dir, message: `cannot list folder (${errorText(error)})` });
       else throw error;
       continue;
     }
@@ -78,22 +85,28 @@ export function scanTree(rootBytes: string, exclude?: ExcludeMatcher): ScanResul
     for (const name of names) {
       const rel = dir === '' ? name : `${dir}/${name}`;
       if (isReservedName(name)) {
-        result.reserved.push(rel);
+        report.reserved.push(rel);
         continue;
       }
       if (exclude?.(rel)) continue;
-      let entry: Entry | undefined;
+      const abs = joinPath(rootBytes, rel);
       try {
-        entry = statEntry(joinPath(rootBytes, rel));
+        const stat = fs.lstatSync(fsPath(abs), { throwIfNoEntry: false });
+        if (stat === undefined) continue; // vanished since the listing
+        const target = stat.isSymbolicLink() ? fs.readlinkSync(fsPath(abs), { encoding: 'latin1' }) : undefined;
+        sink.add(rel, stat, target);
+        if (stat.isDirectory()) subdirs.push(rel);
       } catch (error) {
-        result.problems.push({ path: rel, message: `cannot read (${errorText(error)})` });
-        continue;
+        report.problems.push({ path: rel, message: `cannot read (${errorText(error)})` });
       }
-      if (entry === undefined) continue;
-      result.entries.set(rel, entry);
-      if (entry.kind === 'dir') subdirs.push(rel);
     }
     for (let i = subdirs.length - 1; i >= 0; i -= 1) pending.push(subdirs[i]!);
   }
-  return result;
+  return report;
+}
+
+export function scanTree(rootBytes: string, exclude?: ExcludeMatcher): ScanResult {
+  const entries: Snapshot = new Map();
+  const report = walkTree(rootBytes, { add: (rel, stat, target) => entries.set(rel, entryFromStats(stat, target)) }, exclude);
+  return { entries, ...report };
 }
