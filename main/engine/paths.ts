@@ -13,6 +13,8 @@ export function toByteString(text: string): string {
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 
+// NUL never occurs in a path; anything from 0x01 to 0x7f is ASCII, control characters included.
+// eslint-disable-next-line no-control-regex
 const ASCII = /^[\x01-\x7f]*$/;
 
 /**
