@@ -20,7 +20,7 @@ function workerAvailable(): boolean {
 
 function scanInWorker(root: string, excludes: readonly string[]): Promise<ScanResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { workerData: { root, excludes } });
+    const worker = new Worker(WORKER_URL, { workerData: { root, excludes }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     let settled = false;
     worker.once('message', (reply: Reply) => {
       settled = true;
