@@ -111,6 +111,6 @@ export function summaryLine(summary: RunSummary, aborted = false): string {
     `${formatBytes(summary.bytesCopied)}`,
     `${summary.errors} error${summary.errors === 1 ? '' : 's'}`,
   ];
-  if (summary.unrepresentable > 0) counts.push(`not representable: ${summary.unrepresentable}`);
+  if (summary.unrepresentable > 0) counts.push(`not representable on the replica: ${summary.unrepresentable}`);
   return `summary ${head}: ${counts.join(', ')}`;
 }

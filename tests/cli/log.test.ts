@@ -125,7 +125,7 @@ describe('log text', () => {
 
   it('summarises a run on one line, with the unrepresentable count only when there are some', () => {
     expect(summaryLine(summary)).toBe('summary done in 1.5 s: 2 copied, 1 updated, 1 moved, 3 deleted, 3.0 MiB, 0 errors');
-    expect(summaryLine({ ...summary, unrepresentable: 4, errors: 1, status: 'partial' })).toMatch(/1 error, not representable: 4$/);
+    expect(summaryLine({ ...summary, unrepresentable: 4, errors: 1, status: 'partial' })).toMatch(/1 error, not representable on the replica: 4$/);
     expect(
       summaryLine({ ...summary, status: 'refused', refusal: { reason: 'max-delete', message: 'too many' } }),
     ).toBe('summary refused (max-delete) after 1.5 s: nothing changed');
