@@ -41,7 +41,8 @@ function loggerFor(file: string): ElectronLogger {
   logger.transports.console.level = false;
   const transport = logger.transports.file;
   transport.resolvePathFn = () => file;
-  transport.format = '[{y}-{m}-{d} {h}:{i}:{s}.{ms}] {text}';
+  // Lines carry their own timestamps (see stamp()): one write holds a batch of them.
+  transport.format = '{text}';
   transport.maxSize = MAX_LOG_BYTES;
   // Synchronous appends: a line is on disk when write() returns, so a killed process loses no operation.
   transport.sync = true;
@@ -88,14 +89,42 @@ export function describeFsError(error: unknown): string {
   }
 }
 
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** `[2026-11-25 09:03:30.123] ` in local time, as electron-log's own format would write it. */
+function stamp(date: Date): string {
+  return `[${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}] `;
+}
+
+/** A run of 100,000 copies logs 100,000 lines: written in batches, not one append each (11 µs a line). */
+const BATCH_LINES = 500;
+const BATCH_MS = 200;
+
 export function createOperationLog(logDir: string): OperationLog {
   const file = prepareLogFile(logDir);
   const logger = loggerFor(file);
 
   let closed = false;
   let dryRun = false;
+  let pending: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0) return;
+    const text = pending.join('\n');
+    pending = [];
+    logger.info(text);
+  };
+  // Errors, warnings and run boundaries are written at once; plain operations at most BATCH_MS later.
   const line = (level: 'info' | 'warn' | 'error', text: string): void => {
-    if (!closed) logger[level](text);
+    if (closed) return;
+    pending.push(stamp(new Date()) + text);
+    if (level !== 'info' || pending.length >= BATCH_LINES) flush();
+    else if (timer === undefined) {
+      timer = setTimeout(flush, BATCH_MS);
+      timer.unref();
+    }
   };
 
   return {
@@ -111,14 +140,18 @@ export function createOperationLog(logDir: string): OperationLog {
       if (text === undefined) return;
       const level = event.type === 'warning' ? 'warn' : event.type === 'op' && event.op === 'error' ? 'error' : 'info';
       line(level, text);
+      if (event.type === 'start') flush();
     },
     writeSummary(summary, aborted = false) {
       line(summary.status === 'ok' && !aborted ? 'info' : 'warn', summaryLine(summary, aborted));
+      flush();
     },
     note(text) {
       line('info', `note    ${escapeControls(text)}`);
+      flush();
     },
     close() {
+      flush();
       closed = true;
     },
   };
