@@ -3,6 +3,7 @@
  * mtimes are compared at the replica's precision (FAT keeps 2 s, exFAT 1 s, and Node's double-precision
  * utimes lands within a fraction of a microsecond even on ext4), widened by --modify-window.
  */
+import { orderedLookup, type ReadableMap } from './ordered-lookup.js';
 import type { RecordEntry } from './record.js';
 import type { Entry, ReplicaTraits } from './types.js';
 
@@ -39,12 +40,13 @@ export function sourceMatchesRecord(src: Entry, rec: RecordEntry, ignoreCtime: b
  * under FUSE number them by lookup order, anew at every mount): most files kept their size and mtime but not
  * their inode. Then inodes identify nothing, and renames are found by content instead.
  */
-export function inodesLookStable(source: ReadonlyMap<string, Entry>, record: { get(rel: string): RecordEntry | undefined }): boolean {
+export function inodesLookStable(source: ReadonlyMap<string, Entry>, record: ReadableMap<RecordEntry>): boolean {
   let same = 0;
   let renumbered = 0;
+  const recordAt = orderedLookup(record);
   for (const [rel, src] of source) {
     if (src.kind !== 'file') continue;
-    const rec = record.get(rel);
+    const rec = recordAt(rel);
     if (rec === undefined || rec.kind !== 'file' || rec.size !== src.size || rec.mtimeMs !== src.mtimeMs) continue;
     if (rec.ino === src.ino) same += 1;
     else renumbered += 1;

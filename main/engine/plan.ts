@@ -6,6 +6,7 @@
  * first), file contents, then metadata.
  */
 import { mtimeInSync, replicaMatchesRecord, sourceMatchesRecord } from './compare.js';
+import { orderedLookup } from './ordered-lookup.js';
 import type { PathTree } from './path-tree.js';
 import { baseName, display, parentOf } from './paths.js';
 import type { RecordEntry } from './record.js';
@@ -118,15 +119,17 @@ export function planActions(input: PlanInput): Action[] {
   const contents: Action[] = [];
   const metadata: Action[] = [];
   const replaced = new Set<string>();
+  const replicaAt = orderedLookup(input.replica);
+  const recordAt = orderedLookup(input.record);
   for (const [rel, src] of input.wanted) {
-    const rep = input.replica.get(rel);
+    const rep = replicaAt(rel);
     if (rep !== undefined && rep.kind !== src.kind) {
       if (input.isProtected(rel)) continue;
       replaced.add(rel);
       removals.push(...removalsOf(input.replica, rel));
     }
     const existing = rep !== undefined && rep.kind === src.kind ? rep : undefined;
-    planEntry(input, rel, src, existing, { mkdirs, contents, metadata });
+    planEntry(input, rel, src, existing, recordAt(rel), { mkdirs, contents, metadata });
   }
   const deletions = planDeletions(input, replaced);
   return [...input.skips, ...input.moves, ...removals, ...deletions, ...mkdirs, ...contents, ...metadata];
@@ -138,8 +141,7 @@ interface Buckets {
   readonly metadata: Action[];
 }
 
-function planEntry(input: PlanInput, rel: string, src: Entry, rep: Entry | undefined, out: Buckets): void {
-  const rec = input.record.get(rel);
+function planEntry(input: PlanInput, rel: string, src: Entry, rep: Entry | undefined, rec: RecordEntry | undefined, out: Buckets): void {
   if (src.kind === 'dir') {
     // A source folder that could not be listed is left as the replica has it: mirroring its mode (often 000)
     // would lock the replica's copy of its old contents away from the user and from every later run.
@@ -188,8 +190,9 @@ function removalsOf(replica: PathTree<Entry>, rel: string): Action[] {
 function planDeletions(input: PlanInput, replaced: ReadonlySet<string>): Action[] {
   const out: Action[] = [];
   const doomed: string[] = [];
+  const wantedAt = orderedLookup(input.wanted);
   for (const [rel] of input.replica.entries()) {
-    if (input.wanted.has(rel) || input.isProtected(rel)) continue;
+    if (wantedAt(rel) !== undefined || input.isProtected(rel)) continue;
     const parent = parentOf(rel);
     // Below a folder that is being removed whole (type change or deletion): handled with that folder.
     if (isBelowAny(parent, replaced)) continue;

@@ -9,6 +9,7 @@
  * rest sees the replica as it will be.
  */
 import { replicaMatchesRecord, sourceMatchesRecord } from './compare.js';
+import { orderedLookup } from './ordered-lookup.js';
 import type { PathTree } from './path-tree.js';
 import { isWithin, parentOf } from './paths.js';
 import type { RecordEntry } from './record.js';
@@ -161,13 +162,17 @@ async function applyFileMoves(input: MoveInput, result: MoveResult): Promise<voi
   const index = new InodeIndex(input.record, 'file');
   const claimed = new Map<string, string>(); // from → to
   const unmatched: Array<[string, Entry]> = [];
+  const replicaAt = orderedLookup(input.replica);
+  const recordAt = orderedLookup(input.record);
   for (const [to, src] of input.wanted) {
-    if (src.kind !== 'file' || !isNewcomer(input, to, src)) continue;
+    const rep = replicaAt(to);
+    const rec = recordAt(to);
+    if (src.kind !== 'file' || !isNewcomer(rep, rec, src)) continue;
     const from = index.candidates(src.ino).find((candidate) => movableByRecord(input, candidate, to, src, claimed));
     if (from !== undefined) claimed.set(from, to);
     else unmatched.push([to, src]);
   }
-  if (input.hashSource && input.hashReplica) await matchByHash(input, unmatched, claimed, result);
+  if (input.hashSource && input.hashReplica && unmatched.length > 0) await matchByHash(input, unmatched, claimed, result);
   const taken = [...claimed].map(([from, to]) => ({ from, to, rep: input.replica.get(from)!, rec: input.record.get(from) }));
   for (const { from } of taken) {
     input.replica.delete(from);
@@ -183,10 +188,8 @@ async function applyFileMoves(input: MoveInput, result: MoveResult): Promise<voi
 }
 
 /** Nothing in the replica holds this file's contents at its path yet. */
-function isNewcomer(input: MoveInput, rel: string, src: Entry): boolean {
-  const rep = input.replica.get(rel);
+function isNewcomer(rep: Entry | undefined, rec: RecordEntry | undefined, src: Entry): boolean {
   if (rep === undefined) return true;
-  const rec = input.record.get(rel);
   // The path holds a file from another lineage (a swap, or a file moved over another): its content may be elsewhere.
   return rep.kind === 'file' && rec?.kind === 'file' && rec.ino !== src.ino;
 }

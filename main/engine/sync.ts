@@ -19,6 +19,7 @@ import { findMoves } from './renames.js';
 import { conservativeTraits, probeReplica } from './replica-fs.js';
 import { checkEmptiedSource, checkMaxDelete, validatePairSync, type Refusal } from './safety.js';
 import { statEntry, type ScanResult } from './scan.js';
+import { orderedLookup } from './ordered-lookup.js';
 import { scanOne } from './scan-parallel.js';
 import { RunTrash, pruneTrash } from './trash.js';
 import type { Action, Entry, ReplicaTraits, RunSummary, SyncEvent } from './types.js';
@@ -296,8 +297,9 @@ function sameEntry(a: RecordEntry, b: RecordEntry): boolean {
 function sameRecord(a: SyncRecord, b: SyncRecord): boolean {
   if (a.entries.size !== b.entries.size || !sameMount(a.replicaMount, b.replicaMount) || !sameMount(a.sourceMount, b.sourceMount)) return false;
   if (a.traits?.summary !== b.traits?.summary) return false;
+  const oldAt = orderedLookup(a.entries);
   for (const [rel, entry] of b.entries) {
-    const old = a.entries.get(rel);
+    const old = oldAt(rel);
     if (old === undefined || !sameEntry(old, entry)) return false;
   }
   return true;
@@ -402,11 +404,14 @@ interface RecordInput {
  */
 function buildRecord(input: RecordInput): Map<string, RecordEntry> {
   const next = new Map<string, RecordEntry>();
+  const replicaAt = orderedLookup(input.replica);
+  const recordAt = orderedLookup(input.record);
   for (const [rel, src] of input.wanted) {
+    const scanned = replicaAt(rel);
+    const old = recordAt(rel);
     if (src.kind === 'other' || input.notDone.has(rel)) continue;
-    const rep = input.after.get(rel) ?? input.replica.get(rel);
+    const rep = input.after.get(rel) ?? scanned;
     if (rep === undefined || rep.kind !== src.kind) continue;
-    const old = input.record.get(rel);
     if (old !== undefined && reusable(old, src, rep) && !input.sourceHashes.has(rel)) {
       next.set(rel, old); // unchanged: the same object, so comparing records stays cheap
       continue;
