@@ -45,6 +45,8 @@ export interface PairInput {
   readonly watch: boolean;
   readonly enabled: boolean;
   readonly trash: TrashSettings;
+  /** "Stop if a sync would delete more than": `N` or `P%` as typed (main/max-delete.ts); empty for no limit. */
+  readonly maxDelete: string;
 }
 
 /** A stored pair: the same shape, with a non-empty id. */
@@ -63,7 +65,7 @@ export interface SettingsView extends SettingsInput {
 }
 
 /** `pair`: about the pair as a whole; `startAtLogin` (with pairIndex -1): about the app-wide toggle. */
-export type PairField = 'source' | 'replica' | 'interval' | 'logDir' | 'excludes' | 'trashDir' | 'trashKeepDays' | 'pair' | 'startAtLogin';
+export type PairField = 'source' | 'replica' | 'interval' | 'logDir' | 'excludes' | 'trashDir' | 'trashKeepDays' | 'maxDelete' | 'pair' | 'startAtLogin';
 
 /** One inline error: which pair (index in the list sent, -1 for app-wide fields), which field, one sentence. */
 export interface FieldError {
@@ -97,6 +99,11 @@ export type PreviewResult =
       /** How many actions there are in total; `lines` holds at most the first PREVIEW_LIMIT. */
       readonly total: number;
       readonly summary: string;
+      /**
+       * A sync now would be refused (the deletion limit, an emptied source, …): the engine's sentence. With the
+       * deletion limit, `lines` and `total` are the plan it would have refused.
+       */
+      readonly refusal: string | null;
     }
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 

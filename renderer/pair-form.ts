@@ -6,15 +6,17 @@
 import { suggestTrashDir } from '../main/app/trash-suggestion.js';
 import { describeInterval, IntervalError, parseInterval } from '../main/engine/interval.js';
 import type { FieldError, FolderField, PairField, PairInput } from '../main/ipc-contract.js';
+import { maxDeleteSettingProblem } from '../main/max-delete.js';
 import { byId, showText } from './dom.js';
 
-const ERROR_FIELDS: readonly PairField[] = ['source', 'replica', 'interval', 'logDir', 'excludes', 'trashDir', 'trashKeepDays', 'pair'];
+const ERROR_FIELDS: readonly PairField[] = ['source', 'replica', 'interval', 'logDir', 'excludes', 'maxDelete', 'trashDir', 'trashKeepDays', 'pair'];
 const INPUT_OF: Partial<Record<PairField, string>> = {
   source: 'source',
   replica: 'replica',
   interval: 'interval',
   logDir: 'logDir',
   excludes: 'excludes',
+  maxDelete: 'maxDelete',
   trashDir: 'trashDir',
   trashKeepDays: 'trashKeepDays',
 };
@@ -43,6 +45,7 @@ export class PairForm {
   private readonly trashOptions = byId('trash-options', HTMLElement);
   private readonly trashDir = byId('trashDir', HTMLInputElement);
   private readonly trashKeepDays = byId('trashKeepDays', HTMLInputElement);
+  private readonly maxDelete = byId('maxDelete', HTMLInputElement);
   private id = '';
 
   fill(pair: PairInput): void {
@@ -58,7 +61,9 @@ export class PairForm {
     this.trashDir.value = pair.trash.dir;
     this.trashKeepDays.value = String(pair.trash.keepDays);
     this.trashOptions.hidden = !pair.trash.enabled;
+    this.maxDelete.value = pair.maxDelete;
     this.liveInterval();
+    this.liveMaxDelete();
   }
 
   read(): PairInput {
@@ -78,6 +83,7 @@ export class PairForm {
         // An empty or unreadable number becomes 0, which the main process answers with the field's inline error.
         keepDays: Number.isFinite(this.trashKeepDays.valueAsNumber) ? this.trashKeepDays.valueAsNumber : 0,
       },
+      maxDelete: this.maxDelete.value,
     };
   }
 
@@ -122,6 +128,13 @@ export class PairForm {
     showText(this.intervalEcho, result.echo);
     this.showError('interval', null);
     return true;
+  }
+
+  /** Live check of the deletion limit, with the sentence the main process would give on save. */
+  liveMaxDelete(): boolean {
+    const problem = maxDeleteSettingProblem(this.maxDelete.value);
+    this.showError('maxDelete', problem);
+    return problem === null;
   }
 
   showErrors(errors: readonly FieldError[]): void {

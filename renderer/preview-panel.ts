@@ -21,8 +21,14 @@ export class PreviewPanel {
   show(result: Extract<PreviewResult, { ok: true }>): void {
     this.panel.hidden = false;
     const more = result.total > result.lines.length ? ` (showing the first ${result.lines.length})` : '';
-    const head = result.total === 0 ? 'Nothing to do: the replica already matches the source.' : `${result.total} planned action${result.total === 1 ? '' : 's'}${more}.`;
-    showText(this.summary, `${head} ${result.summary}`);
+    const count = `${result.total} planned action${result.total === 1 ? '' : 's'}${more}`;
+    if (result.refusal !== null) {
+      // Not "nothing to do": the sync would stop, and the list (when there is one) is what it would have done.
+      showText(this.summary, `A sync now would be refused: ${result.refusal}${result.total === 0 ? '' : ` The plan it refuses: ${count}.`}`);
+    } else {
+      const head = result.total === 0 ? 'Nothing to do: the replica already matches the source.' : `${count}.`;
+      showText(this.summary, `${head} ${result.summary}`);
+    }
     this.list.replaceChildren(
       ...result.lines.map((line) => {
         const item = document.createElement('li');

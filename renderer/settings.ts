@@ -55,6 +55,7 @@ function newPair(): PairInput {
     watch: false,
     enabled: true,
     trash: { enabled: false, dir: '', keepDays: DEFAULT_TRASH_DAYS },
+    maxDelete: '',
   };
 }
 
@@ -176,6 +177,7 @@ form.form.addEventListener('input', (event) => {
   commitForm();
   markDirty();
   if (target instanceof HTMLElement && target.id === 'interval') form.liveInterval();
+  if (target instanceof HTMLElement && target.id === 'maxDelete') form.liveMaxDelete();
   if (target instanceof HTMLElement && target.id === 'excludes') form.clearError('excludes');
   if (target instanceof HTMLElement && target.id === 'trashKeepDays') form.clearError('trashKeepDays');
   renderList();

@@ -9,6 +9,7 @@ import { IntervalError, parseInterval } from '../engine/interval.js';
 import { ConfigError } from '../engine/options.js';
 import { validatePair } from '../engine/sync.js';
 import { MAX_TRASH_DAYS } from '../ipc-contract.js';
+import { maxDeleteSettingProblem } from '../max-delete.js';
 import type { FieldError, PairField, PairInput } from '../ipc-contract.js';
 
 const FOLDER_NAMES = { source: 'source folder', replica: 'replica folder', logDir: 'log folder', trashDir: 'trash folder' } as const;
@@ -44,7 +45,7 @@ function keepDaysProblem(days: number): string | null {
   return `Keep deleted files for a whole number of days, from 1 to ${MAX_TRASH_DAYS}.`;
 }
 
-/** Problems that need no disk access: empty or relative paths, a bad interval, bad excludes. */
+/** Problems that need no disk access: empty or relative paths, a bad interval, bad excludes, a bad deletion limit. */
 export function checkPairFields(pair: PairInput, pairIndex: number): FieldError[] {
   const errors: FieldError[] = [];
   const add = (field: PairField, message: string | null): void => {
@@ -55,6 +56,7 @@ export function checkPairFields(pair: PairInput, pairIndex: number): FieldError[
   add('interval', intervalProblem(pair.interval));
   add('logDir', folderProblem(pair.logDir, 'logDir'));
   add('excludes', excludesProblem(pair.excludes));
+  add('maxDelete', maxDeleteSettingProblem(pair.maxDelete));
   // Switched off, the trash settings are only remembered, not used: nothing to check.
   if (pair.trash.enabled) {
     add('trashDir', folderProblem(pair.trash.dir, 'trashDir'));

@@ -19,6 +19,7 @@ import type { LastRunView, PairSettings, PairStatusView, StatusView, TrayState }
 import { eventLine, summaryLine } from '../log-format.js';
 import type { OperationLog } from '../log.js';
 import { pairLabel } from './pair-label.js';
+import { pairSyncOptions } from './pair-sync-options.js';
 
 export interface PairsControllerDeps {
   runSync(options: SyncOptions): Promise<RunSummary>;
@@ -346,11 +347,7 @@ export class PairsController {
       log = this.deps.openLog(pair.logDir);
       const opened = log;
       const summary = await this.deps.runSync({
-        source: pair.source,
-        replica: pair.replica,
-        stateDir: this.deps.stateDirFor(pair.id),
-        excludes: pair.excludes,
-        ...(pair.trash.enabled ? { trash: { dir: pair.trash.dir, keepDays: pair.trash.keepDays } } : {}),
+        ...pairSyncOptions(pair, this.deps.stateDirFor(pair.id)),
         onEvent: (event) => {
           opened.write(event);
           this.onEvent(activity, event);

@@ -64,6 +64,8 @@ function parsePair(value: unknown, index: number): PairSettings {
     watch: field(value, 'watch', where, isBoolean, 'true or false'),
     enabled: field(value, 'enabled', where, isBoolean, 'true or false'),
     trash: parseTrash(value.trash, `${where}.trash`),
+    // Files written before the deletion limit existed have none: no limit, as before.
+    maxDelete: value.maxDelete === undefined ? '' : field(value, 'maxDelete', where, isString, 'a string'),
   };
 }
 

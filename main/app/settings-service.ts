@@ -23,6 +23,7 @@ import type {
 import type { InvokeEvent, IpcService } from '../ipc/register.js';
 import { actionLine } from '../log-format.js';
 import { checkPairFields, checkPairOnDisk, checkPairsTogether } from './pair-validation.js';
+import { pairSyncOptions } from './pair-sync-options.js';
 import type { PairsController } from './pairs-controller.js';
 import { runText } from './pairs-controller.js';
 import { SETTINGS_VERSION } from './settings-schema.js';
@@ -55,7 +56,7 @@ async function checkPairs(pairs: readonly PairInput[]): Promise<FieldError[]> {
 }
 
 function normalise(pair: PairInput): PairInput {
-  return { ...pair, interval: pair.interval.trim(), excludes: pair.excludes.map((g) => g.trim()) };
+  return { ...pair, interval: pair.interval.trim(), excludes: pair.excludes.map((g) => g.trim()), maxDelete: pair.maxDelete.trim() };
 }
 
 export class SettingsService implements IpcService {
@@ -91,7 +92,7 @@ export class SettingsService implements IpcService {
     return this.deps.pickFolder(request, event);
   }
 
-  /** A dry run: the plan as the log would word it, nothing changed. */
+  /** A dry run with the pair's own limits: the plan as the log would word it, or why a sync would be refused. */
   async preview(input: PairInput): Promise<PreviewResult> {
     const pair = normalise(input);
     const errors = await checkPairs([pair]);
@@ -101,20 +102,19 @@ export class SettingsService implements IpcService {
     const reuse = saved !== undefined && saved.source === pair.source && saved.replica === pair.replica;
     const scratch = reuse ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), 'folder-sync-preview-'));
     try {
-      const summary = await this.deps.runSync({
-        source: pair.source,
-        replica: pair.replica,
-        stateDir: scratch ?? this.deps.stateDirFor(pair.id),
-        excludes: pair.excludes,
-        ...(pair.trash.enabled ? { trash: { dir: pair.trash.dir, keepDays: pair.trash.keepDays } } : {}),
-        dryRun: true,
-      });
-      const actions = summary.actions ?? [];
+      const options: SyncOptions = { ...pairSyncOptions(pair, scratch ?? this.deps.stateDirFor(pair.id)), dryRun: true };
+      const summary = await this.deps.runSync(options);
+      // Refused by the deletion limit, the engine plans nothing: plan again without it, so the user sees what
+      // the sync would have deleted.
+      const { maxDelete: _limit, ...unlimited } = options;
+      const planned = summary.refusal?.reason === 'max-delete' ? await this.deps.runSync(unlimited) : summary;
+      const actions = planned.actions ?? [];
       return {
         ok: true,
         lines: actions.slice(0, PREVIEW_LIMIT).map((action) => ({ type: action.type, text: actionLine(action) })),
         total: actions.length,
         summary: runText(summary),
+        refusal: summary.status === 'refused' ? runText(summary) : null,
       };
     } catch (error) {
       return { ok: false, errors: [{ pairIndex: 0, field: 'pair', message: messageOf(error) }] };

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseInterval, IntervalError } from '../engine/interval.js';
+import { MaxDeleteError, parseMaxDelete as parseSharedMaxDelete, type MaxDelete } from '../max-delete.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -22,7 +23,7 @@ export interface CliConfig {
   readonly checksum: boolean;
   readonly excludes: readonly string[];
   readonly allowEmptySource: boolean;
-  readonly maxDelete: { readonly count: number } | { readonly percent: number } | undefined;
+  readonly maxDelete: MaxDelete | undefined;
   readonly modifyWindowMs: number | undefined;
   /** --trash DIR with --trash-days N (default 30). */
   readonly trash: { readonly dir: string; readonly keepDays: number } | undefined;
@@ -131,12 +132,14 @@ function required(value: string | undefined, flag: string, what: string): string
   return value;
 }
 
-export function parseMaxDelete(spec: string): { count: number } | { percent: number } {
-  const count = /^\d+$/.exec(spec.trim());
-  if (count !== null) return { count: Number(spec.trim()) };
-  const percent = /^(\d+(?:\.\d+)?)%$/.exec(spec.trim());
-  if (percent !== null && Number(percent[1]) <= 100) return { percent: Number(percent[1]) };
-  throw usage(`Invalid --max-delete "${spec}": give a number of entries (e.g. 100) or a percentage up to 100% (e.g. 10%).`);
+/** The shared parser (the settings window uses it too), its sentence made a usage error. */
+function parseMaxDelete(spec: string): MaxDelete {
+  try {
+    return parseSharedMaxDelete(spec, '--max-delete');
+  } catch (error) {
+    if (error instanceof MaxDeleteError) throw usage(error.message);
+    throw error;
+  }
 }
 
 export function parseModifyWindow(spec: string): number {

@@ -112,6 +112,6 @@ export function checkMaxDelete(actions: readonly Action[], replicaCount: number,
   const shown = 'count' in limit ? `${limit.count}` : `${limit.percent}% (${allowed} of ${replicaCount})`;
   return {
     reason: 'max-delete',
-    message: `This run would delete ${deletions} entries from the replica, more than --max-delete ${shown}; nothing was changed.`,
+    message: `This run would delete ${deletions} entries from the replica, more than the deletion limit of ${shown}; nothing was changed.`,
   };
 }

@@ -14,6 +14,7 @@ const MAX_PAIRS = 100;
 const MAX_EXCLUDES = 1000;
 const MAX_GLOB = 1024;
 const MAX_INTERVAL = 64;
+const MAX_LIMIT = 64;
 const ID_PATTERN = /^[A-Za-z0-9-]{0,64}$/;
 
 function fail(message: string): never {
@@ -46,7 +47,7 @@ function num(value: unknown, where: string): number {
   return value;
 }
 
-const PAIR_KEYS = ['id', 'source', 'replica', 'interval', 'logDir', 'excludes', 'watch', 'enabled', 'trash'] as const;
+const PAIR_KEYS = ['id', 'source', 'replica', 'interval', 'logDir', 'excludes', 'watch', 'enabled', 'trash', 'maxDelete'] as const;
 
 function asTrash(value: unknown, where: string): TrashSettings {
   const obj = record(value, where, ['enabled', 'dir', 'keepDays']);
@@ -69,6 +70,7 @@ export function asPairInput(value: unknown, where = 'pair'): PairInput {
     watch: bool(obj.watch, `${where}.watch`),
     enabled: bool(obj.enabled, `${where}.enabled`),
     trash: asTrash(obj.trash, `${where}.trash`),
+    maxDelete: str(obj.maxDelete, `${where}.maxDelete`, MAX_LIMIT),
   };
 }
 

@@ -17,6 +17,7 @@ const pair: PairInput = {
   watch: false,
   enabled: true,
   trash: { enabled: true, dir: '/r.trash', keepDays: 30 },
+  maxDelete: '10%',
 };
 const settings: SettingsInput = { pairs: [pair], notifyOnFailure: true, startAtLogin: false };
 
@@ -41,6 +42,9 @@ describe('argument checks', () => {
     ['a trash with an extra field', { ...pair, trash: { ...pair.trash, command: 'x' } }, /pair\.trash has an unexpected field "command"/],
     ['a number of days that is text', { ...pair, trash: { ...pair.trash, keepDays: '30' } }, /pair\.trash\.keepDays must be a number/],
     ['a number of days lost on the way (NaN arrives as null)', { ...pair, trash: { ...pair.trash, keepDays: null } }, /pair\.trash\.keepDays must be a number/],
+    ['no deletion limit field', (({ maxDelete: _maxDelete, ...rest }) => rest)(pair), /lacks the field "maxDelete"/],
+    ['a deletion limit as a number', { ...pair, maxDelete: 10 }, /pair\.maxDelete must be a string/],
+    ['a huge deletion limit', { ...pair, maxDelete: '9'.repeat(100) }, /pair\.maxDelete is longer than 64/],
   ];
   for (const [what, value, message] of bad) {
     it(`refuses a pair with ${what}`, () => expect(() => asPairInput(value)).toThrow(message));
@@ -64,7 +68,7 @@ describe('registerIpcHandlers', () => {
         seen.push(`pick ${request.field}`);
         return '/picked';
       },
-      preview: async () => ({ ok: true, lines: [], total: 0, summary: '' }),
+      preview: async () => ({ ok: true, lines: [], total: 0, summary: '', refusal: null }),
       getStatus: () => ({ state: 'idle', paused: false, quitting: false, warnings: [], pairs: [] }),
       syncNow: (id) => void seen.push(`sync ${id}`),
     };

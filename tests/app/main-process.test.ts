@@ -44,17 +44,18 @@ function pairOf(home: Home, extra: Partial<PairSettings> = {}): PairSettings {
     watch: false,
     enabled: true,
     trash: { enabled: false, dir: '', keepDays: 30 },
+    maxDelete: '',
     ...extra,
   };
 }
 
-/** A pair as settings files written before "keep deleted files" existed hold it. */
-function oldFormat(pair: PairSettings): Omit<PairSettings, 'trash'> {
-  const { trash: _trash, ...rest } = pair;
+/** A pair as settings files written before "keep deleted files" and the deletion limit existed hold it. */
+function oldFormat(pair: PairSettings): Omit<PairSettings, 'trash' | 'maxDelete'> {
+  const { trash: _trash, maxDelete: _maxDelete, ...rest } = pair;
   return rest;
 }
 
-async function writeSettings(home: Home, pairs: readonly (PairSettings | Omit<PairSettings, 'trash'>)[], notifyOnFailure = true): Promise<void> {
+async function writeSettings(home: Home, pairs: readonly (PairSettings | Omit<PairSettings, 'trash' | 'maxDelete'>)[], notifyOnFailure = true): Promise<void> {
   await fsp.mkdir(home.userData, { recursive: true });
   await fsp.writeFile(path.join(home.userData, 'settings.json'), JSON.stringify({ version: 1, pairs, notifyOnFailure }));
 }
@@ -190,7 +191,7 @@ describe('the tray app, run as a process against the fake electron', () => {
   });
 
   it('menu items act: sync now, open replica folder, open log, pause and resume', async () => {
-    // A settings file from before the trash option: it still loads (trash off).
+    // A settings file from before the trash option and the deletion limit: it still loads (trash off, no limit).
     await writeSettings(home, [oldFormat(pairOf(home))]);
     const app = start();
     await app.waitFor('the first sync', (s) => hasLine(s, ': synced'));

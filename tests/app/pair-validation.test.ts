@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkPairFields, checkPairOnDisk, checkPairsTogether } from '../../main/app/pair-validation.js';
 import { suggestTrashDir } from '../../main/app/trash-suggestion.js';
 import type { PairInput } from '../../main/ipc-contract.js';
+import { parseMaxDelete, parseMaxDeleteSetting } from '../../main/max-delete.js';
 
 let root: string;
 let pair: PairInput;
@@ -22,6 +23,7 @@ beforeEach(async () => {
     watch: false,
     enabled: true,
     trash: { enabled: false, dir: '', keepDays: 30 },
+    maxDelete: '',
   };
 });
 afterEach(() => fsp.rm(root, { recursive: true, force: true }));
@@ -57,6 +59,27 @@ describe('pair validation', () => {
 
   it('refuses two pairs writing into the same replica', () => {
     expect(checkPairsTogether([pair, { ...pair, source: '/other' }, { ...pair, replica: '/elsewhere' }])).toEqual([{ pairIndex: 1, field: 'replica', message: 'Pair 1 already uses this replica folder.' }]);
+  });
+});
+
+describe('the deletion limit ("stop if a sync would delete more than")', () => {
+  const limitErrors = (maxDelete: string) => checkPairFields({ ...pair, maxDelete }, 2);
+
+  it('takes N or P% as the CLI does, and empty for no limit', () => {
+    for (const ok of ['', '  ', '0', '1', '250', ' 7 ', '0%', '10%', '12.5%', '100%']) expect(limitErrors(ok)).toEqual([]);
+    expect(parseMaxDeleteSetting('')).toBeUndefined();
+    expect(parseMaxDeleteSetting(' 25 ')).toEqual({ count: 25 });
+    expect(parseMaxDeleteSetting('12.5%')).toEqual({ percent: 12.5 });
+  });
+
+  it('names the field and what was typed, in one sentence, on the limit field', () => {
+    for (const bad of ['ten', '150%', '-1', '1.5', '10 %', '%', '1e3', '10%%']) {
+      expect(limitErrors(bad)).toEqual([
+        { pairIndex: 2, field: 'maxDelete', message: `Invalid deletion limit "${bad}": give a number of entries (e.g. 100) or a percentage up to 100% (e.g. 10%).` },
+      ]);
+    }
+    // The same rules, in the CLI's words.
+    expect(() => parseMaxDelete('150%', '--max-delete')).toThrow('Invalid --max-delete "150%": give a number of entries (e.g. 100) or a percentage up to 100% (e.g. 10%).');
   });
 });
 

@@ -49,6 +49,7 @@ function pair(extra: Partial<PairSettings> = {}): PairSettings {
     watch: false,
     enabled: true,
     trash: { enabled: false, dir: '', keepDays: 30 },
+    maxDelete: '',
     ...extra,
   };
 }
@@ -383,5 +384,39 @@ describe('PairsController and the replica drive', () => {
     const dated = fs.readdirSync(trashDir);
     expect(dated).toHaveLength(1);
     expect(fs.readFileSync(path.join(trashDir, dated[0]!, 'a.txt'), 'utf8')).toBe('a\n');
+  });
+
+  it('passes the deletion limit to the engine; a run it refuses is an error pair with the engine\'s sentence', async () => {
+    const sentence = 'This run would delete 2 entries from the replica, more than the deletion limit of 1; nothing was changed.';
+    const results = [summaryOf({ copied: 1 }), summaryOf({ status: 'refused', refusal: { reason: 'max-delete', message: sentence } })];
+    const { ctl, runs, finished } = controller({
+      runSync: async (options) => {
+        runs.push(options);
+        return results.shift() ?? summaryOf();
+      },
+      clock: manualClock(),
+    });
+    ctl.apply([pair({ maxDelete: '1' })]);
+    await until('the first run', () => finished.length === 1);
+    ctl.syncNow('p1');
+    await until('the refused run', () => finished.length === 2);
+    expect(runs.map((r) => r.maxDelete)).toEqual([{ count: 1 }, { count: 1 }]);
+    expect(finished[1]).toMatchObject({ outcome: 'refused', text: sentence, waitingFor: null });
+    const refused = ctl.status();
+    expect(refused).toMatchObject({ state: 'error', pairs: [{ state: 'error', lastRun: { outcome: 'refused', text: sentence } }] });
+    expect(refused.pairs[0]?.logLines.at(-1)).toMatch(/summary refused \(max-delete\)/);
+    const tray = trayModel(refused, () => '12:00');
+    expect(tray.icon).toBe('error');
+    expect(tray.menu.slice(0, 2).map((e) => e.type === 'item' && e.label)).toEqual(['Folder Sync: the last sync had problems', 'source → replica: refused 12:00, next 12:00']);
+
+    // An edited limit applies from the next run (the edit restarts the pair at once); cleared, there is none.
+    ctl.apply([pair({ maxDelete: ' 12.5% ' })]);
+    await until('the run with a percentage', () => finished.length === 3);
+    ctl.apply([pair({ maxDelete: '' })]);
+    await until('the run without a limit', () => finished.length === 4);
+    expect(ctl.status().pairs[0]?.state).toBe('idle');
+    await ctl.shutdown();
+    expect(runs[2]?.maxDelete).toEqual({ percent: 12.5 });
+    expect(runs[3]).not.toHaveProperty('maxDelete');
   });
 });

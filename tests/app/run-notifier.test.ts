@@ -13,6 +13,7 @@ const pair: PairSettings = {
   watch: false,
   enabled: true,
   trash: { enabled: false, dir: '', keepDays: 30 },
+  maxDelete: '',
 };
 
 function notifier(enabled = true) {

@@ -25,6 +25,7 @@ const settings: StoredSettings = {
       watch: true,
       enabled: true,
       trash: { enabled: true, dir: '/media/u/USB/Documents.trash', keepDays: 14 },
+      maxDelete: '10%',
     },
   ],
 };
@@ -56,6 +57,19 @@ describe('SettingsStore', () => {
     expect(DEFAULT_TRASH).toEqual({ enabled: false, dir: '', keepDays: 30 });
   });
 
+  it('keeps the deletion limit, and reads a file written before it existed as "no limit"', async () => {
+    for (const maxDelete of ['10%', '250', '']) {
+      const withLimit: StoredSettings = { ...settings, pairs: [{ ...settings.pairs[0]!, maxDelete }] };
+      await new SettingsStore(file, now).save(withLimit);
+      expect(JSON.parse(await fsp.readFile(file, 'utf8')).pairs[0].maxDelete).toBe(maxDelete);
+      expect(await new SettingsStore(file, now).load()).toEqual({ settings: withLimit, warning: null });
+    }
+    const { maxDelete: _maxDelete, trash: _trash, ...oldPair } = settings.pairs[0]!;
+    await fsp.writeFile(file, JSON.stringify({ ...settings, pairs: [oldPair] }));
+    const result = await new SettingsStore(file, now).load();
+    expect(result).toEqual({ settings: { ...settings, pairs: [{ ...oldPair, trash: DEFAULT_TRASH, maxDelete: '' }] }, warning: null });
+  });
+
   const damaged: [string, string, RegExp][] = [
     ['broken JSON', '{"version": 1, "pairs": [', /could not be used \(.*JSON/],
     ['a wrong type', JSON.stringify({ ...settings, notifyOnFailure: 'yes' }), /settings\.notifyOnFailure must be true or false/],
@@ -64,6 +78,8 @@ describe('SettingsStore', () => {
     ['a newer version', JSON.stringify({ ...settings, version: 2 }), /version must be 1, found 2/],
     ['trash days as text', JSON.stringify({ ...settings, pairs: [{ ...settings.pairs[0], trash: { enabled: true, dir: '/t', keepDays: '30' } }] }), /pairs\[0\]\.trash\.keepDays must be a number/],
     ['a relative trash folder', JSON.stringify({ ...settings, pairs: [{ ...settings.pairs[0], trash: { enabled: true, dir: 'trash', keepDays: 30 } }] }), /pairs\[0\]: The trash folder must be an absolute path/],
+    ['a deletion limit as a number', JSON.stringify({ ...settings, pairs: [{ ...settings.pairs[0], maxDelete: 10 }] }), /pairs\[0\]\.maxDelete must be a string/],
+    ['a deletion limit over 100%', JSON.stringify({ ...settings, pairs: [{ ...settings.pairs[0], maxDelete: '150%' }] }), /pairs\[0\]: Invalid deletion limit "150%"/],
   ];
   for (const [what, text, reason] of damaged) {
     it(`keeps a file with ${what} aside and falls back to the defaults with a warning`, async () => {

@@ -13,8 +13,9 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FolderField } from '../../main/ipc-contract.js';
-import { appHome, assertBuilt, lastTray, MainProcess, REPO_ROOT } from '../app/main-process.js';
+import { Channel } from '../../main/ipc-contract.js';
+import type { FolderField, StatusView } from '../../main/ipc-contract.js';
+import { appHome, assertBuilt, lastTray, MainProcess, menuLabels, REPO_ROOT, trayIcon } from '../app/main-process.js';
 import { imageSupportMissing, mountImage, type MountedImage } from '../helpers/fs-images.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -264,6 +265,60 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     await expect.poll(() => page.textContent('#save-state')).toBe('Saved. The changes apply now.');
     const stored = JSON.parse(await fsp.readFile(path.join(home.userData, 'settings.json'), 'utf8')) as { pairs: unknown[] };
     expect(stored.pairs).toHaveLength(1);
+  });
+
+  it('a deletion limit: checked as typed, saved, and a sync deleting more is refused with nothing changed', async () => {
+    expect(await page.getAttribute('#maxDelete', 'placeholder')).toBe('10%');
+    expect(await page.inputValue('#maxDelete')).toBe('');
+    await page.fill('#maxDelete', '150%');
+    await expect.poll(() => page.textContent('#maxDelete-error')).toBe('Invalid deletion limit "150%": give a number of entries (e.g. 100) or a percentage up to 100% (e.g. 10%).');
+    expect(await page.getAttribute('#maxDelete', 'aria-invalid')).toBe('true');
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#save-state')).toMatch(/Not saved/);
+    expect(await page.isVisible('#maxDelete-error')).toBe(true);
+
+    await page.fill('#maxDelete', '1');
+    expect(await page.isVisible('#maxDelete-error')).toBe(false);
+    // The saved pair restarts and runs at once: the files are deleted only after that run, so it is the next one that is refused.
+    const lastRun = async () => ((await app.invoke(Channel.GetStatus)) as unknown as StatusView).pairs[0]?.lastRun;
+    const before = (await lastRun())?.finishedAt;
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#save-state')).toBe('Saved. The changes apply now.');
+    const stored = JSON.parse(await fsp.readFile(path.join(home.userData, 'settings.json'), 'utf8')) as { pairs: { maxDelete: string }[] };
+    expect(stored.pairs[0]?.maxDelete).toBe('1');
+    await expect.poll(async () => (await lastRun())?.finishedAt, { timeout: 10_000 }).not.toBe(before);
+    expect((await lastRun())?.outcome).toBe('ok');
+
+    await fsp.rm(path.join(source, 'notes.txt'));
+    await fsp.rm(path.join(source, 'photos', 'beach.jpg'));
+    const sentence = 'This run would delete 2 entries from the replica, more than the deletion limit of 1; nothing was changed.';
+    // Preview says so too, and lists what the sync would have deleted.
+    await page.click('#preview');
+    await expect.poll(() => page.textContent('#preview-summary')).toMatch(/^A sync now would be refused: /);
+    const planned = await page.locator('#preview-list li').allTextContents();
+    // The two deletions, and the folder whose mtime the deletion changed.
+    expect(await page.textContent('#preview-summary')).toBe(`A sync now would be refused: ${sentence} The plan it refuses: ${planned.length} planned actions.`);
+    expect(planned).toEqual(expect.arrayContaining([expect.stringMatching(/^delete +notes\.txt$/), expect.stringMatching(/^delete +photos\/beach\.jpg$/)]));
+
+    await page.click('#sync-now');
+    await expect.poll(() => page.textContent('#status-last'), { timeout: 10_000 }).toMatch(new RegExp(`: refused — ${sentence.replace(/[.+?^$()[\]\\-]/g, '\\$&')}$`));
+    expect(await page.textContent('#status-state')).toBe('The last sync had problems');
+    expect(await page.textContent('#status-log')).toMatch(/summary refused \(max-delete\)/);
+    expect(await fsp.readFile(path.join(replica, 'notes.txt'), 'utf8')).toBe('notes\n');
+    expect(fs.existsSync(path.join(replica, 'photos', 'beach.jpg'))).toBe(true);
+    // The tray shows the pair in error, and the failure notification carries the engine's sentence.
+    const snap = await app.waitFor('the notification', (s) => s.notifications.some((n) => n.body === sentence) && s);
+    expect(snap.notifications.filter((n) => n.body === sentence)).toEqual([{ title: 'Sync refused: Documents → Backup', body: sentence, shown: true }]);
+    expect(trayIcon(snap)).toBe('error');
+    expect(menuLabels(snap).slice(0, 2)).toEqual(['Folder Sync: the last sync had problems', expect.stringMatching(/^Documents → Backup: refused /)]);
+
+    // Cleared, there is no limit: the saved pair runs at once and the deletions go through.
+    await page.fill('#maxDelete', '');
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#save-state')).toBe('Saved. The changes apply now.');
+    await expect.poll(() => page.textContent('#status-last'), { timeout: 10_000 }).toMatch(/OK — done in .*2 deleted/);
+    expect(fs.existsSync(path.join(replica, 'notes.txt'))).toBe(false);
+    expect(trayIcon(await app.snapshot())).toBe('idle');
   });
 
   it.skipIf(exfatMissing !== undefined)(
