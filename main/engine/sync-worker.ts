@@ -27,12 +27,17 @@ function flush(): void {
   lastFlush = Date.now();
 }
 
+const job = workerData as Job;
+
 function onEvent(event: SyncEvent): void {
+  // A real run's plan can hold 100,000 actions: cloning it in one message would block the host for tens of
+  // milliseconds, and only a dry run's plan is shown (its summary carries the actions too).
+  if (event.type === 'plan' && !job.dryRun) return;
   pending.push(event);
   if (pending.length >= FLUSH_EVERY_EVENTS || Date.now() - lastFlush >= FLUSH_EVERY_MS || event.type !== 'op') flush();
 }
 
-runSync({ ...(workerData as Job), onEvent, signal: controller.signal }).then(
+runSync({ ...job, onEvent, signal: controller.signal }).then(
   (summary) => {
     flush();
     port.postMessage({ type: 'done', summary });

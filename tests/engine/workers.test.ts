@@ -60,6 +60,14 @@ describe('runSyncInWorker (the tray runs the engine off its main thread)', () =>
     });
     expect(summary).toMatchObject({ status: 'ok', copied: 1, created: 1 });
     expect(ops.sort()).toEqual(['copy a.txt', 'mkdir sub']);
+    // The plan crosses the thread boundary only for a dry run: a real run's could block the host's event loop.
+    const planned: number[] = [];
+    const onEvent = (e: import('../../main/engine/types.js').SyncEvent): void => void (e.type === 'plan' && planned.push(e.actions.length));
+    fs.writeFileSync(path.join(pair.source, 'b.txt'), 'B');
+    await runSyncInWorker({ source: pair.source, replica: pair.replica, stateDir: pair.state, dryRun: true, onEvent });
+    expect(planned).toEqual([1]);
+    await runSyncInWorker({ source: pair.source, replica: pair.replica, stateDir: pair.state, onEvent });
+    expect(planned).toEqual([1]);
     pair.expectMirror();
     await expect(runSyncInWorker({ source: pair.source, replica: path.join(pair.source, 'in'), stateDir: pair.state })).rejects.toMatchObject({
       name: 'ConfigError',
