@@ -26,10 +26,11 @@ describe('long running (heavy)', () => {
     const report = runLoop(200, 250);
     const g = growth(report);
     const total = report.lateness.reduce((a, b) => a + b, 0);
-    console.log(JSON.stringify({ lateEarly: g.lateEarly, lateLate: g.lateLate, totalDriftMs: total, maxLateMs: Math.max(...report.lateness) }));
+    console.log(JSON.stringify({ lateEarly: g.lateEarly, lateLate: g.lateLate, sumOfLatenessMs: total, maxLateMs: Math.max(...report.lateness) }));
     expect(g.lateLate).toBeLessThan(g.lateEarly + 5);
-    // Each start is measured from the previous *actual* start (the documented rule), so timer lateness adds up:
-    // printed above as totalDriftMs; a run is never early.
+    // Lateness is measured against the schedule (first start + n × interval): a late timer does not push the later
+    // runs back, so it never adds up, and no run starts before its time.
     expect(Math.min(...report.lateness)).toBeGreaterThanOrEqual(-1);
+    expect(Math.max(...report.lateness)).toBeLessThan(100);
   });
 });

@@ -3,7 +3,8 @@
 // intervalMs }. Each run first changes the source (a new version, a rename, a deletion, a new file); every
 // `runs / 20` runs it samples heap and RSS (after gc) and open descriptors (/proc/self/fd). Prints one JSON
 // line: { runs, failures, samples: [{ run, heap, rss, fds }], lateness: [ms...] } where lateness is how much
-// later than `interval` after the previous start each run started.
+// later than its place on the schedule (first start + n × interval) each run started: it must never be negative
+// and must not grow, since a late timer does not push the later runs back.
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -51,5 +52,5 @@ loop = new PeriodicLoop(intervalMs, async () => {
   if (done >= runs) void loop.stop();
 });
 await loop.start();
-const lateness = starts.slice(1).map((t, i) => t - starts[i] - intervalMs);
+const lateness = starts.slice(1).map((t, i) => t - (starts[0] + (i + 1) * intervalMs));
 process.stdout.write(`${JSON.stringify({ runs: done, failures, samples, lateness })}\n`);
