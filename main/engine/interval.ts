@@ -1,5 +1,5 @@
 /**
- * Sync intervals are written `##d##h##m##s`: any of the four parts, each at most once, in that order
+ * Sync intervals are written `##d##h##m##s`: each of the four parts optional, at most once, in that order
  * (`1d`, `2h30m`, `45s`, `05d04h03m02s`). Whitespace around the spec is ignored; nothing else is.
  */
 

@@ -34,6 +34,20 @@ const TRAILING_SPACE_NAME = 's ';
 const UNICODE_NAME = 'u\u00e9';
 const BYTES_NAME = Buffer.from([0x62, 0xff]);
 
+/** A native Linux file system (ext4, btrfs, tmpfs): holds everything a source can have, to the µs Node sets. */
+export const NATIVE_TRAITS: Omit<ReplicaTraits, 'summary' | 'probeError'> = {
+  mtimeGranularityMs: 0.001,
+  caseSensitive: true,
+  symlinks: true,
+  modes: true,
+  renameKeepsMtime: true,
+  refusesWindowsChars: false,
+  keepsTrailingDots: true,
+  keepsTrailingSpaces: true,
+  unicodeNames: true,
+  byteNames: true,
+};
+
 /** What a run assumes when nothing could be written: the strictest limits, except for non-ASCII names (see below). */
 export function conservativeTraits(probeError: string): ReplicaTraits {
   const traits = {

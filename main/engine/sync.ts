@@ -16,7 +16,7 @@ import { planActions, selectWanted } from './plan.js';
 import type { MountIdentity } from './mounts.js';
 import { loadRecord, recordFileFor, saveRecord, type RecordEntry, type SyncRecord } from './record.js';
 import { findMoves } from './renames.js';
-import { conservativeTraits, probeReplica } from './replica-fs.js';
+import { NATIVE_TRAITS, conservativeTraits, probeReplica } from './replica-fs.js';
 import { checkEmptiedSource, checkMaxDelete, validatePairSync, type Refusal } from './safety.js';
 import { statEntry, type ScanResult } from './scan.js';
 import { orderedLookup } from './ordered-lookup.js';
@@ -316,19 +316,7 @@ function guessTraits(mount: MountIdentity | undefined): ReplicaTraits {
 }
 
 function nativeTraits(): ReplicaTraits {
-  return {
-    mtimeGranularityMs: 0.001,
-    caseSensitive: true,
-    symlinks: true,
-    modes: true,
-    renameKeepsMtime: true,
-    refusesWindowsChars: false,
-    keepsTrailingDots: true,
-    keepsTrailingSpaces: true,
-    unicodeNames: true,
-    byteNames: true,
-    summary: 'not probed (dry run): assuming a native Linux file system',
-  };
+  return { ...NATIVE_TRAITS, summary: 'not probed (dry run): assuming a native Linux file system' };
 }
 
 /** --checksum: files of equal size are compared by content; equal ones need at most their metadata fixed. */
