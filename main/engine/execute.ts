@@ -66,8 +66,10 @@ export interface Counts {
 /** errno values that mean the replica as a whole cannot take writes: stop instead of failing every file. */
 const FATAL_CODES = new Set(['ENOSPC', 'EROFS', 'EIO', 'ENODEV', 'ENXIO', 'EDQUOT', 'ENOTCONN']);
 
-/** Folders in a row whose writes all failed with EPERM before the run stops (noteFailure). */
+/** Folders in a row whose writes all failed with EPERM before the run stops (noteFailure)... */
 const STREAK_FOLDERS = 4;
+/** ...or files in a row, wherever they are: a full drive's first folder may hold many of the pending copies. */
+const STREAK_FILES = 8;
 /**
  * Only EPERM: it is what fusefat answers when full, and a source never causes it (an unreadable source file is
  * EACCES, a too-long or too-big one ENAMETOOLONG/EFBIG: those are per-entry and the run goes on).
@@ -107,7 +109,7 @@ export class Executor {
   };
   private fatal: string | undefined;
   /** Consecutive failures with one errno, and the folders they were in (noteFailure). */
-  private streak: { code: string; dirs: Set<string> } | undefined;
+  private streak: { code: string; dirs: Set<string>; files: number } | undefined;
   private staging: string | undefined;
   /** Whether this drive's folder rename keeps the folder's contents; checked once, on the first folder move. */
   private folderRenames: Promise<boolean> | undefined;
@@ -184,10 +186,11 @@ export class Executor {
    */
   private noteFailure(path: string, code: string | undefined): void {
     if (code === undefined || !STREAK_CODES.has(code)) return;
-    if (this.streak?.code !== code) this.streak = { code, dirs: new Set() };
+    if (this.streak?.code !== code) this.streak = { code, dirs: new Set(), files: 0 };
     this.streak.dirs.add(parentOf(path));
-    if (this.streak.dirs.size >= STREAK_FOLDERS) {
-      this.fatal = `the replica refused every write (${code}) in ${STREAK_FOLDERS} folders in a row, the last at "${display(path)}"; nothing more was written`;
+    this.streak.files += 1;
+    if (this.streak.dirs.size >= STREAK_FOLDERS || this.streak.files >= STREAK_FILES) {
+      this.fatal = `the replica refused every write (${code}) ${this.streak.files} times in a row, the last at "${display(path)}"; nothing more was written`;
     }
   }
 

@@ -79,8 +79,8 @@ describe('disk full (heavy)', () => {
     it.skipIf(imageSupportMissing(kind) !== undefined)(`${kind} image: one error, nothing partial, converges after freeing space`, async () => {
       const image = await mountImage(kind, 32);
       cleanups.push(() => image.dispose());
-      // fusefat answers a full drive with EPERM, not ENOSPC: the run stops after EPERM in 4 folders in a row
-      // (a small file that still fits in between starts the count again); before that stop it logged 129 errors.
+      // fusefat answers a full drive with EPERM, not ENOSPC: the run stops after EPERM in 4 folders or 8 files in a
+      // row (a small file that still fits in between starts the count again); before that stop it logged 129 errors.
       await fillAndSync(image.dir, 2 << 20, kind === 'fat' ? 12 : 1);
     });
   }
