@@ -58,7 +58,8 @@ class WorkerPool implements CopyPool {
   private nextId = 0;
 
   constructor(size: number) {
-    this.workers = Array.from({ length: size }, () => new Worker(WORKER_URL));
+    // Copy workers keep little alive: a small young generation keeps their memory small.
+    this.workers = Array.from({ length: size }, () => new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 8 } }));
   }
 
   private send(worker: Worker, jobs: CopyJob[]): Promise<CopyOutcome[]> {
