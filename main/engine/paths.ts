@@ -3,8 +3,6 @@
  * by Node's default string paths and could never be copied or deleted. Inside the engine every path is a
  * "byte string" whose characters are the raw bytes (latin1), converted to a Buffer at the fs boundary.
  */
-import path from 'node:path';
-
 /** The prefix of every name the engine creates itself (temp files, staging, probes); never synced. */
 export const RESERVED_PREFIX = '.~folder-sync.';
 
@@ -69,9 +67,4 @@ export function isSafeRelative(rel: string): boolean {
 
 export function isReservedName(name: string): boolean {
   return name.startsWith(RESERVED_PREFIX);
-}
-
-/** Absolute, normalised form of a user-given folder (trailing slashes dropped). */
-export function normaliseRoot(input: string): string {
-  return path.resolve(input);
 }

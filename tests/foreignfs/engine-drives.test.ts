@@ -8,9 +8,9 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SyncOptions } from '../../main/engine/options.js';
 import { recordFileFor } from '../../main/engine/record.js';
-import { runSync } from '../../main/engine/sync.js';
 import type { ReplicaTraits, RunSummary, SyncEvent } from '../../main/engine/types.js';
 import { IMAGE_KINDS, imageSupportMissing, mountImage, type ImageKind, type MountedImage } from '../helpers/fs-images.js';
+import { runCollecting } from '../helpers/pair.js';
 import { ctimes, describeTree, tempDir, writeTree, type TreeEntry } from '../helpers/tree.js';
 
 /** What the probe finds with these drivers (shared/notes/foreign-filesystems.md), as far as these tests rely on it. */
@@ -55,10 +55,8 @@ function drivePair(drive: MountedImage, replicaRel: string): DrivePair {
     replica,
     state,
     async sync(extra = {}) {
-      const events: SyncEvent[] = [];
-      const summary = await runSync({ source, replica, stateDir: state, onEvent: (e) => events.push(e), ...extra });
-      const ops = events.flatMap((e) => (e.type === 'op' ? [`${e.op} ${e.from !== undefined ? `${e.from} -> ` : ''}${e.path}`] : []));
-      return { summary, events, ops, changes: ops.filter((op) => !op.startsWith('skip ')) };
+      const run = await runCollecting({ source, replica, stateDir: state, ...extra });
+      return { ...run, changes: run.ops.filter((op) => !op.startsWith('skip ')) };
     },
     recordFile: () => recordFileFor(state, source, replica),
   };

@@ -7,12 +7,33 @@ import { runSync } from '../../main/engine/sync.js';
 import type { RunSummary, SyncEvent } from '../../main/engine/types.js';
 import { describeTree, tempDir } from './tree.js';
 
+export interface CollectedRun {
+  readonly summary: RunSummary;
+  readonly events: SyncEvent[];
+  /** One line per operation event: `copy a.txt`, `move old -> new`. */
+  readonly ops: string[];
+}
+
+/** Runs the engine once, collecting its events and the operations as short lines. */
+export async function runCollecting(options: SyncOptions): Promise<CollectedRun> {
+  const events: SyncEvent[] = [];
+  const summary = await runSync({
+    ...options,
+    onEvent: (e) => {
+      events.push(e);
+      options.onEvent?.(e); // a test's own listener still hears every event
+    },
+  });
+  const ops = events.flatMap((e) => (e.type === 'op' ? [`${e.op} ${e.from !== undefined ? `${e.from} -> ` : ''}${e.path}`] : []));
+  return { summary, events, ops };
+}
+
 export interface Pair {
   readonly root: string;
   readonly source: string;
   readonly replica: string;
   readonly state: string;
-  sync(extra?: Partial<SyncOptions>): Promise<{ summary: RunSummary; events: SyncEvent[]; ops: string[] }>;
+  sync(extra?: Partial<SyncOptions>): Promise<CollectedRun>;
   expectMirror(): void;
   cleanup(): void;
 }
@@ -29,11 +50,8 @@ export function makePair(options: { createReplica?: boolean } = {}): Pair {
     source,
     replica,
     state,
-    async sync(extra = {}) {
-      const events: SyncEvent[] = [];
-      const summary = await runSync({ source, replica, stateDir: state, onEvent: (e) => events.push(e), ...extra });
-      const ops = events.flatMap((e) => (e.type === 'op' ? [`${e.op} ${e.from !== undefined ? `${e.from} -> ` : ''}${e.path}`] : []));
-      return { summary, events, ops };
+    sync(extra = {}) {
+      return runCollecting({ source, replica, stateDir: state, ...extra });
     },
     expectMirror() {
       expect(describeTree(replica, { mtimes: true, modes: true })).toEqual(describeTree(source, { mtimes: true, modes: true }));
