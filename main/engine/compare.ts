@@ -38,10 +38,11 @@ export function sourceMatchesRecord(src: Entry, rec: RecordEntry, ignoreCtime: b
 /**
  * False when the source's inode numbers changed wholesale since the record was written (exFAT and FAT drives
  * under FUSE number them by lookup order, anew at every mount): most files kept their size and mtime but not
- * their inode. Then inodes identify nothing, and renames are found by content instead.
+ * their inode. Then inodes identify nothing, and renames are found by content instead. `confirmedElsewhere`
+ * counts files known to have kept theirs (settled by triage.ts, so not in `source`).
  */
-export function inodesLookStable(source: ReadonlyMap<string, Entry>, record: ReadableMap<RecordEntry>): boolean {
-  let same = 0;
+export function inodesLookStable(source: ReadonlyMap<string, Entry>, record: ReadableMap<RecordEntry>, confirmedElsewhere = 0): boolean {
+  let same = confirmedElsewhere;
   let renumbered = 0;
   const recordAt = orderedLookup(record);
   for (const [rel, src] of source) {

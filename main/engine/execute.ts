@@ -29,7 +29,7 @@ export interface ExecuteInput {
   readonly sourceRoot: string;
   readonly replicaRoot: string;
   /** Source entries by path (the plan's "wanted"), and the source root's own entry. */
-  readonly wanted: ReadonlyMap<string, Entry>;
+  readonly wanted: { get(rel: string): Entry | undefined; has(rel: string): boolean };
   readonly sourceRootEntry?: Entry;
   readonly traits: ReplicaTraits;
   readonly tolerance: number;

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MountIdentity } from './mounts.js';
+import { DuplicatePathError, pathOrder } from './path-order.js';
 import { isSafeRelative } from './paths.js';
 import type { ReplicaTraits } from './types.js';
 
@@ -31,8 +32,24 @@ export interface RecordEntry {
 }
 
 
+/**
+ * The entries as columns, one row each: what is loaded, compared and saved, with no object per entry (a hundred
+ * thousand objects cost more to build and collect than the scans of both trees take).
+ */
+export interface RecordTable {
+  readonly paths: readonly string[];
+  /** One code per row: f, d or l. */
+  readonly kinds: string;
+  /** COLUMNS numbers per row: size, mtimeMs, ctimeMs, ino, mode, replica mtimeMs. */
+  readonly numbers: Float64Array;
+  /** Content hashes by row. */
+  readonly hashes: ReadonlyMap<number, string>;
+  /** The rows in path order (path-order.ts) when they are not stored so; set by loadRecord. */
+  readonly order?: Int32Array;
+}
+
 export interface SyncRecord {
-  readonly entries: Map<string, RecordEntry>;
+  readonly table: RecordTable;
   readonly replicaMount?: MountIdentity;
   readonly sourceMount?: MountIdentity;
   /** What the replica's file system was found to hold, reused while it stays on the same mount. */
@@ -64,7 +81,7 @@ interface RecordFile {
   hashes: Record<string, string>;
 }
 
-const COLUMNS = 6;
+export const COLUMNS = 6;
 
 export function recordFileFor(stateDir: string, source: string, replica: string): string {
   const id = createHash('sha256').update(`${source}\0${replica}`).digest('hex').slice(0, 24);
@@ -72,7 +89,85 @@ export function recordFileFor(stateDir: string, source: string, replica: string)
 }
 
 export function emptyRecord(): SyncRecord {
-  return { entries: new Map() };
+  return { table: tableOf(new Map()) };
+}
+
+export function kindAt(table: RecordTable, row: number): RecordEntry['kind'] {
+  return CODE_KINDS[table.kinds[row]!]!;
+}
+
+/** One row as an object, for the few entries a run has to reason about. */
+export function rowEntry(table: RecordTable, row: number): RecordEntry {
+  const n = table.numbers;
+  const c = row * COLUMNS;
+  const hash = table.hashes.get(row);
+  const entry = { kind: kindAt(table, row), size: n[c]!, mtimeMs: n[c + 1]!, ctimeMs: n[c + 2]!, ino: n[c + 3]!, mode: n[c + 4]!, repMtimeMs: n[c + 5]! };
+  return hash === undefined ? entry : { ...entry, hash };
+}
+
+/** Every row as an object, in row order. */
+export function entriesOf(table: RecordTable): Map<string, RecordEntry> {
+  const entries = new Map<string, RecordEntry>();
+  for (let row = 0; row < table.paths.length; row += 1) entries.set(table.paths[row]!, rowEntry(table, row));
+  return entries;
+}
+
+/** Builds a table row by row; rows may be copied whole from another table. */
+export class TableBuilder {
+  private readonly paths: string[] = [];
+  private readonly kinds: string[] = [];
+  private numbers = new Float64Array(COLUMNS * 1024);
+  private readonly hashes = new Map<number, string>();
+
+  private room(): number {
+    const at = this.paths.length * COLUMNS;
+    if (at + COLUMNS > this.numbers.length) {
+      const grown = new Float64Array(this.numbers.length * 2);
+      grown.set(this.numbers);
+      this.numbers = grown;
+    }
+    return at;
+  }
+
+  add(rel: string, e: RecordEntry): void {
+    const c = this.room();
+    if (e.hash !== undefined) this.hashes.set(this.paths.length, e.hash);
+    this.paths.push(rel);
+    this.kinds.push(KIND_CODES[e.kind]);
+    this.numbers.set([e.size, e.mtimeMs, e.ctimeMs, e.ino, e.mode, e.repMtimeMs], c);
+  }
+
+  copyRow(table: RecordTable, row: number): void {
+    const c = this.room();
+    const hash = table.hashes.get(row);
+    if (hash !== undefined) this.hashes.set(this.paths.length, hash);
+    this.paths.push(table.paths[row]!);
+    this.kinds.push(table.kinds[row]!);
+    this.numbers.set(table.numbers.subarray(row * COLUMNS, row * COLUMNS + COLUMNS), c);
+  }
+
+  get size(): number {
+    return this.paths.length;
+  }
+
+  build(): RecordTable {
+    return { paths: this.paths, kinds: this.kinds.join(''), numbers: this.numbers.slice(0, this.paths.length * COLUMNS), hashes: this.hashes };
+  }
+}
+
+/** The table with its rows in path order, as every record is saved. */
+export function inPathOrder(table: RecordTable): RecordTable {
+  const order = pathOrder(table.paths);
+  if (order === undefined) return table;
+  const builder = new TableBuilder();
+  for (const row of order) builder.copyRow(table, row);
+  return builder.build();
+}
+
+export function tableOf(entries: ReadonlyMap<string, RecordEntry>): RecordTable {
+  const builder = new TableBuilder();
+  for (const [rel, entry] of entries) builder.add(rel, entry);
+  return builder.build();
 }
 
 function isMount(value: unknown): value is MountIdentity {
@@ -114,23 +209,28 @@ function decode(data: unknown, source: string, replica: string): SyncRecord {
   const numbers = new Float64Array(n * COLUMNS);
   bytes.copy(Buffer.from(numbers.buffer));
   for (let i = 0; i < numbers.length; i += 1) if (!Number.isFinite(numbers[i]!)) throw new Error('damaged entries');
-  const entries = new Map<string, RecordEntry>();
   for (let i = 0; i < n; i += 1) {
     const rel = paths[i];
-    const kind = CODE_KINDS[kinds[i]!];
-    if (typeof rel !== 'string' || !isSafeRelative(rel) || kind === undefined || entries.has(rel)) {
+    if (typeof rel !== 'string' || !isSafeRelative(rel) || CODE_KINDS[kinds[i]!] === undefined) {
       throw new Error(`unsafe or damaged entry ${JSON.stringify(rel)}`);
     }
-    const c = i * COLUMNS;
-    const hash = hashes[String(i)];
-    const entry: RecordEntry =
-      typeof hash === 'string'
-        ? { kind, size: numbers[c]!, mtimeMs: numbers[c + 1]!, ctimeMs: numbers[c + 2]!, ino: numbers[c + 3]!, mode: numbers[c + 4]!, repMtimeMs: numbers[c + 5]!, hash }
-        : { kind, size: numbers[c]!, mtimeMs: numbers[c + 1]!, ctimeMs: numbers[c + 2]!, ino: numbers[c + 3]!, mode: numbers[c + 4]!, repMtimeMs: numbers[c + 5]! };
-    entries.set(rel, entry);
   }
+  const rowHashes = new Map<number, string>();
+  for (const [key, hash] of Object.entries(hashes)) {
+    const row = Number(key);
+    if (!Number.isInteger(row) || row < 0 || row >= n || typeof hash !== 'string') throw new Error('damaged hashes');
+    rowHashes.set(row, hash);
+  }
+  let order: Int32Array | undefined;
+  try {
+    order = pathOrder(paths as string[]);
+  } catch (error) {
+    if (error instanceof DuplicatePathError) throw new Error(`unsafe or damaged entry ${JSON.stringify(error.path)}`);
+    throw error;
+  }
+  const table: RecordTable = { paths: paths as string[], kinds, numbers, hashes: rowHashes, ...(order ? { order } : {}) };
   return {
-    entries,
+    table,
     ...(file.replicaMount ? { replicaMount: file.replicaMount } : {}),
     ...(file.sourceMount ? { sourceMount: file.sourceMount } : {}),
     ...(isTraits(file.traits) ? { traits: file.traits } : {}),
@@ -187,25 +287,9 @@ export function loadRecord(file: string, source: string, replica: string): Loade
 }
 
 function encode(record: SyncRecord, source: string, replica: string): RecordFile {
-  const n = record.entries.size;
-  const paths = new Array<string>(n);
-  const kinds = new Array<string>(n);
-  const numbers = new Float64Array(n * COLUMNS);
+  const { paths, kinds, numbers } = record.table;
   const hashes: Record<string, string> = {};
-  let i = 0;
-  for (const [rel, e] of record.entries) {
-    paths[i] = rel;
-    kinds[i] = KIND_CODES[e.kind];
-    const c = i * COLUMNS;
-    numbers[c] = e.size;
-    numbers[c + 1] = e.mtimeMs;
-    numbers[c + 2] = e.ctimeMs;
-    numbers[c + 3] = e.ino;
-    numbers[c + 4] = e.mode;
-    numbers[c + 5] = e.repMtimeMs;
-    if (e.hash !== undefined) hashes[String(i)] = e.hash;
-    i += 1;
-  }
+  for (const [row, hash] of record.table.hashes) hashes[String(row)] = hash;
   return {
     format: RECORD_FORMAT,
     version: RECORD_VERSION,
@@ -214,9 +298,9 @@ function encode(record: SyncRecord, source: string, replica: string): RecordFile
     ...(record.replicaMount ? { replicaMount: record.replicaMount } : {}),
     ...(record.sourceMount ? { sourceMount: record.sourceMount } : {}),
     ...(record.traits ? { traits: record.traits } : {}),
-    paths,
-    kinds: kinds.join(''),
-    numbers: Buffer.from(numbers.buffer).toString('base64'),
+    paths: paths as string[],
+    kinds,
+    numbers: Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength).toString('base64'),
     hashes,
   };
 }

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createExcludeMatcher } from './exclude.js';
-import { scanTree, type ScanResult } from './scan.js';
-import { unpackScan, type PackedScan } from './scan-codec.js';
+import { scanTreePacked, type PackedScan } from './scan-codec.js';
+import { tableScan, type TableScan } from './scan-table.js';
 
 const WORKER_URL = new URL('./scan-worker.js', import.meta.url);
 
@@ -18,13 +18,13 @@ function workerAvailable(): boolean {
   return WORKER_URL.protocol === 'file:' && fs.existsSync(fileURLToPath(WORKER_URL));
 }
 
-function scanInWorker(root: string, excludes: readonly string[]): Promise<ScanResult> {
+function scanInWorker(root: string, excludes: readonly string[]): Promise<TableScan> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_URL, { workerData: { root, excludes }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     let settled = false;
     worker.once('message', (reply: Reply) => {
       settled = true;
-      if (reply.ok) resolve(unpackScan(reply.packed));
+      if (reply.ok) resolve(tableScan(reply.packed));
       else reject(Object.assign(new Error(reply.message), { code: reply.code, fromScan: true }));
       void worker.terminate();
     });
@@ -39,8 +39,8 @@ function scanInWorker(root: string, excludes: readonly string[]): Promise<ScanRe
 }
 
 /** Scans one tree (a byte-string absolute path), in a worker where one is available. */
-export async function scanOne(root: string, excludes: readonly string[] = [], small = false): Promise<ScanResult> {
-  const inThisThread = (): ScanResult => scanTree(root, createExcludeMatcher(excludes));
+export async function scanOne(root: string, excludes: readonly string[] = [], small = false): Promise<TableScan> {
+  const inThisThread = (): TableScan => tableScan(scanTreePacked(root, createExcludeMatcher(excludes)));
   // A small tree scans in a few milliseconds: less than starting a worker takes.
   if (small || !workerAvailable()) return inThisThread();
   // A worker that cannot start (a packaged app whose loader cannot reach the script) must not stop the run.

@@ -14,13 +14,15 @@ import { PathTree } from './path-tree.js';
 import { fsPath, fsPathBuffer, joinPath, parentOf, toByteString } from './paths.js';
 import { planActions, selectWanted } from './plan.js';
 import type { MountIdentity } from './mounts.js';
-import { loadRecord, recordFileFor, saveRecord, type RecordEntry, type SyncRecord } from './record.js';
+import { nextRecord, plannedRecord } from './next-record.js';
+import { loadRecord, recordFileFor, saveRecord, type SyncRecord } from './record.js';
 import { findMoves } from './renames.js';
 import { NATIVE_TRAITS, conservativeTraits, probeReplica } from './replica-fs.js';
 import { checkEmptiedSource, checkMaxDelete, validatePairSync, type Refusal } from './safety.js';
-import { statEntry, type ScanResult } from './scan.js';
-import { orderedLookup } from './ordered-lookup.js';
+import { statEntry } from './scan.js';
 import { scanOne } from './scan-parallel.js';
+import { emptyTableScan } from './scan-table.js';
+import { sourceLookup, triage, unsettledEntries } from './triage.js';
 import { RunTrash, pruneTrash } from './trash.js';
 import type { Action, Entry, ReplicaTraits, RunSummary, SyncEvent } from './types.js';
 
@@ -151,13 +153,15 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
       ? earlyReplicaScanning
       : replicaExists || !dryRun
         ? scanOne(replicaRoot, options.excludes, small)
-        : Promise.resolve(emptyScan());
+        : Promise.resolve(emptyTableScan());
   const [sourceScan, replicaScan] = await Promise.all([sourceScanning, replicaScanning]);
   for (const problem of sourceScan.problems) emit({ type: 'op', op: 'error', path: problem.path, detail: problem.message });
   for (const problem of replicaScan.problems) emit({ type: 'op', op: 'error', path: problem.path, detail: `in the replica: ${problem.message}` });
   for (const rel of sourceScan.reserved) emit({ type: 'op', op: 'skip', path: rel, detail: 'the name is reserved for Folder Sync\'s temporary files' });
 
-  const emptied = checkEmptiedSource(sourceScan.entries.size, replicaScan.entries.size, options.source, options.allowEmptySource ?? false);
+  const sourceTable = sourceScan.table;
+  const replicaTable = replicaScan.table;
+  const emptied = checkEmptiedSource(sourceTable.paths.length, replicaTable.paths.length, options.source, options.allowEmptySource ?? false);
   if (emptied) return refuse(emptied, emit, startedAt, dryRun);
 
   const protectedRoots = new Set([...sourceScan.unreadableDirs, ...sourceScan.problems.map((p) => p.path)]);
@@ -166,16 +170,21 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
     for (let at = rel; at !== ''; at = parentOf(at)) if (protectedRoots.has(at)) return true;
     return false;
   };
+  const settling = triage(sourceTable, replicaTable, record.table, {
+    modes: traits.modes,
+    enabled: traits.caseSensitive && !(options.checksum ?? false) && !probed,
+  });
+  const unsettled = unsettledEntries(settling, sourceTable, replicaTable, record.table);
   const keyOf = traits.caseSensitive ? undefined : caseKey;
-  const { wanted, skips } = selectWanted(sourceScan.entries, {
+  const { wanted, skips } = selectWanted(unsettled.source, {
     traits,
     ...(keyOf ? { keyOf } : {}),
     nameProblem: (name) => nameProblem(name, traits),
   });
-  const workingReplica = new PathTree(replicaScan.entries);
-  const workingRecord = new PathTree(record.entries);
+  const workingReplica = new PathTree(unsettled.replica);
+  const workingRecord = new PathTree(unsettled.record);
   const tolerance = mtimeTolerance(traits, options.modifyWindowMs);
-  const trustInodes = inodesLookStable(wanted, workingRecord);
+  const trustInodes = inodesLookStable(wanted, workingRecord, settling.settledFiles);
   if (!trustInodes) emit({ type: 'warning', message: 'The source\'s inode numbers changed since the last run (a FUSE drive remounted?): renames are found by content this time.' });
   const tryHash = async (absBytes: string): Promise<string | undefined> => hashFile(absBytes).catch(() => undefined);
   const moves = await findMoves({
@@ -203,7 +212,7 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
     trustInodes,
     isProtected,
   });
-  const maxDelete = checkMaxDelete(actions, replicaScan.entries.size, options.maxDelete);
+  const maxDelete = checkMaxDelete(actions, replicaTable.paths.length, options.maxDelete);
   if (maxDelete) return refuse(maxDelete, emit, startedAt, dryRun);
   emit({ type: 'plan', actions });
   if (dryRun) return summarise(countPlan(actions), startedAt, true, { actions });
@@ -219,7 +228,7 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
     actions,
     sourceRoot,
     replicaRoot,
-    wanted,
+    wanted: sourceLookup(settling, sourceTable, unsettled.source, wanted),
     ...(sourceRootEntry ? { sourceRootEntry } : {}),
     traits,
     tolerance,
@@ -236,7 +245,7 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
   }
   if (result.fatal) emit({ type: 'warning', message: `Stopped: ${result.fatal}.` });
 
-  const nextRecord = buildRecord({
+  const planned = plannedRecord({
     wanted,
     replica: workingReplica,
     record: workingRecord,
@@ -245,15 +254,18 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
     sourceHashes: moves.sourceHashes,
     isProtected,
   });
+  const next = nextRecord(settling, sourceTable, record.table, unsettled.record, planned, result);
   const newReplicaMount = (await currentMount(replica)) ?? replicaMount;
-  const next: SyncRecord = {
-    entries: nextRecord,
+  const nextFile: SyncRecord = {
+    table: next.table,
     ...(newReplicaMount ? { replicaMount: newReplicaMount } : {}),
     ...(sourceMount ? { sourceMount } : {}),
     traits,
   };
-  // Rule 7: a run that changed nothing rewrites nothing, the record included.
-  if (!loaded.existed || probed || !sameRecord(record, next)) saveRecord(recordFile, next, source, replica);
+  // Rule 7: a run that changed nothing rewrites nothing, the record included. A record stored out of path order
+  // (written by an older version) is rewritten once, so later runs need not sort it.
+  const stale = !loaded.existed || probed || record.table.order !== undefined;
+  if (stale || next.changed || !sameSettings(record, nextFile)) saveRecord(recordFile, nextFile, source, replica);
   // Entries the scans could not read were left alone: the run did not finish them, so it is partial (exit 1).
   const scanErrors = sourceScan.problems.length + replicaScan.problems.length;
   return summarise({ ...result.counts, errors: result.counts.errors + scanErrors }, startedAt, false);
@@ -270,39 +282,14 @@ function isSmallTree(recordFile: string): boolean {
   }
 }
 
-function emptyScan(): ScanResult {
-  return { entries: new Map(), problems: [], unreadableDirs: [], reserved: [] };
-}
 
 function sameMount(a: MountIdentity | undefined, b: MountIdentity | undefined): boolean {
   return a?.mountPoint === b?.mountPoint && a?.fsType === b?.fsType && a?.source === b?.source;
 }
 
-/** The record entry already says exactly this: same source stat and same replica mtime. */
-function reusable(old: RecordEntry, src: Entry, rep: Entry): boolean {
-  return (
-    old.kind === src.kind && old.size === src.size && old.mtimeMs === src.mtimeMs && old.ctimeMs === src.ctimeMs &&
-    old.ino === src.ino && old.mode === src.mode && old.repMtimeMs === rep.mtimeMs
-  );
-}
-
-function sameEntry(a: RecordEntry, b: RecordEntry): boolean {
-  if (a === b) return true;
-  return (
-    a.kind === b.kind && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs &&
-    a.ino === b.ino && a.mode === b.mode && a.repMtimeMs === b.repMtimeMs && a.hash === b.hash
-  );
-}
-
-function sameRecord(a: SyncRecord, b: SyncRecord): boolean {
-  if (a.entries.size !== b.entries.size || !sameMount(a.replicaMount, b.replicaMount) || !sameMount(a.sourceMount, b.sourceMount)) return false;
-  if (a.traits?.summary !== b.traits?.summary) return false;
-  const oldAt = orderedLookup(a.entries);
-  for (const [rel, entry] of b.entries) {
-    const old = oldAt(rel);
-    if (old === undefined || !sameEntry(old, entry)) return false;
-  }
-  return true;
+/** The record's file-level facts: anything else differing is in the entries (NextRecord.changed). */
+function sameSettings(a: SyncRecord, b: SyncRecord): boolean {
+  return sameMount(a.replicaMount, b.replicaMount) && sameMount(a.sourceMount, b.sourceMount) && a.traits?.summary === b.traits?.summary;
 }
 
 /** File-system types whose drives cannot hold what a Linux source holds; for dry runs before any probe. */
@@ -375,50 +362,3 @@ function countPlan(actions: readonly Action[]): Counts {
   }
   return counts;
 }
-
-interface RecordInput {
-  readonly wanted: ReadonlyMap<string, Entry>;
-  readonly replica: PathTree<Entry>;
-  readonly record: PathTree<RecordEntry>;
-  readonly after: ReadonlyMap<string, Entry>;
-  readonly notDone: ReadonlySet<string>;
-  readonly sourceHashes: ReadonlyMap<string, string>;
-  readonly isProtected: (rel: string) => boolean;
-}
-
-/**
- * The record vouches only for what this run saw in sync: entries whose action did not complete are left out,
- * so the next run compares them afresh. Hashes survive while the source file is unchanged.
- */
-function buildRecord(input: RecordInput): Map<string, RecordEntry> {
-  const next = new Map<string, RecordEntry>();
-  const replicaAt = orderedLookup(input.replica);
-  const recordAt = orderedLookup(input.record);
-  for (const [rel, src] of input.wanted) {
-    const scanned = replicaAt(rel);
-    const old = recordAt(rel);
-    if (src.kind === 'other' || input.notDone.has(rel)) continue;
-    const rep = input.after.get(rel) ?? scanned;
-    if (rep === undefined || rep.kind !== src.kind) continue;
-    if (old !== undefined && reusable(old, src, rep) && !input.sourceHashes.has(rel)) {
-      next.set(rel, old); // unchanged: the same object, so comparing records stays cheap
-      continue;
-    }
-    const hash = input.sourceHashes.get(rel) ?? (old?.hash !== undefined && old.ino === src.ino && old.size === src.size && old.mtimeMs === src.mtimeMs ? old.hash : undefined);
-    next.set(rel, {
-      kind: src.kind,
-      size: src.size,
-      mtimeMs: src.mtimeMs,
-      ctimeMs: src.ctimeMs,
-      ino: src.ino,
-      mode: src.mode,
-      repMtimeMs: rep.mtimeMs,
-      ...(hash !== undefined ? { hash } : {}),
-    });
-  }
-  // Below unreadable source folders nothing was compared: what the record knew stays.
-  for (const [rel, old] of input.record.entries()) if (!next.has(rel) && input.isProtected(rel)) next.set(rel, old);
-  return next;
-}
-
-

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSafeRelative } from '../../main/engine/paths.js';
-import { loadRecord, recordFileFor, saveRecord, type RecordEntry } from '../../main/engine/record.js';
+import { entriesOf, loadRecord, recordFileFor, saveRecord, tableOf, type RecordEntry } from '../../main/engine/record.js';
 import { tempDir } from '../helpers/tree.js';
 
 let dir: string;
@@ -22,10 +22,10 @@ describe('the record file', () => {
       ['bad-\xff\xfe', entry({ kind: 'symlink', size: 0 })],
       ['dir', entry({ kind: 'dir', size: 0, mode: 0o755 })],
     ]);
-    saveRecord(file, { entries, replicaMount: { mountPoint: '/', fsType: 'ext4', source: '/dev/vda' } }, '/src', '/rep');
+    saveRecord(file, { table: tableOf(entries), replicaMount: { mountPoint: '/', fsType: 'ext4', source: '/dev/vda' } }, '/src', '/rep');
     const loaded = loadRecord(file, '/src', '/rep');
     expect(loaded.warning).toBeUndefined();
-    expect(loaded.record.entries).toEqual(entries);
+    expect(entriesOf(loaded.record.table)).toEqual(entries);
     expect(loaded.record.replicaMount).toEqual({ mountPoint: '/', fsType: 'ext4', source: '/dev/vda' });
     expect(fs.readdirSync(dir)).toEqual([path.basename(file)]);
   });
@@ -40,7 +40,7 @@ describe('the record file', () => {
     const file = recordFileFor(dir, '/src', '/rep');
     fs.writeFileSync(file, text());
     const loaded = loadRecord(file, '/src', '/rep');
-    expect(loaded.record.entries.size).toBe(0);
+    expect(loaded.record.table.paths.length).toBe(0);
     expect(loaded.warning).toContain('will be rebuilt');
     expect(fs.existsSync(file)).toBe(false);
     expect(fs.readdirSync(dir).some((n) => n.includes('.corrupt-'))).toBe(true);
@@ -49,14 +49,14 @@ describe('the record file', () => {
   it.each(['../x', '/etc/passwd', 'a/../../x', 'a//b', './a', 'a/.', '', 'a\0b', 'a/'])('refuses the unsafe path %j', (bad) => {
     dir = tempDir();
     const file = recordFileFor(dir, '/src', '/rep');
-    saveRecord(file, { entries: new Map([['ok', entry()], [bad, entry()]]) }, '/src', '/rep');
+    saveRecord(file, { table: tableOf(new Map([['ok', entry()], [bad, entry()]])) }, '/src', '/rep');
     expect(loadRecord(file, '/src', '/rep').warning).toContain('unsafe or damaged');
   });
 
   it('damaged number columns are refused', () => {
     dir = tempDir();
     const file = recordFileFor(dir, '/src', '/rep');
-    saveRecord(file, { entries: new Map([['ok', entry()]]) }, '/src', '/rep');
+    saveRecord(file, { table: tableOf(new Map([['ok', entry()]])) }, '/src', '/rep');
     const data = JSON.parse(fs.readFileSync(file, 'utf8'));
     data.numbers = data.numbers.slice(8);
     fs.writeFileSync(file, JSON.stringify(data));
@@ -74,12 +74,12 @@ describe('temp files of killed record writes', () => {
   it('are removed when the record is next loaded, unless their writer still runs', () => {
     dir = tempDir();
     const file = recordFileFor(dir, '/src', '/rep');
-    saveRecord(file, { entries: new Map([['ok', entry()]]) }, '/src', '/rep');
+    saveRecord(file, { table: tableOf(new Map([['ok', entry()]])) }, '/src', '/rep');
     const dead = `${file}.999999999.tmp`;
     const alive = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(dead, '{"half": ');
     fs.writeFileSync(alive, '{"half": ');
-    expect(loadRecord(file, '/src', '/rep').record.entries.size).toBe(1);
+    expect(loadRecord(file, '/src', '/rep').record.table.paths.length).toBe(1);
     expect(fs.existsSync(dead)).toBe(false);
     expect(fs.existsSync(alive)).toBe(true);
   });

@@ -5,8 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createExcludeMatcher } from '../../main/engine/exclude.js';
 import { toByteString } from '../../main/engine/paths.js';
 import { scanTree } from '../../main/engine/scan.js';
-import { scanTreePacked, unpackScan } from '../../main/engine/scan-codec.js';
+import { scanTreePacked } from '../../main/engine/scan-codec.js';
+import { scanEntry, tableScan, type ScanTable } from '../../main/engine/scan-table.js';
 import { tempDir, writeTree } from '../helpers/tree.js';
+
+function asEntries(table: ScanTable): Map<string, ReturnType<typeof scanEntry>> {
+  return new Map(table.paths.map((rel, row) => [rel, scanEntry(table, row)]));
+}
 
 let root: string;
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -41,7 +46,10 @@ describe('scan', () => {
 
   it('a scan packed into columns unpacks to exactly what scanTree finds', () => {
     const root = sample();
-    expect(unpackScan(scanTreePacked(root, createExcludeMatcher(['*.tmp'])))).toEqual(scanTree(root, createExcludeMatcher(['*.tmp'])));
+    const { table, ...report } = tableScan(scanTreePacked(root, createExcludeMatcher(['*.tmp'])));
+    const { entries, ...expected } = scanTree(root, createExcludeMatcher(['*.tmp']));
+    expect(asEntries(table)).toEqual(entries);
+    expect(report).toEqual(expected);
   });
 
   it('the built worker scan gives the same result as scanning in this thread', async () => {
@@ -49,6 +57,8 @@ describe('scan', () => {
     expect(fs.existsSync(built), 'npm test builds dist/ first').toBe(true);
     const parallel = (await import(pathToFileURL(built).href)) as typeof import('../../main/engine/scan-parallel.js');
     const bytes = sample();
-    expect(await parallel.scanOne(bytes, ['*.tmp'])).toEqual(scanTree(bytes, createExcludeMatcher(['*.tmp'])));
+    const inWorker = await parallel.scanOne(bytes, ['*.tmp']);
+    expect(inWorker).toEqual(await parallel.scanOne(bytes, ['*.tmp'], true));
+    expect(asEntries(inWorker.table)).toEqual(scanTree(bytes, createExcludeMatcher(['*.tmp'])).entries);
   });
 });
