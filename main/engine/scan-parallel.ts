@@ -20,7 +20,7 @@ function workerAvailable(): boolean {
 
 function scanInWorker(root: string, excludes: readonly string[]): Promise<TableScan> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { workerData: { root, excludes }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    const worker = new Worker(WORKER_URL, { workerData: { root, excludes }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     let settled = false;
     worker.once('message', (reply: Reply) => {
       settled = true;

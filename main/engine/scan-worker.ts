@@ -1,6 +1,6 @@
 /** Worker thread body: scans one tree and posts the packed result (see scan-parallel.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createExcludeMatcher } from './exclude.js';
+import type { ExcludeMatcher } from './exclude.js';
 import { scanTreePacked } from './scan-codec.js';
 
 interface Job {
@@ -8,9 +8,16 @@ interface Job {
   readonly excludes: readonly string[];
 }
 
+/** Loads the glob matcher (picomatch, several modules to compile) only for a job that has excludes. */
+async function matcherFor(excludes: readonly string[]): Promise<ExcludeMatcher | undefined> {
+  if (excludes.length === 0) return undefined;
+  const { createExcludeMatcher } = await import('./exclude.js');
+  return createExcludeMatcher(excludes);
+}
+
 const job = workerData as Job;
 try {
-  const packed = scanTreePacked(job.root, createExcludeMatcher(job.excludes));
+  const packed = scanTreePacked(job.root, await matcherFor(job.excludes));
   parentPort!.postMessage({ ok: true, packed }, [packed.numbers.buffer as ArrayBuffer, packed.small.buffer as ArrayBuffer]);
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;

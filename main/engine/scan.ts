@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { ExcludeMatcher } from './exclude.js';
-import { fsPath, isReservedName, joinPath } from './paths.js';
+import { fsPath, isReservedName } from './paths.js';
 import type { Entry, EntryKind, Snapshot } from './types.js';
 
 export interface ScanProblem {
@@ -58,55 +58,86 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
-/** Receives each scanned entry: the Map of scanTree, or the packed columns a scan worker sends. */
+/**
+ * Receives each scanned entry: the Map of scanTree, or the packed columns a scan worker sends. The relative
+ * path is `dirPrefix + name`; it is left to the sink to build, because the packed sink never needs it per entry.
+ */
 export interface ScanSink {
-  add(rel: string, stat: fs.Stats, target: string | undefined): void;
+  /** `dirPrefix` is the folder's relative path with a trailing slash, '' for the root; one string per folder. */
+  add(dirPrefix: string, name: string, stat: fs.Stats, target: string | undefined): void;
 }
 
 export type ScanReport = Omit<ScanResult, 'entries'>;
 
-/** Walks `rootBytes` (a byte-string absolute path to an existing folder), depth first, names sorted. */
+// Hoisted: an options literal per call is garbage, and there are 100,000 calls.
+const LIST_OPTIONS = { encoding: 'latin1' } as const;
+const LSTAT_OPTIONS = { bigint: false, throwIfNoEntry: false } as const;
+const LINK_OPTIONS = { encoding: 'latin1' } as const;
+
+// NUL never occurs in a name; 0x01-0x7f is ASCII. Same test as fsPath's, but per name instead of per path.
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x01-\x7f]*$/;
+
+/** A folder waiting to be listed: its relative prefix and its absolute path, built once for all its entries. */
+interface Folder {
+  readonly relPrefix: string;
+  readonly abs: string;
+}
+
+/**
+ * Walks `rootBytes` (a byte-string absolute path to an existing folder), depth first, names sorted. Each
+ * folder's entries are reported together, then its subfolders are walked in name order.
+ */
 export function walkTree(rootBytes: string, sink: ScanSink, exclude?: ExcludeMatcher): ScanReport {
   const report: ScanReport = { problems: [], unreadableDirs: [], reserved: [] };
-  const pending: string[] = [''];
+  const pending: Folder[] = [{ relPrefix: '', abs: rootBytes }];
+  const subdirs: string[] = [];
   while (pending.length > 0) {
-    const dir = pending.pop()!;
+    const { relPrefix, abs: absDir } = pending.pop()!;
+    // A path is ASCII when its folder and its name are: one test per name instead of a regex over every path.
+    const asciiDir = ASCII.test(absDir);
     let names: string[];
     try {
       // latin1 names are the raw bytes, one character each: exactly the byte strings the engine works in.
-      names = fs.readdirSync(fsPath(joinPath(rootBytes, dir)), { encoding: 'latin1' }).sort();
+      names = fs.readdirSync(asciiDir ? absDir : Buffer.from(absDir, 'latin1'), LIST_OPTIONS).sort();
     } catch (error) {
+      const dir = relPrefix.slice(0, -1);
       report.unreadableDirs.push(dir);
       if (dir !== '') report.problems.push({ path: dir, message: `cannot list folder (${errorText(error)})` });
       else throw error;
       continue;
     }
-    const subdirs: string[] = [];
+    const absPrefix = absDir.endsWith('/') ? absDir : `${absDir}/`;
+    subdirs.length = 0;
     for (const name of names) {
-      const rel = dir === '' ? name : `${dir}/${name}`;
       if (isReservedName(name)) {
-        report.reserved.push(rel);
+        report.reserved.push(relPrefix + name);
         continue;
       }
-      if (exclude?.(rel)) continue;
-      const abs = joinPath(rootBytes, rel);
+      if (exclude !== undefined && exclude(relPrefix + name)) continue;
+      const abs = absPrefix + name;
+      const path = asciiDir && ASCII.test(name) ? abs : Buffer.from(abs, 'latin1');
       try {
-        const stat = fs.lstatSync(fsPath(abs), { throwIfNoEntry: false });
+        const stat = fs.lstatSync(path, LSTAT_OPTIONS);
         if (stat === undefined) continue; // vanished since the listing
-        const target = stat.isSymbolicLink() ? fs.readlinkSync(fsPath(abs), { encoding: 'latin1' }) : undefined;
-        sink.add(rel, stat, target);
-        if (stat.isDirectory()) subdirs.push(rel);
+        const target = stat.isSymbolicLink() ? fs.readlinkSync(path, LINK_OPTIONS) : undefined;
+        sink.add(relPrefix, name, stat, target);
+        if (stat.isDirectory()) subdirs.push(name);
       } catch (error) {
-        report.problems.push({ path: rel, message: `cannot read (${errorText(error)})` });
+        report.problems.push({ path: relPrefix + name, message: `cannot read (${errorText(error)})` });
       }
     }
-    for (let i = subdirs.length - 1; i >= 0; i -= 1) pending.push(subdirs[i]!);
+    for (let i = subdirs.length - 1; i >= 0; i -= 1) {
+      const name = subdirs[i]!;
+      pending.push({ relPrefix: `${relPrefix}${name}/`, abs: absPrefix + name });
+    }
   }
   return report;
 }
 
 export function scanTree(rootBytes: string, exclude?: ExcludeMatcher): ScanResult {
   const entries: Snapshot = new Map();
-  const report = walkTree(rootBytes, { add: (rel, stat, target) => entries.set(rel, entryFromStats(stat, target)) }, exclude);
+  const sink: ScanSink = { add: (dirPrefix, name, stat, target) => entries.set(dirPrefix + name, entryFromStats(stat, target)) };
+  const report = walkTree(rootBytes, sink, exclude);
   return { entries, ...report };
 }
