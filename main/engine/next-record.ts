@@ -81,11 +81,11 @@ export function nextRecord(
   planned: ReadonlyMap<string, RecordEntry>,
   run: { readonly after: ReadonlyMap<string, Entry>; readonly notDone: ReadonlySet<string> },
 ): NextRecord {
+  if (old.order === undefined && !touchesSettled(run, t, source) && sameEntries(oldPlanned, planned)) return { table: old, changed: false };
   const builder = new TableBuilder();
   let changed = planned.size !== oldPlanned.size;
   let fromPlanned = 0;
-  for (let i = 0; i < source.paths.length; i += 1) {
-    const s = t.sourceOrder === undefined ? i : t.sourceOrder[i]!;
+  for (let s = 0; s < source.paths.length; s += 1) {
     const rel = source.paths[s]!;
     const row = t.settledWith[s]!;
     if (row === -1) {
@@ -113,9 +113,29 @@ export function nextRecord(
   }
   // Entries kept below unreadable source folders are not in the source scan: added after, then put in order.
   if (fromPlanned < planned.size) {
-    for (const [rel, entry] of planned) if (findRow(source.paths, t.sourceOrder, rel) < 0) builder.add(rel, entry);
+    for (const [rel, entry] of planned) if (findRow(source.paths, undefined, rel) < 0) builder.add(rel, entry);
     return { table: inPathOrder(builder.build()), changed };
   }
   return { table: builder.build(), changed };
 }
 
+
+function sameEntries(a: ReadonlyMap<string, RecordEntry>, b: ReadonlyMap<string, RecordEntry>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [rel, entry] of b) {
+    const was = a.get(rel);
+    if (was === undefined || !sameEntry(was, entry)) return false;
+  }
+  return true;
+}
+
+/** The run wrote to or failed on a settled entry (a folder restamped after a change inside it). */
+function touchesSettled(run: { readonly after: ReadonlyMap<string, Entry>; readonly notDone: ReadonlySet<string> }, t: Triage, source: ScanTable): boolean {
+  const settled = (rel: string): boolean => {
+    const row = findRow(source.paths, undefined, rel);
+    return row >= 0 && t.settledWith[row] !== -1;
+  };
+  for (const rel of run.after.keys()) if (settled(rel)) return true;
+  for (const rel of run.notDone) if (settled(rel)) return true;
+  return false;
+}

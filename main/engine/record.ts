@@ -44,7 +44,10 @@ export interface RecordTable {
   readonly numbers: Float64Array;
   /** Content hashes by row. */
   readonly hashes: ReadonlyMap<number, string>;
-  /** The rows in path order (path-order.ts) when they are not stored so; set by loadRecord. */
+  /**
+   * The rows in path order (path-order.ts) when they are not stored so (a record written by an older version).
+   * Absent, the rows are in path order: loadRecord checks, and every table made here is built so.
+   */
   readonly order?: Int32Array;
 }
 
@@ -167,7 +170,7 @@ export function inPathOrder(table: RecordTable): RecordTable {
 export function tableOf(entries: ReadonlyMap<string, RecordEntry>): RecordTable {
   const builder = new TableBuilder();
   for (const [rel, entry] of entries) builder.add(rel, entry);
-  return builder.build();
+  return inPathOrder(builder.build());
 }
 
 function isMount(value: unknown): value is MountIdentity {

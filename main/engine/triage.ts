@@ -6,7 +6,7 @@
  *
  * The three lists are walked side by side in path order, compared column by column: no map, no allocation.
  */
-import { comparePaths, findRow, pathOrder } from './path-order.js';
+import { comparePaths, findRow } from './path-order.js';
 import { COLUMNS, kindAt, rowEntry, type RecordEntry, type RecordTable } from './record.js';
 import { OTHER_CODE, SCAN_NUMBERS, SCAN_SMALL, scanEntry, type ScanTable } from './scan-table.js';
 import type { Entry } from './types.js';
@@ -32,8 +32,6 @@ export interface Triage {
   readonly recordSettled: Uint8Array;
   /** Settled regular files: files whose inode the record confirms (see inodesLookStable). */
   readonly settledFiles: number;
-  readonly sourceOrder: Int32Array | undefined;
-  readonly replicaOrder: Int32Array | undefined;
   readonly recordOrder: Int32Array | undefined;
 }
 
@@ -43,31 +41,25 @@ function rowAt(order: Int32Array | undefined): (position: number) => number {
 }
 
 export function triage(source: ScanTable, replica: ScanTable, record: RecordTable, options: TriageOptions): Triage {
-  const sourceOrder = pathOrder(source.paths);
-  const replicaOrder = pathOrder(replica.paths);
-  const recordOrder = record.order ?? pathOrder(record.paths);
+  // A scan lists its tree in path order by construction (tests/engine/path-order.test.ts holds it to that), and
+  // a record table is in it unless its `order` says otherwise (record.ts).
+  const recordOrder = record.order;
   const result = {
     settledWith: new Int32Array(source.paths.length).fill(-1),
     replicaSettled: new Uint8Array(replica.paths.length),
     recordSettled: new Uint8Array(record.paths.length),
     settledFiles: 0,
-    sourceOrder,
-    replicaOrder,
     recordOrder,
   };
   if (!options.enabled) return result;
-  const sourceRow = rowAt(sourceOrder);
-  const replicaRow = rowAt(replicaOrder);
   const recordRow = rowAt(recordOrder);
-  let r = 0;
+  let rep = 0;
   let c = 0;
-  for (let i = 0; i < source.paths.length; i += 1) {
-    const s = sourceRow(i);
+  for (let s = 0; s < source.paths.length; s += 1) {
     const path = source.paths[s]!;
-    while (r < replica.paths.length && comparePaths(replica.paths[replicaRow(r)]!, path) < 0) r += 1;
+    while (rep < replica.paths.length && comparePaths(replica.paths[rep]!, path) < 0) rep += 1;
     while (c < record.paths.length && comparePaths(record.paths[recordRow(c)]!, path) < 0) c += 1;
-    if (r === replica.paths.length || c === record.paths.length) continue;
-    const rep = replicaRow(r);
+    if (rep === replica.paths.length || c === record.paths.length) continue;
     const rec = recordRow(c);
     if (replica.paths[rep] !== path || record.paths[rec] !== path || !isSettled(source, s, replica, rep, record, rec, options)) continue;
     result.settledWith[s] = rec;
@@ -109,14 +101,10 @@ export interface Unsettled {
 /** The entries left to plan, as objects, each map in path order. */
 export function unsettledEntries(t: Triage, source: ScanTable, replica: ScanTable, record: RecordTable): Unsettled {
   const out: Unsettled = { source: new Map(), replica: new Map(), record: new Map() };
-  const sourceRow = rowAt(t.sourceOrder);
-  for (let i = 0; i < source.paths.length; i += 1) {
-    const s = sourceRow(i);
+  for (let s = 0; s < source.paths.length; s += 1) {
     if (t.settledWith[s] === -1) out.source.set(source.paths[s]!, scanEntry(source, s));
   }
-  const replicaRow = rowAt(t.replicaOrder);
-  for (let i = 0; i < replica.paths.length; i += 1) {
-    const r = replicaRow(i);
+  for (let r = 0; r < replica.paths.length; r += 1) {
     if (t.replicaSettled[r] === 0) out.replica.set(replica.paths[r]!, scanEntry(replica, r));
   }
   const recordRow = rowAt(t.recordOrder);
@@ -134,7 +122,7 @@ export function unsettledEntries(t: Triage, source: ScanTable, replica: ScanTabl
 export function sourceLookup(t: Triage, source: ScanTable, unsettled: ReadonlyMap<string, Entry>, wanted: ReadonlyMap<string, Entry>): SourceLookup {
   const get = (rel: string): Entry | undefined => {
     if (unsettled.has(rel)) return wanted.get(rel);
-    const row = findRow(source.paths, t.sourceOrder, rel);
+    const row = findRow(source.paths, undefined, rel);
     return row >= 0 && t.settledWith[row] !== -1 ? scanEntry(source, row) : undefined;
   };
   return { get, has: (rel) => get(rel) !== undefined };

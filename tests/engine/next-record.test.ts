@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pathOrder } from '../../main/engine/path-order.js';
-import { entriesOf, loadRecord, recordFileFor, saveRecord, tableOf } from '../../main/engine/record.js';
+import { TableBuilder, entriesOf, loadRecord, recordFileFor, saveRecord, tableOf } from '../../main/engine/record.js';
 import { makePair, type Pair } from '../helpers/pair.js';
 import { writeTree } from '../helpers/tree.js';
 
@@ -44,8 +44,9 @@ describe('the record a run leaves', () => {
     writeTree(pair.source, { 'a/x': '1', 'a-b/y': '2', 'c': '3' });
     await pair.sync();
     const record = load(pair);
-    const reversed = new Map([...entriesOf(record.table)].reverse());
-    saveRecord(recordFile(pair), { ...record, table: tableOf(reversed) }, pair.source, pair.replica);
+    const reversed = new TableBuilder(); // as an older version, which kept no order, could have written it
+    for (const [rel, entry] of [...entriesOf(record.table)].reverse()) reversed.add(rel, entry);
+    saveRecord(recordFile(pair), { ...record, table: reversed.build() }, pair.source, pair.replica);
     expect(pathOrder(load(pair).table.paths)).toBeDefined();
     expect((await pair.sync()).ops).toEqual([]);
     const table = load(pair).table;
