@@ -78,6 +78,13 @@ const STREAK_CODES = new Set(['EPERM']);
 
 class ChangedDuringCopy extends Error {}
 
+/** Synchronous stretches (deletions, restamps) let the event loop in this often: signals, quit, progress. */
+const YIELD_EVERY = 256;
+
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function codeOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
@@ -131,7 +138,10 @@ export class Executor {
     for (const move of moves.filter((m) => m.kind === 'dir')) await this.guard(move, () => this.moveDirectly(move));
     const fileMoves = moves.filter((m) => m.kind !== 'dir');
     const staged = await this.stageMoves(fileMoves);
-    for (const action of byType('delete', 'rmdir')) await this.guard(action, () => this.remove(action));
+    for (const [i, action] of byType('delete', 'rmdir').entries()) {
+      await this.guard(action, () => this.remove(action));
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEvents();
+    }
     for (const action of byType('mkdir')) await this.guard(action, () => this.mkdir(action.path));
     for (const [move, temp] of staged) await this.guard(move, () => this.unstage(move, temp));
     await this.runContents(byType('copy', 'update', 'symlink'));
@@ -325,20 +335,21 @@ export class Executor {
     await fsp.rm(fsPath(this.abs(this.staging)), { recursive: true, force: true }).catch(() => undefined);
   }
 
+  /**
+   * Synchronous syscalls: a deletion is one or two, and a thread-pool round trip per call cost more than the
+   * call itself (1,000 deletions: ~60 ms async, ~10 ms so). run() lets the event loop in between batches.
+   */
   private async remove(action: Action): Promise<void> {
     const target = fsPath(this.abs(action.path));
-    const stat = await fsp.lstat(target).catch((error: unknown) => {
-      if (codeOf(error) === 'ENOENT') return undefined;
-      throw error;
-    });
+    const stat = fs.lstatSync(target, { throwIfNoEntry: false });
     if (stat !== undefined) {
       if (action.type === 'rmdir') {
         if (!stat.isDirectory()) throw new Error('expected a folder here, found something else; left alone');
-        await this.inWritableParent(action.path, () => fsp.rmdir(target));
+        await this.inWritableParent(action.path, async () => fs.rmdirSync(target));
       } else {
         if (stat.isDirectory()) throw new Error('expected a file here, found a folder; left alone');
         const trash = this.input.trash;
-        await this.inWritableParent(action.path, async () => (trash ? trash.put(this.abs(action.path), action.path) : fsp.unlink(target)));
+        await this.inWritableParent(action.path, async () => (trash ? trash.put(this.abs(action.path), action.path) : fs.unlinkSync(target)));
       }
       this.counts.deleted += 1;
       this.markChanged(action.path);
@@ -527,10 +538,14 @@ export class Executor {
     this.input.emit({ type: 'op', op: action.type, path: action.path });
   }
 
-  /** Folders whose contents changed get the source's mode and mtime back, deepest first. */
+  /**
+   * Folders whose contents changed get the source's mode and mtime back, deepest first. Synchronous syscalls,
+   * as in remove(): an incremental run restamps thousands of folders.
+   */
   private async restampDirectories(): Promise<void> {
     const dirs = [...this.dirtyDirs].sort((a, b) => b.length - a.length);
-    for (const rel of dirs) {
+    for (const [i, rel] of dirs.entries()) {
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEvents();
       if (this.fatal !== undefined || this.failed.has(rel)) continue;
       const src = rel === '' ? this.input.sourceRootEntry : this.input.wanted.get(rel);
       if (src === undefined || src.kind !== 'dir') continue;
@@ -539,8 +554,8 @@ export class Executor {
       // dies when asked to set them (ECONNABORTED: the drive is gone until remounted). A mount's root keeps its own.
       if (rel === '' && (await isMountRoot(fsPathBuffer(this.abs(rel))))) continue;
       try {
-        if (rel !== '' && this.input.traits.modes) await fsp.chmod(abs, src.mode);
-        await fsp.utimes(abs, src.mtimeMs / 1000, src.mtimeMs / 1000);
+        if (rel !== '' && this.input.traits.modes) fs.chmodSync(abs, src.mode);
+        fs.utimesSync(abs, src.mtimeMs / 1000, src.mtimeMs / 1000);
         if (rel !== '') this.after.set(rel, statEntry(this.abs(rel)) ?? src);
         this.notDone.delete(rel);
       } catch (error) {
@@ -549,4 +564,5 @@ export class Executor {
       }
     }
   }
+
 }
