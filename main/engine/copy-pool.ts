@@ -18,34 +18,60 @@ function workerAvailable(): boolean {
   return WORKER_URL.protocol === 'file:' && fs.existsSync(fileURLToPath(WORKER_URL));
 }
 
+/** What the caller copies: each item becomes its job only when its batch is sent, so a first mirror of a
+ * million files never holds a million jobs (three absolute paths each). */
+export interface CopySource<T> {
+  readonly items: Iterable<T>;
+  /** The job for an item, or undefined to leave it out (the caller reports why). */
+  readonly jobOf: (item: T) => CopyJob | undefined;
+}
+
 export interface CopyPool {
-  /** Copies the jobs; `onDone` is called for each as it completes. */
-  run(jobs: readonly CopyJob[], onDone: (job: CopyJob, outcome: CopyOutcome) => void, shouldStop: () => boolean): Promise<void>;
+  /** Copies the items' jobs; `onDone` is called for each as it completes. */
+  run<T>(source: CopySource<T>, onDone: (item: T, outcome: CopyOutcome) => void, shouldStop: () => boolean): Promise<void>;
   close(): Promise<void>;
 }
 
-function batches(jobs: readonly CopyJob[]): CopyJob[][] {
-  const out: CopyJob[][] = [];
-  let current: CopyJob[] = [];
-  let bytes = 0;
-  for (const job of jobs) {
-    if (current.length > 0 && (current.length >= BATCH_FILES || bytes + job.size > BATCH_BYTES)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
+interface Batch<T> {
+  readonly items: T[];
+  readonly jobs: CopyJob[];
+}
+
+/** Cuts the items into batches as they are asked for. */
+function batcher<T>(source: CopySource<T>): () => Batch<T> | undefined {
+  const iterator = source.items[Symbol.iterator]();
+  let carried: { item: T; job: CopyJob } | undefined;
+  return () => {
+    const batch: Batch<T> = { items: [], jobs: [] };
+    let bytes = 0;
+    const take = (item: T, job: CopyJob): void => {
+      batch.items.push(item);
+      batch.jobs.push(job);
+      bytes += job.size;
+    };
+    if (carried) take(carried.item, carried.job);
+    carried = undefined;
+    while (batch.jobs.length < BATCH_FILES) {
+      const next = iterator.next();
+      if (next.done) break;
+      const job = source.jobOf(next.value);
+      if (job === undefined) continue;
+      if (batch.jobs.length > 0 && bytes + job.size > BATCH_BYTES) {
+        carried = { item: next.value, job };
+        break;
+      }
+      take(next.value, job);
     }
-    current.push(job);
-    bytes += job.size;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
+    return batch.jobs.length > 0 ? batch : undefined;
+  };
 }
 
 class InThreadPool implements CopyPool {
-  async run(jobs: readonly CopyJob[], onDone: (job: CopyJob, outcome: CopyOutcome) => void, shouldStop: () => boolean): Promise<void> {
-    for (const batch of batches(jobs)) {
+  async run<T>(source: CopySource<T>, onDone: (item: T, outcome: CopyOutcome) => void, shouldStop: () => boolean): Promise<void> {
+    const nextBatch = batcher(source);
+    for (let batch = nextBatch(); batch !== undefined; batch = nextBatch()) {
       if (shouldStop()) return;
-      for (const job of batch) onDone(job, copyFileAtomicSync(job));
+      batch.jobs.forEach((job, i) => onDone(batch.items[i]!, copyFileAtomicSync(job)));
       await new Promise((resolve) => setImmediate(resolve)); // let events and signals through between batches
     }
   }
@@ -59,7 +85,7 @@ class WorkerPool implements CopyPool {
 
   constructor(size: number) {
     // Copy workers keep little alive: a small young generation keeps their memory small.
-    this.workers = Array.from({ length: size }, () => new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 8 } }));
+    this.workers = Array.from({ length: size }, () => new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
   }
 
   private send(worker: Worker, jobs: CopyJob[]): Promise<CopyOutcome[]> {
@@ -84,17 +110,16 @@ class WorkerPool implements CopyPool {
     });
   }
 
-  async run(jobs: readonly CopyJob[], onDone: (job: CopyJob, outcome: CopyOutcome) => void, shouldStop: () => boolean): Promise<void> {
-    const queue = batches(jobs);
-    let next = 0;
+  async run<T>(source: CopySource<T>, onDone: (item: T, outcome: CopyOutcome) => void, shouldStop: () => boolean): Promise<void> {
+    const nextBatch = batcher(source);
     await Promise.all(
       this.workers.map(async (worker) => {
-        while (next < queue.length && !shouldStop()) {
-          const batch = queue[next]!;
-          next += 1;
+        while (!shouldStop()) {
+          const batch = nextBatch();
+          if (batch === undefined) return;
           // A worker that cannot run (it failed to start) hands its batch back to this thread.
-          const outcomes = await this.send(worker, batch).catch(() => batch.map(copyFileAtomicSync));
-          batch.forEach((job, i) => onDone(job, outcomes[i]!));
+          const outcomes = await this.send(worker, batch.jobs).catch(() => batch.jobs.map(copyFileAtomicSync));
+          batch.items.forEach((item, i) => onDone(item, outcomes[i]!));
         }
       }),
     );

@@ -80,6 +80,7 @@ class ChangedDuringCopy extends Error {}
 
 /** Synchronous stretches (deletions, restamps) let the event loop in this often: signals, quit, progress. */
 const YIELD_EVERY = 256;
+const PROGRESS_EVERY_MS = 100;
 
 function yieldToEvents(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -121,6 +122,7 @@ export class Executor {
   /** Whether this drive's folder rename keeps the folder's contents; checked once, on the first folder move. */
   private folderRenames: Promise<boolean> | undefined;
   private filesDone = 0;
+  private progressAt = 0;
   private readonly filesTotal: number;
   private readonly bytesTotal: number;
 
@@ -379,26 +381,12 @@ export class Executor {
       if (action.type === 'symlink') await this.guard(action, () => this.symlink(action));
     }
     const copies = actions.filter((a): a is Extract<Action, { type: 'copy' | 'update' }> => a.type === 'copy' || a.type === 'update');
-    const byTarget = new Map<string, Extract<Action, { type: 'copy' | 'update' }>>();
-    const jobs: CopyJob[] = [];
-    for (const action of copies) {
-      const blocked = this.failedAncestor(action.path);
-      if (blocked !== undefined) {
-        this.failed.add(action.path);
-        this.error(action.path, `not attempted: "${display(blocked)}" failed`);
-        continue;
-      }
-      const job = this.copyJob(action.path, action.type === 'update');
-      byTarget.set(job.target, action);
-      jobs.push(job);
-    }
     const retry: Array<Extract<Action, { type: 'copy' | 'update' }>> = [];
-    const pool = createCopyPool(jobs.length);
+    const pool = createCopyPool(copies.length);
     try {
       await pool.run(
-        jobs,
-        (job, outcome) => {
-          const action = byTarget.get(job.target)!;
+        { items: copies, jobOf: (action) => this.jobUnlessBlocked(action) },
+        (action, outcome) => {
           if (!outcome.ok && (outcome.code === 'EACCES' || outcome.code === 'EPERM')) retry.push(action);
           else this.finishCopy(action, outcome);
         },
@@ -418,6 +406,14 @@ export class Executor {
         this.finishCopy(action, outcome);
       });
     }
+  }
+
+  private jobUnlessBlocked(action: Extract<Action, { type: 'copy' | 'update' }>): CopyJob | undefined {
+    const blocked = this.failedAncestor(action.path);
+    if (blocked === undefined) return this.copyJob(action.path, action.type === 'update');
+    this.failed.add(action.path);
+    this.error(action.path, `not attempted: "${display(blocked)}" failed`);
+    return undefined;
   }
 
   private copyJob(rel: string, update: boolean): CopyJob {
@@ -464,6 +460,14 @@ export class Executor {
     this.counts.bytesCopied += size;
     this.filesDone += 1;
     this.input.emit({ type: 'op', op: action.type, path });
+    this.reportProgress();
+  }
+
+  /** At most every PROGRESS_EVERY_MS, and at the last file: listeners show it, none needs every file. */
+  private reportProgress(): void {
+    const now = Date.now();
+    if (this.filesDone < this.filesTotal && now - this.progressAt < PROGRESS_EVERY_MS) return;
+    this.progressAt = now;
     this.input.emit({
       type: 'progress',
       filesDone: this.filesDone,
