@@ -220,7 +220,10 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
   const trash = options.trash ? new RunTrash(options.trash) : undefined;
   if (options.trash) for (const name of pruneTrash(options.trash)) emit({ type: 'op', op: 'cleanup', path: '', detail: `removed trash folder ${name} (older than ${options.trash.keepDays} days)` });
   for (const rel of replicaScan.reserved) {
-    fs.rmSync(fsPath(joinPath(replicaRoot, rel)), { recursive: true, force: true });
+    const leftover = fsPath(joinPath(replicaRoot, rel));
+    // The scan runs alongside this run's own probe, whose temporary folder it may list: gone by now, not a leftover.
+    if (fs.lstatSync(leftover, { throwIfNoEntry: false }) === undefined) continue;
+    fs.rmSync(leftover, { recursive: true, force: true });
     emit({ type: 'op', op: 'cleanup', path: rel });
   }
   const sourceRootEntry = statEntry(sourceRoot);
