@@ -4,20 +4,11 @@
  * notices a file replaced by another of equal size and mtime (inode, ctime), notices a replica file edited
  * behind our back (replica mtime) and finds renames without hashing (inode).
  *
- * Stored as one JSON file per (source, replica) pair, in columns rather than one object per entry, the numbers
- * as one base64 Float64Array (parsed natively, exact to the bit), written atomically: temp file, fsync, rename, fsync folder.
- * A file that fails any check is set aside and the run starts from an empty record: never trusted.
+ * In memory it is a table of columns, one row per entry; record-file.ts stores it.
  */
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { MountIdentity } from './mounts.js';
-import { DuplicatePathError, pathOrder } from './path-order.js';
-import { isSafeRelative } from './paths.js';
+import { pathOrder } from './path-order.js';
 import type { ReplicaTraits } from './types.js';
-
-export const RECORD_FORMAT = 'folder-sync-record';
-export const RECORD_VERSION = 1;
 
 export interface RecordEntry {
   readonly kind: 'file' | 'dir' | 'symlink';
@@ -59,37 +50,10 @@ export interface SyncRecord {
   readonly traits?: ReplicaTraits;
 }
 
-export interface LoadedRecord {
-  readonly record: SyncRecord;
-  /** Set when an unusable record file was moved aside: the sentence to log. */
-  readonly warning?: string;
-  readonly existed: boolean;
-}
-
 const KIND_CODES = { file: 'f', dir: 'd', symlink: 'l' } as const;
-const CODE_KINDS: Record<string, RecordEntry['kind']> = { f: 'file', d: 'dir', l: 'symlink' };
-
-interface RecordFile {
-  format: string;
-  version: number;
-  source: string;
-  replica: string;
-  replicaMount?: MountIdentity;
-  sourceMount?: MountIdentity;
-  traits?: ReplicaTraits;
-  paths: string[];
-  kinds: string;
-  /** Per entry, size, mtimeMs, ctimeMs, ino, mode, replica mtimeMs: a Float64Array in base64 (parsed natively). */
-  numbers: string;
-  hashes: Record<string, string>;
-}
+export const CODE_KINDS: Record<string, RecordEntry['kind']> = { f: 'file', d: 'dir', l: 'symlink' };
 
 export const COLUMNS = 6;
-
-export function recordFileFor(stateDir: string, source: string, replica: string): string {
-  const id = createHash('sha256').update(`${source}\0${replica}`).digest('hex').slice(0, 24);
-  return path.join(stateDir, `record-${id}.json`);
-}
 
 export function emptyRecord(): SyncRecord {
   return { table: tableOf(new Map()) };
@@ -171,159 +135,4 @@ export function tableOf(entries: ReadonlyMap<string, RecordEntry>): RecordTable 
   const builder = new TableBuilder();
   for (const [rel, entry] of entries) builder.add(rel, entry);
   return inPathOrder(builder.build());
-}
-
-function isMount(value: unknown): value is MountIdentity {
-  if (value === undefined) return true;
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as Record<string, unknown>;
-  return typeof m.mountPoint === 'string' && typeof m.fsType === 'string' && typeof m.source === 'string';
-}
-
-const TRAIT_FLAGS = [
-  'caseSensitive', 'symlinks', 'modes', 'renameKeepsMtime', 'refusesWindowsChars',
-  'keepsTrailingDots', 'keepsTrailingSpaces', 'unicodeNames', 'byteNames',
-] as const;
-
-/** Cached traits are only a shortcut: anything doubtful is dropped and the replica probed again. */
-function isTraits(value: unknown): value is ReplicaTraits {
-  if (typeof value !== 'object' || value === null) return false;
-  const t = value as Record<string, unknown>;
-  return (
-    typeof t.mtimeGranularityMs === 'number' && t.mtimeGranularityMs > 0 && typeof t.summary === 'string' &&
-    t.probeError === undefined && TRAIT_FLAGS.every((flag) => typeof t[flag] === 'boolean')
-  );
-}
-
-/** Throws a sentence when the parsed JSON is not a record of this pair in this format. */
-function decode(data: unknown, source: string, replica: string): SyncRecord {
-  if (typeof data !== 'object' || data === null) throw new Error('not a record');
-  const file = data as Partial<RecordFile>;
-  if (file.format !== RECORD_FORMAT) throw new Error('not a folder-sync record');
-  if (file.version !== RECORD_VERSION) throw new Error(`unsupported record version ${String(file.version)}`);
-  if (file.source !== source || file.replica !== replica) throw new Error('the record belongs to another pair of folders');
-  const { paths, kinds, hashes } = file;
-  if (!Array.isArray(paths) || typeof kinds !== 'string' || kinds.length !== paths.length) throw new Error('damaged entries');
-  if (typeof file.numbers !== 'string' || typeof hashes !== 'object' || hashes === null) throw new Error('damaged entries');
-  if (!isMount(file.replicaMount) || !isMount(file.sourceMount)) throw new Error('damaged entries');
-  const n = paths.length;
-  const bytes = Buffer.from(file.numbers, 'base64');
-  if (bytes.length !== n * COLUMNS * 8) throw new Error('damaged entries');
-  const numbers = new Float64Array(n * COLUMNS);
-  bytes.copy(Buffer.from(numbers.buffer));
-  for (let i = 0; i < numbers.length; i += 1) if (!Number.isFinite(numbers[i]!)) throw new Error('damaged entries');
-  for (let i = 0; i < n; i += 1) {
-    const rel = paths[i];
-    if (typeof rel !== 'string' || !isSafeRelative(rel) || CODE_KINDS[kinds[i]!] === undefined) {
-      throw new Error(`unsafe or damaged entry ${JSON.stringify(rel)}`);
-    }
-  }
-  const rowHashes = new Map<number, string>();
-  for (const [key, hash] of Object.entries(hashes)) {
-    const row = Number(key);
-    if (!Number.isInteger(row) || row < 0 || row >= n || typeof hash !== 'string') throw new Error('damaged hashes');
-    rowHashes.set(row, hash);
-  }
-  let order: Int32Array | undefined;
-  try {
-    order = pathOrder(paths as string[]);
-  } catch (error) {
-    if (error instanceof DuplicatePathError) throw new Error(`unsafe or damaged entry ${JSON.stringify(error.path)}`);
-    throw error;
-  }
-  const table: RecordTable = { paths: paths as string[], kinds, numbers, hashes: rowHashes, ...(order ? { order } : {}) };
-  return {
-    table,
-    ...(file.replicaMount ? { replicaMount: file.replicaMount } : {}),
-    ...(file.sourceMount ? { sourceMount: file.sourceMount } : {}),
-    ...(isTraits(file.traits) ? { traits: file.traits } : {}),
-  };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Temp files of record writes killed half-way: `<record>.<pid>.tmp` whose process is gone. */
-function removeStaleTemps(file: string): void {
-  const prefix = `${path.basename(file)}.`;
-  let names: string[];
-  try {
-    names = fs.readdirSync(path.dirname(file));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = Number(name.slice(prefix.length, -'.tmp'.length));
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp') || !Number.isInteger(pid) || processAlive(pid)) continue;
-    fs.rmSync(path.join(path.dirname(file), name), { force: true });
-  }
-}
-
-/** Loads the record of a pair; a missing one is empty, an unusable one is moved aside and reported. */
-export function loadRecord(file: string, source: string, replica: string): LoadedRecord {
-  removeStaleTemps(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { record: emptyRecord(), existed: false };
-    throw error;
-  }
-  try {
-    return { record: decode(JSON.parse(text), source, replica), existed: true };
-  } catch (error) {
-    const aside = `${file}.corrupt-${Date.now()}`;
-    fs.renameSync(file, aside);
-    const why = error instanceof Error ? error.message : String(error);
-    return {
-      record: emptyRecord(),
-      existed: false,
-      warning: `The file record ${file} could not be used (${why}); it was moved to ${aside} and will be rebuilt.`,
-    };
-  }
-}
-
-function encode(record: SyncRecord, source: string, replica: string): RecordFile {
-  const { paths, kinds, numbers } = record.table;
-  const hashes: Record<string, string> = {};
-  for (const [row, hash] of record.table.hashes) hashes[String(row)] = hash;
-  return {
-    format: RECORD_FORMAT,
-    version: RECORD_VERSION,
-    source,
-    replica,
-    ...(record.replicaMount ? { replicaMount: record.replicaMount } : {}),
-    ...(record.sourceMount ? { sourceMount: record.sourceMount } : {}),
-    ...(record.traits ? { traits: record.traits } : {}),
-    paths: paths as string[],
-    kinds,
-    numbers: Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength).toString('base64'),
-    hashes,
-  };
-}
-
-/** Writes the record atomically: a kill at any moment leaves either the old file or the new one. */
-export function saveRecord(file: string, record: SyncRecord, source: string, replica: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(temp, 'w', 0o600);
-  try {
-    fs.writeSync(fd, JSON.stringify(encode(record, source, replica)));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temp, file);
-  const dirFd = fs.openSync(path.dirname(file), 'r');
-  try {
-    fs.fsyncSync(dirFd);
-  } finally {
-    fs.closeSync(dirFd);
-  }
 }

@@ -15,7 +15,8 @@ import { fsPath, fsPathBuffer, joinPath, parentOf, toByteString } from './paths.
 import { planActions, selectWanted } from './plan.js';
 import type { MountIdentity } from './mounts.js';
 import { nextRecord, plannedRecord } from './next-record.js';
-import { loadRecord, recordFileFor, saveRecord, type SyncRecord } from './record.js';
+import { type SyncRecord } from './record.js';
+import { loadRecord, recordFileFor, saveRecord } from './record-file.js';
 import { findMoves } from './renames.js';
 import { NATIVE_TRAITS, conservativeTraits, probeReplica } from './replica-fs.js';
 import { checkEmptiedSource, checkMaxDelete, validatePairSync, type Refusal } from './safety.js';

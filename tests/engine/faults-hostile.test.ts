@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordFileFor } from '../../main/engine/record.js';
+import { recordFileFor } from '../../main/engine/record-file.js';
+import { editRecordPaths } from '../helpers/record-edit.js';
 import { makePair, type Pair } from '../helpers/pair.js';
 import { ctimes, describeTree } from '../helpers/tree.js';
 
@@ -194,7 +195,7 @@ describe('a record edited to point outside the replica', () => {
     fs.writeFileSync(path.join(pair.source, 'd', 'b.txt'), 'B');
     await pair.sync();
     const file = recordFileFor(pair.state, path.resolve(pair.source), path.resolve(pair.replica));
-    const original = fs.readFileSync(file, 'utf8');
+    const original = fs.readFileSync(file);
     const hostile = [
       '../outside/victim',
       `${outside.dir}/victim`,
@@ -202,9 +203,8 @@ describe('a record edited to point outside the replica', () => {
       '../outside',
     ];
     for (const bad of hostile) {
-      const record = JSON.parse(original) as { paths: string[] };
-      record.paths[0] = bad;
-      fs.writeFileSync(file, JSON.stringify(record));
+      fs.writeFileSync(file, original);
+      editRecordPaths(file, path.resolve(pair.source), path.resolve(pair.replica), (paths) => (paths[0] = bad));
       // The source changes so that the run has work: renames (which trust the record) and a deletion.
       fs.renameSync(path.join(pair.source, 'a.txt'), path.join(pair.source, 'a2.txt'));
       fs.rmSync(path.join(pair.source, 'd', 'b.txt'));

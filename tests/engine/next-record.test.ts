@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pathOrder } from '../../main/engine/path-order.js';
-import { TableBuilder, entriesOf, loadRecord, recordFileFor, saveRecord, tableOf } from '../../main/engine/record.js';
+import { TableBuilder, entriesOf, tableOf } from '../../main/engine/record.js';
+import { loadRecord, recordFileFor, saveRecord } from '../../main/engine/record-file.js';
 import { makePair, type Pair } from '../helpers/pair.js';
 import { writeTree } from '../helpers/tree.js';
 

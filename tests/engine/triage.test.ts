@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toByteString } from '../../main/engine/paths.js';
-import { loadRecord, recordFileFor } from '../../main/engine/record.js';
+import { loadRecord, recordFileFor } from '../../main/engine/record-file.js';
 import { scanTreePacked } from '../../main/engine/scan-codec.js';
 import { tableScan } from '../../main/engine/scan-table.js';
 import { triage, unsettledEntries } from '../../main/engine/triage.js';
