@@ -6,9 +6,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { walkTree, type ScanResult } from './scan.js';
 import type { ExcludeMatcher } from './exclude.js';
-import type { Entry, EntryKind } from './types.js';
-
-const KINDS: readonly EntryKind[] = ['file', 'dir', 'symlink', 'other'];
+import { SCAN_NUMBERS, SCAN_SMALL } from './scan-table.js';
 
 export interface PackedScan {
   readonly paths: string;
@@ -21,9 +19,8 @@ export interface PackedScan {
   readonly reserved: string[];
 }
 
-/** Per entry: size, mtimeMs, ctimeMs, ino, dev in `numbers`; kind and mode in `small`. */
-const NUMBERS = 5;
-const SMALL = 2;
+const NUMBERS = SCAN_NUMBERS;
+const SMALL = SCAN_SMALL;
 
 const { S_IFMT, S_IFREG, S_IFDIR, S_IFLNK } = fsConstants;
 
@@ -105,26 +102,4 @@ export function scanTreePacked(rootBytes: string, exclude?: ExcludeMatcher): Pac
     targets,
     ...report,
   };
-}
-
-export function unpackScan(packed: PackedScan): ScanResult {
-  const entries = new Map<string, Entry>();
-  const paths = packed.count === 0 ? [] : packed.paths.split('\0');
-  const targets = new Map(packed.targets);
-  const { numbers, small } = packed;
-  for (let i = 0; i < packed.count; i += 1) {
-    const n = i * NUMBERS;
-    const target = targets.get(i);
-    const entry: Entry = {
-      kind: KINDS[small[i * SMALL]!]!,
-      size: numbers[n]!,
-      mtimeMs: numbers[n + 1]!,
-      ctimeMs: numbers[n + 2]!,
-      mode: small[i * SMALL + 1]!,
-      ino: numbers[n + 3]!,
-      dev: numbers[n + 4]!,
-    };
-    entries.set(paths[i]!, target === undefined ? entry : { ...entry, target });
-  }
-  return { entries, problems: packed.problems, unreadableDirs: packed.unreadableDirs, reserved: packed.reserved };
 }
