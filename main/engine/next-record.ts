@@ -38,10 +38,10 @@ function sameEntry(a: RecordEntry, b: RecordEntry): boolean {
   );
 }
 
-function entryFor(src: Entry & { kind: RecordEntry['kind'] }, rep: Entry, old: RecordEntry | undefined, hash: string | undefined): RecordEntry {
+function entryFor(kind: RecordEntry['kind'], src: Entry, rep: Entry, old: RecordEntry | undefined, hash: string | undefined): RecordEntry {
   const kept = hash ?? (old?.hash !== undefined && old.ino === src.ino && old.size === src.size && old.mtimeMs === src.mtimeMs ? old.hash : undefined);
-  const entry = { kind: src.kind, size: src.size, mtimeMs: src.mtimeMs, ctimeMs: src.ctimeMs, ino: src.ino, mode: src.mode, repMtimeMs: rep.mtimeMs };
-  return kept === undefined ? entry : { ...entry, hash: kept };
+  if (kept !== undefined) return { kind, size: src.size, mtimeMs: src.mtimeMs, ctimeMs: src.ctimeMs, ino: src.ino, mode: src.mode, repMtimeMs: rep.mtimeMs, hash: kept };
+  return { kind, size: src.size, mtimeMs: src.mtimeMs, ctimeMs: src.ctimeMs, ino: src.ino, mode: src.mode, repMtimeMs: rep.mtimeMs };
 }
 
 /** Record entries for the planned paths, in the order of `wanted`. */
@@ -56,7 +56,7 @@ export function plannedRecord(input: PlannedRecordInput): Map<string, RecordEntr
     const rep = input.after.get(rel) ?? scanned;
     if (rep === undefined || rep.kind !== src.kind) continue;
     if (old !== undefined && reusable(old, src, rep) && !input.sourceHashes.has(rel)) next.set(rel, old);
-    else next.set(rel, entryFor({ ...src, kind: src.kind }, rep, old, input.sourceHashes.get(rel)));
+    else next.set(rel, entryFor(src.kind, src, rep, old, input.sourceHashes.get(rel)));
   }
   // Below unreadable source folders nothing was compared: what the record knew stays.
   for (const [rel, old] of input.record.entries()) if (!next.has(rel) && input.isProtected(rel)) next.set(rel, old);
@@ -108,7 +108,7 @@ export function nextRecord(
       builder.copyRow(old, row);
       continue;
     }
-    builder.add(rel, entryFor({ ...src, kind: was.kind }, after, was, undefined));
+    builder.add(rel, entryFor(was.kind, src, after, was, undefined));
     changed = true;
   }
   // Entries kept below unreadable source folders are not in the source scan: added after, then put in order.

@@ -101,7 +101,13 @@ export class TableBuilder {
     if (e.hash !== undefined) this.hashes.set(this.paths.length, e.hash);
     this.paths.push(rel);
     this.kinds.push(KIND_CODES[e.kind]);
-    this.numbers.set([e.size, e.mtimeMs, e.ctimeMs, e.ino, e.mode, e.repMtimeMs], c);
+    const n = this.numbers;
+    n[c] = e.size;
+    n[c + 1] = e.mtimeMs;
+    n[c + 2] = e.ctimeMs;
+    n[c + 3] = e.ino;
+    n[c + 4] = e.mode;
+    n[c + 5] = e.repMtimeMs;
   }
 
   copyRow(table: RecordTable, row: number): void {

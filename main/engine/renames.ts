@@ -162,6 +162,9 @@ async function applyFileMoves(input: MoveInput, result: MoveResult): Promise<voi
   const index = new InodeIndex(input.record, 'file');
   const claimed = new Map<string, string>(); // from → to
   const unmatched: Array<[string, Entry]> = [];
+  // Hashing needs a replica file no longer wanted where it is; a first mirror has none, and a hundred thousand
+  // newcomers need not be listed for nothing.
+  const mayHash = input.hashSource !== undefined && input.hashReplica !== undefined && hasOrphanFile(input);
   const replicaAt = orderedLookup(input.replica);
   const recordAt = orderedLookup(input.record);
   for (const [to, src] of input.wanted) {
@@ -170,9 +173,9 @@ async function applyFileMoves(input: MoveInput, result: MoveResult): Promise<voi
     if (src.kind !== 'file' || !isNewcomer(rep, rec, src)) continue;
     const from = index.candidates(src.ino).find((candidate) => movableByRecord(input, candidate, to, src, claimed));
     if (from !== undefined) claimed.set(from, to);
-    else unmatched.push([to, src]);
+    else if (mayHash) unmatched.push([to, src]);
   }
-  if (input.hashSource && input.hashReplica && unmatched.length > 0) await matchByHash(input, unmatched, claimed, result);
+  if (unmatched.length > 0) await matchByHash(input, unmatched, claimed, result);
   const taken = [...claimed].map(([from, to]) => ({ from, to, rep: input.replica.get(from)!, rec: input.record.get(from) }));
   for (const { from } of taken) {
     input.replica.delete(from);
@@ -185,6 +188,13 @@ async function applyFileMoves(input: MoveInput, result: MoveResult): Promise<voi
     else input.record.delete(to);
     result.knownEqual.add(to);
   }
+}
+
+function hasOrphanFile(input: MoveInput): boolean {
+  for (const [rel, rep] of input.replica.entries()) {
+    if (rep.kind === 'file' && rep.size > 0 && !input.wanted.has(rel) && !input.isProtected(rel)) return true;
+  }
+  return false;
 }
 
 /** Nothing in the replica holds this file's contents at its path yet. */
