@@ -173,7 +173,8 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
   };
   const settling = triage(sourceTable, replicaTable, record.table, {
     modes: traits.modes,
-    enabled: traits.caseSensitive && !(options.checksum ?? false) && !probed,
+    enabled: !(options.checksum ?? false) && !probed,
+    ...(traits.caseSensitive ? {} : { fold: caseKey }),
   });
   const unsettled = unsettledEntries(settling, sourceTable, replicaTable, record.table);
   const keyOf = traits.caseSensitive ? undefined : caseKey;

@@ -7,6 +7,7 @@
  * The three lists are walked side by side in path order, compared column by column: no map, no allocation.
  */
 import { comparePaths, findRow } from './path-order.js';
+import { parentOf } from './paths.js';
 import { COLUMNS, kindAt, rowEntry, type RecordEntry, type RecordTable } from './record.js';
 import { OTHER_CODE, SCAN_NUMBERS, SCAN_SMALL, scanEntry, type ScanTable } from './scan-table.js';
 import type { Entry } from './types.js';
@@ -18,11 +19,15 @@ export interface TriageOptions {
   /** The replica keeps mode bits: a settled entry has the source's mode there too. */
   readonly modes: boolean;
   /**
-   * False settles nothing, when the planner must see every entry: a case-insensitive replica (a new name can
-   * collide with a settled one), --checksum (contents decide), freshly probed traits (the record was made
-   * under other ones).
+   * False settles nothing, when the planner must see every entry: --checksum (contents decide), freshly probed
+   * traits (the record was made under other ones).
    */
   readonly enabled: boolean;
+  /**
+   * On a case-insensitive replica, the case-folding key of a name (names.ts). Source names that fold alike in one
+   * folder are never settled, nor is anything below them: which of them the replica holds is the planner's call.
+   */
+  readonly fold?: (name: string) => string;
 }
 
 export interface Triage {
@@ -52,6 +57,7 @@ export function triage(source: ScanTable, replica: ScanTable, record: RecordTabl
     recordOrder,
   };
   if (!options.enabled) return result;
+  const collides = options.fold === undefined ? () => false : caseCollisions(source.paths, options.fold);
   const recordRow = rowAt(recordOrder);
   let rep = 0;
   let c = 0;
@@ -62,12 +68,40 @@ export function triage(source: ScanTable, replica: ScanTable, record: RecordTabl
     if (rep === replica.paths.length || c === record.paths.length) continue;
     const rec = recordRow(c);
     if (replica.paths[rep] !== path || record.paths[rec] !== path || !isSettled(source, s, replica, rep, record, rec, options)) continue;
+    if (collides(path)) continue;
     result.settledWith[s] = rec;
     result.replicaSettled[rep] = 1;
     result.recordSettled[rec] = 1;
     if (source.small[s * SCAN_SMALL] === 0) result.settledFiles += 1;
   }
   return result;
+}
+
+/**
+ * Paths whose name folds like a sibling's, or that lie below one. A folder's entries are listed together (scan
+ * order), so siblings are compared a folder at a time; the answer is "no" at once when nothing collides.
+ */
+function caseCollisions(paths: readonly string[], fold: (name: string) => string): (rel: string) => boolean {
+  const colliding = new Set<string>();
+  let folder: string | undefined;
+  let seen = new Map<string, string>();
+  for (const rel of paths) {
+    const slash = rel.lastIndexOf('/');
+    const parent = slash < 0 ? '' : rel.slice(0, slash);
+    if (parent !== folder) {
+      folder = parent;
+      seen = new Map();
+    }
+    const key = fold(rel.slice(slash + 1));
+    const other = seen.get(key);
+    if (other === undefined) seen.set(key, rel);
+    else colliding.add(other).add(rel);
+  }
+  if (colliding.size === 0) return () => false;
+  return (rel) => {
+    for (let at = rel; at !== ''; at = parentOf(at)) if (colliding.has(at)) return true;
+    return false;
+  };
 }
 
 /** Exactly what planning asks of an entry that needs nothing, and what the record's reuse of a row asks. */

@@ -5,7 +5,8 @@ import { toByteString } from '../../main/engine/paths.js';
 import { loadRecord, recordFileFor } from '../../main/engine/record-file.js';
 import { scanTreePacked } from '../../main/engine/scan-codec.js';
 import { tableScan } from '../../main/engine/scan-table.js';
-import { triage, unsettledEntries } from '../../main/engine/triage.js';
+import { caseKey } from '../../main/engine/names.js';
+import { triage, unsettledEntries, type TriageOptions } from '../../main/engine/triage.js';
 import { makePair, type Pair } from '../helpers/pair.js';
 import { writeTree } from '../helpers/tree.js';
 
@@ -13,7 +14,7 @@ let pair: Pair;
 afterEach(() => pair.cleanup());
 
 /** Syncs a small tree, applies `change`, then reports which paths triage leaves to the planner. */
-async function unsettledAfter(change: (p: Pair) => void, options = { modes: true, enabled: true }): Promise<{ source: string[]; replica: string[]; record: string[]; settledFiles: number }> {
+async function unsettledAfter(change: (p: Pair) => void, options: TriageOptions = { modes: true, enabled: true }): Promise<{ source: string[]; replica: string[]; record: string[]; settledFiles: number }> {
   pair = makePair();
   writeTree(pair.source, { 'a.txt': 'aaaa', 'dir/b.txt': 'bbbb', 'dir/sub/c.txt': 'cc', link: { link: 'a.txt' }, 'z/empty.txt': '' });
   await pair.sync();
@@ -33,7 +34,7 @@ describe('triage', () => {
     expect(await unsettledAfter(() => undefined)).toEqual({ source: [], replica: [], record: [], settledFiles: 4 });
   });
 
-  it('settles nothing when disabled (case-insensitive replica, --checksum, fresh probe)', async () => {
+  it('settles nothing when disabled (--checksum, a fresh probe)', async () => {
     const rest = await unsettledAfter(() => undefined, { modes: true, enabled: false });
     expect(rest.source).toHaveLength(8);
     expect(rest.replica).toHaveLength(8);
@@ -86,5 +87,19 @@ describe('triage', () => {
     expect(rest.source).toEqual(['dir', 'dir/new.txt', 'dir/sub']);
     expect(rest.replica).toEqual(['dir', 'z', 'dir/sub', 'dir/sub/extra', 'z/empty.txt']);
     expect(rest.record).toEqual(['dir', 'z', 'dir/sub', 'z/empty.txt']);
+  });
+
+  it('on a case-insensitive replica, leaves names that fold alike in one folder, and all below them, to the planner', async () => {
+    const rest = await unsettledAfter(
+      (p) => {
+        fs.writeFileSync(rel(p, 'source', 'A.TXT'), 'other');
+        fs.mkdirSync(rel(p, 'source', 'DIR'));
+        fs.writeFileSync(rel(p, 'source', 'DIR/q'), 'q');
+      },
+      { modes: true, enabled: true, fold: caseKey },
+    );
+    expect(rest.source).toEqual(['A.TXT', 'DIR', 'a.txt', 'dir', 'DIR/q', 'dir/b.txt', 'dir/sub', 'dir/sub/c.txt']);
+    expect(rest.replica).toEqual(['a.txt', 'dir', 'dir/b.txt', 'dir/sub', 'dir/sub/c.txt']);
+    expect(rest.settledFiles).toBe(1); // z/empty.txt
   });
 });
