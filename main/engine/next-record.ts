@@ -119,7 +119,6 @@ export function nextRecord(
   return { table: builder.build(), changed };
 }
 
-
 function sameEntries(a: ReadonlyMap<string, RecordEntry>, b: ReadonlyMap<string, RecordEntry>): boolean {
   if (a.size !== b.size) return false;
   for (const [rel, entry] of b) {
