@@ -82,7 +82,7 @@ export function nextRecord(
   run: { readonly after: ReadonlyMap<string, Entry>; readonly notDone: ReadonlySet<string> },
 ): NextRecord {
   if (old.order === undefined && !touchesSettled(run, t, source) && sameEntries(oldPlanned, planned)) return { table: old, changed: false };
-  const builder = new TableBuilder();
+  const builder = new TableBuilder(source.paths.length);
   let changed = planned.size !== oldPlanned.size;
   let fromPlanned = 0;
   for (let s = 0; s < source.paths.length; s += 1) {

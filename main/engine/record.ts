@@ -83,8 +83,13 @@ export function entriesOf(table: RecordTable): Map<string, RecordEntry> {
 export class TableBuilder {
   private readonly paths: string[] = [];
   private readonly kinds: string[] = [];
-  private numbers = new Float64Array(COLUMNS * 1024);
+  private numbers: Float64Array;
   private readonly hashes = new Map<number, string>();
+
+  /** `expectedRows`: how many rows will most likely come (a run knows: the source's entries), so none are copied. */
+  constructor(expectedRows = 1024) {
+    this.numbers = new Float64Array(COLUMNS * Math.max(1, expectedRows));
+  }
 
   private room(): number {
     const at = this.paths.length * COLUMNS;
@@ -124,7 +129,9 @@ export class TableBuilder {
   }
 
   build(): RecordTable {
-    return { paths: this.paths, kinds: this.kinds.join(''), numbers: this.numbers.slice(0, this.paths.length * COLUMNS), hashes: this.hashes };
+    const used = this.paths.length * COLUMNS;
+    // A view, not a copy: the unused tail of a presized column is small next to copying a million rows.
+    return { paths: this.paths, kinds: this.kinds.join(''), numbers: this.numbers.subarray(0, used), hashes: this.hashes };
   }
 }
 
