@@ -11,6 +11,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Channel } from '../../main/ipc-contract.js';
 import type { PairSettings, SaveResult, SettingsInput, SettingsView, StatusView } from '../../main/ipc-contract.js';
 import { imageSupportMissing, mountImage, type MountedImage } from '../helpers/fs-images.js';
+import { pairSettings } from '../helpers/pair-settings.js';
 import { appHome, assertBuilt, lastTray, MainProcess, menuItem, menuLabels, REPO_ROOT, trayIcon } from './main-process.js';
 import type { Snapshot } from './main-process.js';
 
@@ -34,19 +35,7 @@ async function makeHome(): Promise<Home> {
 }
 
 function pairOf(home: Home, extra: Partial<PairSettings> = {}): PairSettings {
-  return {
-    id: 'pair-1',
-    source: home.source,
-    replica: home.replica,
-    interval: '1h',
-    logDir: home.logs,
-    excludes: [],
-    watch: false,
-    enabled: true,
-    trash: { enabled: false, dir: '', keepDays: 30 },
-    maxDelete: '',
-    ...extra,
-  };
+  return pairSettings({ id: 'pair-1', source: home.source, replica: home.replica, logDir: home.logs }, extra);
 }
 
 /** A pair as settings files written before "keep deleted files" and the deletion limit existed hold it. */

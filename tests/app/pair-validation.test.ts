@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkPairFields, checkPairOnDisk, checkPairsTogether } from '../../main/app/pair-validation.js';
 import { suggestTrashDir } from '../../main/app/trash-suggestion.js';
 import type { PairInput } from '../../main/ipc-contract.js';
+import { pairSettings } from '../helpers/pair-settings.js';
 import { parseMaxDelete, parseMaxDeleteSetting } from '../../main/max-delete.js';
 
 let root: string;
@@ -13,18 +14,7 @@ let pair: PairInput;
 beforeEach(async () => {
   root = await fsp.mkdtemp(path.join(os.tmpdir(), 'folder-sync-validate-'));
   await fsp.mkdir(path.join(root, 'src'));
-  pair = {
-    id: '',
-    source: path.join(root, 'src'),
-    replica: path.join(root, 'rep'),
-    interval: '1h',
-    logDir: path.join(root, 'logs'),
-    excludes: [],
-    watch: false,
-    enabled: true,
-    trash: { enabled: false, dir: '', keepDays: 30 },
-    maxDelete: '',
-  };
+  pair = pairSettings({ id: '', source: path.join(root, 'src'), replica: path.join(root, 'rep'), logDir: path.join(root, 'logs') });
 });
 afterEach(() => fsp.rm(root, { recursive: true, force: true }));
 

@@ -22,6 +22,7 @@ import { watchForChanges } from '../../main/engine/watch.js';
 import type { LastRunView, PairSettings } from '../../main/ipc-contract.js';
 import { createOperationLog } from '../../main/log.js';
 import { trayModel } from '../../main/tray/tray-model.js';
+import { pairSettings } from '../helpers/pair-settings.js';
 
 let root: string;
 let source: string;
@@ -39,19 +40,7 @@ afterEach(async () => {
 });
 
 function pair(extra: Partial<PairSettings> = {}): PairSettings {
-  return {
-    id: 'p1',
-    source,
-    replica,
-    interval: '1h',
-    logDir: path.join(root, 'logs'),
-    excludes: [],
-    watch: false,
-    enabled: true,
-    trash: { enabled: false, dir: '', keepDays: 30 },
-    maxDelete: '',
-    ...extra,
-  };
+  return pairSettings({ id: 'p1', source, replica, logDir: path.join(root, 'logs') }, extra);
 }
 
 /** The real engine, counting how many runs are going at once. */
