@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isSameOrInside, realpathLoose } from '../engine/folder-overlap.js';
 import { IntervalError, parseInterval } from '../engine/interval.js';
 import { ConfigError } from '../engine/options.js';
 import { validatePair } from '../engine/sync.js';
@@ -73,27 +74,6 @@ async function statOrNull(p: string): Promise<import('node:fs').Stats | null> {
   }
 }
 
-/** The real path of the deepest existing ancestor plus the rest, so nesting is judged through symlinks. */
-async function realish(p: string): Promise<string> {
-  const rest: string[] = [];
-  let current = path.resolve(p);
-  for (;;) {
-    try {
-      return path.join(await fs.realpath(current), ...rest.reverse());
-    } catch {
-      const parent = path.dirname(current);
-      if (parent === current) return path.resolve(p);
-      rest.push(path.basename(current));
-      current = parent;
-    }
-  }
-}
-
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 /**
  * Problems with the folders themselves: a missing source, a replica that is a file or overlaps the source, a
  * log folder that is a file, a trash folder the engine would refuse. Only for pairs whose fields passed
@@ -111,19 +91,19 @@ export async function checkPairOnDisk(pair: PairInput, pairIndex: number): Promi
   if (replica !== null && !replica.isDirectory()) {
     errors.push({ pairIndex, field: 'replica', message: `The replica "${pair.replica}" is a file, not a folder.` });
   } else {
-    const [src, rep] = await Promise.all([realish(pair.source), realish(pair.replica)]);
+    const [src, rep] = [realpathLoose(pair.source), realpathLoose(pair.replica)];
     if (src === rep) {
       errors.push({ pairIndex, field: 'replica', message: 'The replica folder must not be the source folder itself.' });
-    } else if (isInside(rep, src)) {
+    } else if (isSameOrInside(rep, src)) {
       errors.push({ pairIndex, field: 'replica', message: 'The replica folder must not be inside the source folder.' });
-    } else if (isInside(src, rep)) {
+    } else if (isSameOrInside(src, rep)) {
       errors.push({ pairIndex, field: 'replica', message: 'The replica folder must not contain the source folder.' });
     }
   }
   const logDir = await statOrNull(pair.logDir);
   if (logDir !== null && !logDir.isDirectory()) {
     errors.push({ pairIndex, field: 'logDir', message: `The log folder "${pair.logDir}" is a file, not a folder.` });
-  } else if (isInside(await realish(pair.logDir), await realish(pair.replica))) {
+  } else if (isSameOrInside(realpathLoose(pair.logDir), realpathLoose(pair.replica))) {
     // The mirror deletes whatever the source lacks: a log inside the replica would be wiped by every run.
     errors.push({ pairIndex, field: 'logDir', message: 'The log folder must not be inside the replica folder: each sync would delete it.' });
   }

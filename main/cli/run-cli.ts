@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
+import { isSameOrInside } from '../engine/folder-overlap.js';
 import { ConfigError, type SyncOptions } from '../engine/options.js';
 import { PeriodicLoop } from '../engine/schedule.js';
 import { runSync, validatePair } from '../engine/sync.js';
@@ -55,11 +55,6 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 function syncOptionsOf(config: CliConfig): SyncOptions {
   return {
     source: config.source,
@@ -79,10 +74,10 @@ function syncOptionsOf(config: CliConfig): SyncOptions {
 async function validate(config: CliConfig, reporter: ConsoleReporter): Promise<OperationLog> {
   await validatePair(syncOptionsOf(config));
   // The mirror deletes whatever the source lacks: a log or record inside the replica would be wiped each run.
-  if (isInside(config.logDir, config.replica)) {
+  if (isSameOrInside(config.logDir, config.replica)) {
     throw new ConfigError(`The log folder "${config.logDir}" is inside the replica "${config.replica}": the mirror would delete it.`);
   }
-  if (isInside(config.stateDir, config.replica)) {
+  if (isSameOrInside(config.stateDir, config.replica)) {
     throw new ConfigError(`The state folder "${config.stateDir}" is inside the replica "${config.replica}": the mirror would delete it.`);
   }
   const log = createOperationLog(config.logDir);
@@ -96,7 +91,7 @@ async function validate(config: CliConfig, reporter: ConsoleReporter): Promise<O
       throw new ConfigError(`Cannot use the state folder "${config.stateDir}": ${describeFsError(error)}.`);
     }
   }
-  if (config.watch && isInside(config.logDir, config.source)) {
+  if (config.watch && isSameOrInside(config.logDir, config.source)) {
     reporter.err('warning: the log folder is inside the source, so every run changes the source and --watch will keep syncing.');
   }
   return log;

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isSameOrInside, realpathLoose } from './folder-overlap.js';
 import { ConfigError, type SyncOptions } from './options.js';
 import type { Action, RefusalReason } from './types.js';
 
@@ -14,27 +15,6 @@ function statOrUndefined(target: string): fs.Stats | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** realpath of the path, or of its nearest existing ancestor joined with the rest: for overlap checks. */
-function realpathLoose(target: string): string {
-  const missing: string[] = [];
-  let current = path.resolve(target);
-  for (;;) {
-    try {
-      return path.join(fs.realpathSync(current), ...missing.reverse());
-    } catch {
-      const parent = path.dirname(current);
-      if (parent === current) return path.resolve(target);
-      missing.push(path.basename(current));
-      current = parent;
-    }
-  }
-}
-
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 /** Throws a ConfigError naming the input when the pair cannot be synced at all. Touches nothing. */
@@ -64,10 +44,10 @@ export function validatePairSync(options: Pick<SyncOptions, 'source' | 'replica'
   if (realSource === realReplica) {
     throw new ConfigError(`The source "${options.source}" and the replica "${options.replica}" are the same folder.`);
   }
-  if (isInside(realReplica, realSource)) {
+  if (isSameOrInside(realReplica, realSource)) {
     throw new ConfigError(`The replica "${options.replica}" is inside the source "${options.source}"; choose a folder outside it.`);
   }
-  if (isInside(realSource, realReplica)) {
+  if (isSameOrInside(realSource, realReplica)) {
     throw new ConfigError(`The source "${options.source}" is inside the replica "${options.replica}"; choose a folder outside it.`);
   }
   if (options.trash) validateTrash(options.trash.dir, realSource, realReplica);
@@ -76,10 +56,10 @@ export function validatePairSync(options: Pick<SyncOptions, 'source' | 'replica'
 /** The trash folder must be outside both trees: inside the replica it would be mirrored away, inside the source mirrored. */
 function validateTrash(dir: string, realSource: string, realReplica: string): void {
   const realTrash = realpathLoose(dir);
-  if (realTrash === realReplica || isInside(realTrash, realReplica) || isInside(realReplica, realTrash)) {
+  if (isSameOrInside(realTrash, realReplica) || isSameOrInside(realReplica, realTrash)) {
     throw new ConfigError(`The trash folder "${dir}" overlaps the replica; choose a folder beside it, not inside it.`);
   }
-  if (realTrash === realSource || isInside(realTrash, realSource)) {
+  if (isSameOrInside(realTrash, realSource)) {
     throw new ConfigError(`The trash folder "${dir}" is inside the source; choose a folder outside it.`);
   }
   const existing = statOrUndefined(realTrash);
