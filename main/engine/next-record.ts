@@ -81,7 +81,8 @@ export function nextRecord(
   planned: ReadonlyMap<string, RecordEntry>,
   run: { readonly after: ReadonlyMap<string, Entry>; readonly notDone: ReadonlySet<string> },
 ): NextRecord {
-  if (old.order === undefined && !touchesSettled(run, t, source) && sameEntries(oldPlanned, planned)) return { table: old, changed: false };
+  // sameEntries first: it fails at once on a run that changed anything, before a binary search per written path.
+  if (old.order === undefined && sameEntries(oldPlanned, planned) && !touchesSettled(run, t, source)) return { table: old, changed: false };
   const builder = new TableBuilder(source.paths.length);
   let changed = planned.size !== oldPlanned.size;
   let fromPlanned = 0;
