@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { copyFileAtomicSync, type CopyJob, type CopyOutcome } from './copy-file.js';
@@ -72,7 +73,7 @@ class InThreadPool implements CopyPool {
     for (let batch = nextBatch(); batch !== undefined; batch = nextBatch()) {
       if (shouldStop()) return;
       batch.jobs.forEach((job, i) => onDone(batch.items[i]!, copyFileAtomicSync(job)));
-      await new Promise((resolve) => setImmediate(resolve)); // let events and signals through between batches
+      await yieldToEvents(); // let events and signals through between batches
     }
   }
 

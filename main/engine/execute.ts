@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { mtimeNear } from './compare.js';
 import { copyFileAtomicSync, type CopyJob, type CopyOutcome } from './copy-file.js';
 import { createCopyPool } from './copy-pool.js';
@@ -81,10 +82,6 @@ class ChangedDuringCopy extends Error {}
 /** Synchronous stretches (deletions, restamps) let the event loop in this often: signals, quit, progress. */
 const YIELD_EVERY = 256;
 const PROGRESS_EVERY_MS = 100;
-
-function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 function codeOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
@@ -338,8 +335,8 @@ export class Executor {
   }
 
   /**
-   * Synchronous syscalls: a deletion is one or two, and a thread-pool round trip per call cost more than the
-   * call itself (1,000 deletions: ~60 ms async, ~10 ms so). run() lets the event loop in between batches.
+   * Synchronous syscalls: a deletion is one or two, and a thread-pool round trip per call costs about as much as
+   * the call itself. run() lets the event loop in between batches.
    */
   private async remove(action: Action): Promise<void> {
     const target = fsPath(this.abs(action.path));
