@@ -31,19 +31,22 @@ export function describeTree(root: string, options: { mtimes?: boolean; modes?: 
       const name = nameBuf.toString('latin1');
       const childRel = rel === '' ? name : `${rel}/${name}`;
       const childAbs = `${rootBytes}/${childRel}`;
-      const st = fs.lstatSync(buf(childAbs));
+      // BigInt stats: the whole milliseconds of an mtime, exactly. A double mtimeMs is only good to ~0.24 µs, so a
+      // correct copy (µs-truncated) of a file modified in a millisecond's first µs could floor to the one before.
+      const st = fs.lstatSync(buf(childAbs), { bigint: true });
+      const mtimeMs = Number(st.mtimeNs / 1_000_000n);
       const common = {
-        ...(options.modes ? { mode: st.mode & 0o7777 } : {}),
-        ...(options.mtimes ? { mtimeMs: Math.floor(st.mtimeMs) } : {}),
+        ...(options.modes ? { mode: Number(st.mode & 0o7777n) } : {}),
+        ...(options.mtimes ? { mtimeMs } : {}),
       };
       if (st.isDirectory()) {
         out[childRel] = { kind: 'dir', ...common };
         walk(childRel);
       } else if (st.isSymbolicLink()) {
-        out[childRel] = { kind: 'symlink', target: fs.readlinkSync(buf(childAbs), { encoding: 'buffer' }).toString('latin1'), ...(options.mtimes ? { mtimeMs: Math.floor(st.mtimeMs) } : {}) };
+        out[childRel] = { kind: 'symlink', target: fs.readlinkSync(buf(childAbs), { encoding: 'buffer' }).toString('latin1'), ...(options.mtimes ? { mtimeMs } : {}) };
       } else if (st.isFile()) {
         const hash = createHash('sha1').update(fs.readFileSync(buf(childAbs))).digest('hex');
-        out[childRel] = { kind: 'file', size: st.size, hash, ...common };
+        out[childRel] = { kind: 'file', size: Number(st.size), hash, ...common };
       } else {
         out[childRel] = { kind: 'other' };
       }
