@@ -50,7 +50,7 @@ export interface SyncRecord {
   readonly traits?: ReplicaTraits;
 }
 
-const KIND_CODES = { file: 'f', dir: 'd', symlink: 'l' } as const;
+export const KIND_LETTERS = { file: 'f', dir: 'd', symlink: 'l' } as const;
 export const CODE_KINDS: Record<string, RecordEntry['kind']> = { f: 'file', d: 'dir', l: 'symlink' };
 
 export const COLUMNS = 6;
@@ -105,7 +105,7 @@ export class TableBuilder {
     const c = this.room();
     if (e.hash !== undefined) this.hashes.set(this.paths.length, e.hash);
     this.paths.push(rel);
-    this.kinds.push(KIND_CODES[e.kind]);
+    this.kinds.push(KIND_LETTERS[e.kind]);
     const n = this.numbers;
     n[c] = e.size;
     n[c + 1] = e.mtimeMs;

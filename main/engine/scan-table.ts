@@ -2,6 +2,7 @@
  * A scanned tree as columns, one row per entry in path order (path-order.ts): how a scan reaches the planner.
  * Entry objects are made only for the rows a run has to reason about (see triage.ts).
  */
+import { splitPaths } from './path-list.js';
 import type { PackedScan } from './scan-codec.js';
 import type { ScanResult } from './scan.js';
 import type { Entry, EntryKind } from './types.js';
@@ -25,7 +26,7 @@ export type TableScan = Omit<ScanResult, 'entries'> & { readonly table: ScanTabl
 
 export function tableScan(packed: PackedScan): TableScan {
   const table: ScanTable = {
-    paths: packed.count === 0 ? [] : packed.paths.split('\0'),
+    paths: packed.count === 0 ? [] : splitPaths(packed.paths),
     numbers: packed.numbers,
     small: packed.small,
     targets: new Map(packed.targets),

@@ -6,13 +6,15 @@
  *
  * The three lists are walked side by side in path order, compared column by column: no map, no allocation.
  */
+import { sameSplitText } from './path-list.js';
 import { comparePaths, findRow } from './path-order.js';
 import { parentOf } from './paths.js';
-import { COLUMNS, kindAt, rowEntry, type RecordEntry, type RecordTable } from './record.js';
+import { COLUMNS, KIND_LETTERS, rowEntry, type RecordEntry, type RecordTable } from './record.js';
 import { OTHER_CODE, SCAN_NUMBERS, SCAN_SMALL, scanEntry, type ScanTable } from './scan-table.js';
 import type { Entry } from './types.js';
 
-const KIND_CODES: Record<RecordEntry['kind'], number> = { file: 0, dir: 1, symlink: 2 };
+/** A record row's kind letter (its char code, record.ts) as a scan's kind code (scan-table.ts). */
+const KIND_OF_RECORD_CODE: Readonly<Record<number, number>> = { [KIND_LETTERS.file.charCodeAt(0)]: 0, [KIND_LETTERS.dir.charCodeAt(0)]: 1, [KIND_LETTERS.symlink.charCodeAt(0)]: 2 };
 const SYMLINK_CODE = 2;
 
 export interface TriageOptions {
@@ -40,9 +42,26 @@ export interface Triage {
   readonly recordOrder: Int32Array | undefined;
 }
 
-/** The walk over rows in path order, whatever order they are stored in. */
-function rowAt(order: Int32Array | undefined): (position: number) => number {
-  return order === undefined ? (position) => position : (position) => order[position]!;
+/**
+ * For each source path in turn, the row of another list (in path order, or in `order`) that holds it, or -1. The
+ * lists mostly hold the same paths, so the next row is usually the one: a single string comparison, and
+ * comparePaths only to skip the rows the list holds alone. Lists split from the same joined text are the same
+ * paths row for row, and need no comparison at all (a no-change run).
+ */
+function rowFinder(source: readonly string[], paths: readonly string[], order: Int32Array | undefined): (path: string, s: number) => number {
+  if (order === undefined && sameSplitText(source, paths)) return (_path, s) => s;
+  const rowAt = order === undefined ? (position: number): number => position : (position: number): number => order[position]!;
+  let next = 0;
+  return (path) => {
+    if (next === paths.length) return -1;
+    if (paths[rowAt(next)] !== path) {
+      while (next < paths.length && comparePaths(paths[rowAt(next)]!, path) < 0) next += 1;
+      if (next === paths.length || paths[rowAt(next)] !== path) return -1;
+    }
+    // This path's row: no later source path can be its.
+    next += 1;
+    return rowAt(next - 1);
+  };
 }
 
 export function triage(source: ScanTable, replica: ScanTable, record: RecordTable, options: TriageOptions): Triage {
@@ -58,19 +77,15 @@ export function triage(source: ScanTable, replica: ScanTable, record: RecordTabl
   };
   if (!options.enabled) return result;
   const collides = options.fold === undefined ? () => false : caseCollisions(source.paths, options.fold);
-  const recordRow = rowAt(recordOrder);
-  let rep = 0;
-  let c = 0;
+  const replicaRow = rowFinder(source.paths, replica.paths, undefined);
+  const recordRow = rowFinder(source.paths, record.paths, recordOrder);
   for (let s = 0; s < source.paths.length; s += 1) {
     const path = source.paths[s]!;
-    while (rep < replica.paths.length && comparePaths(replica.paths[rep]!, path) < 0) rep += 1;
-    while (c < record.paths.length && comparePaths(record.paths[recordRow(c)]!, path) < 0) c += 1;
-    if (rep === replica.paths.length || c === record.paths.length) continue;
-    const rec = recordRow(c);
-    if (replica.paths[rep] !== path || record.paths[rec] !== path || !isSettled(source, s, replica, rep, record, rec, options)) continue;
-    if (collides(path)) continue;
+    const r = replicaRow(path, s);
+    const rec = r === -1 ? -1 : recordRow(path, s);
+    if (rec === -1 || !isSettled(source, s, replica, r, record, rec, options) || collides(path)) continue;
     result.settledWith[s] = rec;
-    result.replicaSettled[rep] = 1;
+    result.replicaSettled[r] = 1;
     result.recordSettled[rec] = 1;
     if (source.small[s * SCAN_SMALL] === 0) result.settledFiles += 1;
   }
@@ -107,7 +122,7 @@ function caseCollisions(paths: readonly string[], fold: (name: string) => string
 /** Exactly what planning asks of an entry that needs nothing, and what the record's reuse of a row asks. */
 function isSettled(source: ScanTable, s: number, replica: ScanTable, r: number, record: RecordTable, c: number, options: TriageOptions): boolean {
   const kind = source.small[s * SCAN_SMALL]!;
-  if (kind === OTHER_CODE || replica.small[r * SCAN_SMALL] !== kind || KIND_CODES[kindAt(record, c)] !== kind) return false;
+  if (kind === OTHER_CODE || replica.small[r * SCAN_SMALL] !== kind || KIND_OF_RECORD_CODE[record.kinds.charCodeAt(c)] !== kind) return false;
   const mode = source.small[s * SCAN_SMALL + 1]!;
   if (options.modes && kind !== SYMLINK_CODE && replica.small[r * SCAN_SMALL + 1] !== mode) return false;
   const src = source.numbers;
@@ -141,9 +156,9 @@ export function unsettledEntries(t: Triage, source: ScanTable, replica: ScanTabl
   for (let r = 0; r < replica.paths.length; r += 1) {
     if (t.replicaSettled[r] === 0) out.replica.set(replica.paths[r]!, scanEntry(replica, r));
   }
-  const recordRow = rowAt(t.recordOrder);
+  const order = t.recordOrder;
   for (let i = 0; i < record.paths.length; i += 1) {
-    const c = recordRow(i);
+    const c = order === undefined ? i : order[i]!;
     if (t.recordSettled[c] === 0) out.record.set(record.paths[c]!, rowEntry(record, c));
   }
   return out;
