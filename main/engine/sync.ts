@@ -267,9 +267,9 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
     ...(sourceMount ? { sourceMount } : {}),
     traits,
   };
-  // Rule 7: a run that changed nothing rewrites nothing, the record included. A record stored out of path order
-  // (written by an older version) is rewritten once, so later runs need not sort it.
-  const stale = !loaded.existed || probed || record.table.order !== undefined;
+  // Rule 7: a run that changed nothing rewrites nothing, the record included. A record written by an older version
+  // (out of path order, or without the checksum that lets a load skip its slow checks) is rewritten once.
+  const stale = !loaded.existed || loaded.outdated === true || probed || record.table.order !== undefined;
   if (stale || next.changed || !sameSettings(record, nextFile)) saveRecord(recordFile, nextFile, source, replica);
   // Entries the scans could not read were left alone: the run did not finish them, so it is partial (exit 1).
   const scanErrors = sourceScan.problems.length + replicaScan.problems.length;

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSafeRelative } from '../../main/engine/paths.js';
 import { entriesOf, tableOf, type RecordEntry } from '../../main/engine/record.js';
-import { loadRecord, recordFileFor, saveRecord } from '../../main/engine/record-file.js';
-import { recordV1 } from '../helpers/record-edit.js';
+import { loadRecord, recordFileFor, safePaths, saveRecord } from '../../main/engine/record-file.js';
+import fc from 'fast-check';
+import { dropChecksum, recordV1 } from '../helpers/record-edit.js';
 import { tempDir } from '../helpers/tree.js';
 
 let dir: string;
@@ -70,6 +71,39 @@ describe('the record file', () => {
     expect(loadRecord(file, '/src', '/rep').warning).toContain('damaged');
   });
 
+  it('any byte changed after the header fails the checksum', () => {
+    dir = tempDir();
+    const file = recordFileFor(dir, '/src', '/rep');
+    saveRecord(file, { table: tableOf(new Map([['a', entry()], ['b', entry({ kind: 'dir', size: 0 })]])) }, '/src', '/rep');
+    const good = fs.readFileSync(file);
+    const bodyAt = Math.ceil((good.indexOf(10) + 1) / 8) * 8;
+    // Every byte of the columns, each changed in a way no other check would notice (a number's low bit, a path's case).
+    for (let at = bodyAt; at < good.length; at += 1) {
+      const bad = Buffer.from(good);
+      bad[at] = bad[at]! ^ (bad[at] === 0 ? 0 : 0x20);
+      if (bad[at] === good[at]) bad[at] = 1;
+      fs.writeFileSync(file, bad);
+      expect(loadRecord(file, '/src', '/rep').warning, `byte ${at}`).toContain('checksum');
+    }
+  });
+
+  it('a record written before the checksum is checked path by path, then flagged to be written anew', () => {
+    dir = tempDir();
+    const file = recordFileFor(dir, '/src', '/rep');
+    const entries = new Map([['a', entry()], ['a/b', entry()], ['a-b', entry({ kind: 'dir', size: 0 })]]);
+    saveRecord(file, { table: tableOf(entries) }, '/src', '/rep');
+    expect(loadRecord(file, '/src', '/rep').outdated).toBeUndefined();
+    dropChecksum(file);
+    const loaded = loadRecord(file, '/src', '/rep');
+    expect(loaded.warning).toBeUndefined();
+    expect(loaded.outdated).toBe(true);
+    expect(entriesOf(loaded.record.table)).toEqual(entries);
+    // Without the checksum the writer's word on the order is not taken: a repeated path is still found.
+    saveRecord(file, { table: { ...tableOf(entries), paths: ['a', 'a', 'a-b'] } }, '/src', '/rep');
+    dropChecksum(file);
+    expect(loadRecord(file, '/src', '/rep').warning).toContain('unsafe or damaged entry "a"');
+  });
+
   it('a version 1 record (one JSON document) is read, then replaced by the current format', () => {
     dir = tempDir();
     const file = recordFileFor(dir, '/src', '/rep');
@@ -80,11 +114,32 @@ describe('the record file', () => {
     expect(loaded.existed).toBe(true);
     expect(loaded.warning).toBeUndefined();
     expect(entriesOf(loaded.record.table)).toEqual(entries);
-    // Flagged out of order, so the run that loaded it saves it anew (sync.ts), which removes the old file.
-    expect(loaded.record.table.order).toBeDefined();
+    // Flagged outdated, so the run that loaded it saves it anew (sync.ts), which removes the old file.
+    expect(loaded.outdated).toBe(true);
     saveRecord(file, loaded.record, '/src', '/rep');
     expect(fs.readdirSync(dir)).toEqual([path.basename(file)]);
     expect(entriesOf(loadRecord(file, '/src', '/rep').record.table)).toEqual(entries);
+  });
+});
+
+describe('the paths of a record, checked in one pass', () => {
+  const piece = fc.constantFrom('a', 'b', '.', '..', '...', '/', '\0', '\xff', ' ');
+  const pathLike = fc.array(piece, { maxLength: 6 }).map((parts) => parts.join(''));
+
+  it('accepts exactly the lists in which every path is safe (isSafeRelative) and holds no NUL', () => {
+    fc.assert(
+      fc.property(fc.array(pathLike, { minLength: 1, maxLength: 5 }), (paths) => {
+        const safe = paths.every((rel) => !rel.includes('\0') && isSafeRelative(rel));
+        let accepted: readonly string[] | undefined;
+        try {
+          accepted = safePaths(paths.join('\0'), paths.length);
+        } catch {
+          accepted = undefined;
+        }
+        expect(accepted).toEqual(safe ? paths : undefined);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 /** Edits a pair's record file as a damaged disk or a hostile user could, bypassing every check of loading. */
+import fs from 'node:fs';
 import { loadRecord, saveRecord } from '../../main/engine/record-file.js';
 
 export function editRecordPaths(file: string, source: string, replica: string, edit: (paths: string[]) => void): void {
@@ -6,6 +7,16 @@ export function editRecordPaths(file: string, source: string, replica: string, e
   const paths = [...record.table.paths];
   edit(paths);
   saveRecord(file, { ...record, table: { ...record.table, paths } }, source, replica);
+}
+
+/** Rewrites a saved record as versions before the checksum wrote it: the same columns, no sha256, no inPathOrder. */
+export function dropChecksum(file: string): void {
+  const bytes = fs.readFileSync(file);
+  const newline = bytes.indexOf(10);
+  const { sha256: _sha256, inPathOrder: _inPathOrder, ...header } = JSON.parse(bytes.toString('utf8', 0, newline)) as Record<string, unknown>;
+  const line = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
+  const padding = Buffer.alloc(Math.ceil(line.length / 8) * 8 - line.length);
+  fs.writeFileSync(file, Buffer.concat([line, padding, bytes.subarray(Math.ceil((newline + 1) / 8) * 8)]));
 }
 
 /** The version-1 record of a table: one JSON document, as the first releases wrote it. */
