@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 /** The `folder-sync` command: the headless front end on plain Node. */
-import { runCli } from './cli/run-cli.js';
+import { scanAhead } from './cli/scan-ahead.js';
 
-runCli(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+// The scans start first; the rest of the command line loads meanwhile (scan-ahead.ts).
+const ahead = scanAhead(argv);
+const { runCli } = await import('./cli/run-cli.js');
+
+runCli(argv, undefined, ahead).then(
   (code) => process.exit(code),
   (error: unknown) => {
     // Only a bug gets here (user mistakes are exit code 2 with a sentence), so the stack is worth showing.

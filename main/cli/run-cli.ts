@@ -8,6 +8,7 @@ import { ExitCode } from '../exit-codes.js';
 import { isSameOrInside } from '../engine/folder-overlap.js';
 import { ConfigError, type SyncOptions } from '../engine/options.js';
 import { PeriodicLoop } from '../engine/schedule.js';
+import type { ScansAhead } from '../engine/scan-parallel.js';
 import { runSync, validatePair } from '../engine/sync.js';
 import type { RunSummary } from '../engine/types.js';
 import { watchForChanges, type ChangeWatcher } from '../engine/watch.js';
@@ -104,7 +105,8 @@ function watcherProblem(error: Error): string {
   return messageOf(error);
 }
 
-export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+/** `ahead`: the scans of the first run, already started (scan-ahead.ts). */
+export async function runCli(argv: readonly string[], io: CliIo = processIo(), ahead?: ScansAhead): Promise<number> {
   const reporterBase = { stdout: io.stdout, stderr: io.stderr, stdoutIsTty: io.stdout.isTTY === true };
   let config: CliConfig;
   try {
@@ -139,7 +141,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     return ExitCode.Usage;
   }
   try {
-    return await new Session(config, reporter, log, io).run();
+    return await new Session(config, reporter, log, io, ahead).run();
   } finally {
     log.close();
   }
@@ -163,6 +165,8 @@ class Session {
     private readonly reporter: ConsoleReporter,
     private readonly log: OperationLog,
     private readonly io: CliIo,
+    /** Scans started for the first run; taken by it. */
+    private ahead: ScansAhead | undefined,
   ) {}
 
   async run(): Promise<number> {
@@ -263,7 +267,9 @@ class Session {
       },
     };
     try {
-      const summary = await runSync(options);
+      const ahead = this.ahead;
+      this.ahead = undefined;
+      const summary = await runSync(options, ahead);
       const aborted = this.abort.signal.aborted;
       this.reporter.summary(summary, aborted);
       this.log.writeSummary(summary, aborted);

@@ -65,6 +65,17 @@ export function recordFileFor(stateDir: string, source: string, replica: string)
   return path.join(stateDir, `record-${id}.rec`);
 }
 
+/** A record under ~2,000 entries: the last run saw a small tree, so this one scans without worker threads. */
+const SMALL_RECORD_BYTES = 256 * 1024;
+
+export function isSmallRecord(file: string): boolean {
+  try {
+    return fs.statSync(file).size < SMALL_RECORD_BYTES;
+  } catch {
+    return false;
+  }
+}
+
 function legacyFileOf(file: string): string {
   return file.replace(/\.rec$/, '.json');
 }

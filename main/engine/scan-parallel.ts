@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { createExcludeMatcher } from './exclude.js';
+import type { ExcludeMatcher } from './exclude.js';
 import { scanTreePacked, type PackedScan } from './scan-codec.js';
 import { tableScan, type TableScan } from './scan-table.js';
 
@@ -38,9 +38,19 @@ function scanInWorker(root: string, excludes: readonly string[]): Promise<TableS
   });
 }
 
+/**
+ * Scans in this thread. The glob matcher (picomatch) is loaded only for a scan that has excludes; without them the
+ * scan is done by the time this returns.
+ */
+async function scanHere(root: string, excludes: readonly string[]): Promise<TableScan> {
+  let matcher: ExcludeMatcher | undefined;
+  if (excludes.length > 0) matcher = (await import('./exclude.js')).createExcludeMatcher(excludes);
+  return tableScan(scanTreePacked(root, matcher));
+}
+
 /** Scans one tree (a byte-string absolute path), in a worker where one is available. */
 export async function scanOne(root: string, excludes: readonly string[] = [], small = false): Promise<TableScan> {
-  const inThisThread = (): TableScan => tableScan(scanTreePacked(root, createExcludeMatcher(excludes)));
+  const inThisThread = (): Promise<TableScan> => scanHere(root, excludes);
   // A small tree scans in a few milliseconds: less than starting a worker takes.
   if (small || !workerAvailable()) return inThisThread();
   // A worker that cannot start (a packaged app whose loader cannot reach the script) must not stop the run.
@@ -48,4 +58,29 @@ export async function scanOne(root: string, excludes: readonly string[] = [], sm
     if ((error as { fromScan?: boolean }).fromScan) throw error; // the scan itself failed: a real answer
     return inThisThread();
   });
+}
+
+/**
+ * Scans started before the run that uses them, each taken at most once: the command line starts them while it
+ * loads the rest of itself (cli/scan-ahead.ts). A run takes one only for the same root and excludes.
+ */
+export class ScansAhead {
+  private readonly scans = new Map<string, Promise<TableScan>>();
+
+  private static key(root: string, excludes: readonly string[]): string {
+    return [root, ...excludes].join('\0');
+  }
+
+  start(root: string, excludes: readonly string[], small: boolean): void {
+    const scan = scanOne(root, excludes, small);
+    scan.catch(() => undefined); // a run that never takes it must not see an unhandled rejection
+    this.scans.set(ScansAhead.key(root, excludes), scan);
+  }
+
+  take(root: string, excludes: readonly string[] = []): Promise<TableScan> | undefined {
+    const key = ScansAhead.key(root, excludes);
+    const scan = this.scans.get(key);
+    this.scans.delete(key);
+    return scan;
+  }
 }

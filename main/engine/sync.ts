@@ -16,12 +16,12 @@ import { planActions, selectWanted } from './plan.js';
 import type { MountIdentity } from './mounts.js';
 import { nextRecord, plannedRecord } from './next-record.js';
 import { type SyncRecord } from './record.js';
-import { loadRecord, recordFileFor, saveRecord } from './record-file.js';
+import { isSmallRecord, loadRecord, recordFileFor, saveRecord } from './record-file.js';
 import { findMoves } from './renames.js';
 import { NATIVE_TRAITS, conservativeTraits, probeReplica } from './replica-fs.js';
 import { checkEmptiedSource, checkMaxDelete, validatePairSync, type Refusal } from './safety.js';
 import { statEntry } from './scan.js';
-import { scanOne } from './scan-parallel.js';
+import { scanOne, type ScansAhead } from './scan-parallel.js';
 import { emptyTableScan } from './scan-table.js';
 import { sourceLookup, triage, unsettledEntries } from './triage.js';
 import { RunTrash, pruneTrash } from './trash.js';
@@ -110,7 +110,8 @@ async function replicaTraits(record: SyncRecord, replicaRoot: string, mount: Mou
   return { traits: await probeReplica(replicaRoot), probed: true };
 }
 
-export async function runSync(options: SyncOptions): Promise<RunSummary> {
+/** `ahead`: scans already started for this run (the command line's, see ScansAhead). */
+export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise<RunSummary> {
   const startedAt = Date.now();
   const dryRun = options.dryRun ?? false;
   const emit = options.onEvent ?? ((): void => {});
@@ -124,12 +125,12 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
   // The source scan needs nothing below, so it starts at once and runs while the record loads.
   const sourceRoot = toByteString(fs.realpathSync(source));
   const recordFile = recordFileFor(options.stateDir, source, replica);
-  const small = isSmallTree(recordFile);
-  const sourceScanning = scanOne(sourceRoot, options.excludes, small);
+  const small = isSmallRecord(recordFile);
+  const sourceScanning = ahead?.take(sourceRoot, options.excludes) ?? scanOne(sourceRoot, options.excludes, small);
   sourceScanning.catch(() => undefined); // an early refusal below leaves it unawaited
   // An existing replica is scanned at once too (reading is harmless even if the checks below refuse the run).
   const replicaAtStart = isDirectory(replica) ? toByteString(fs.realpathSync(replica)) : undefined;
-  const earlyReplicaScanning = replicaAtStart !== undefined ? scanOne(replicaAtStart, options.excludes, small) : undefined;
+  const earlyReplicaScanning = replicaAtStart !== undefined ? (ahead?.take(replicaAtStart, options.excludes) ?? scanOne(replicaAtStart, options.excludes, small)) : undefined;
   earlyReplicaScanning?.catch(() => undefined);
   const loaded = loadRecord(recordFile, source, replica);
   if (loaded.warning) emit({ type: 'warning', message: loaded.warning });
@@ -275,18 +276,6 @@ export async function runSync(options: SyncOptions): Promise<RunSummary> {
   const scanErrors = sourceScan.problems.length + replicaScan.problems.length;
   return summarise({ ...result.counts, errors: result.counts.errors + scanErrors }, startedAt, false);
 }
-
-/** A record under ~2,000 entries: the last run saw a small tree, so this one scans without worker threads. */
-const SMALL_RECORD_BYTES = 256 * 1024;
-
-function isSmallTree(recordFile: string): boolean {
-  try {
-    return fs.statSync(recordFile).size < SMALL_RECORD_BYTES;
-  } catch {
-    return false;
-  }
-}
-
 
 function sameMount(a: MountIdentity | undefined, b: MountIdentity | undefined): boolean {
   return a?.mountPoint === b?.mountPoint && a?.fsType === b?.fsType && a?.source === b?.source;
