@@ -98,14 +98,20 @@ export function nextRecord(
       if (!changed && (was === undefined || !sameEntry(was, entry))) changed = true;
       continue;
     }
-    if (run.notDone.has(rel)) {
+    // Most rows are settled and untouched by the run: copied with no object made and, when the run wrote
+    // nothing and failed nothing, no lookup either.
+    if (run.notDone.size > 0 && run.notDone.has(rel)) {
       changed = true;
       continue;
     }
-    const after = run.after.get(rel);
-    const was = after === undefined ? undefined : rowEntry(old, row);
+    const after = run.after.size > 0 ? run.after.get(rel) : undefined;
+    if (after === undefined) {
+      builder.copyRow(old, row);
+      continue;
+    }
+    const was = rowEntry(old, row);
     const src = scanEntry(source, s);
-    if (after === undefined || was === undefined || reusable(was, src, after)) {
+    if (reusable(was, src, after)) {
       builder.copyRow(old, row);
       continue;
     }

@@ -178,17 +178,6 @@ function recordOf(header: Partial<Header>, table: RecordTable): SyncRecord {
 
 const align8 = (offset: number): number => Math.ceil(offset / 8) * 8;
 
-/** Rows stored in path order with no path twice: what a load may then take on trust (with the checksum). */
-function isInPathOrder(table: RecordTable): boolean {
-  if (table.order !== undefined) return false;
-  try {
-    return pathOrder(table.paths) === undefined;
-  } catch (error) {
-    if (error instanceof DuplicatePathError) return false;
-    throw error;
-  }
-}
-
 function decode(bytes: Buffer, source: string, replica: string): { record: SyncRecord; outdated: boolean } {
   const newline = bytes.indexOf(10);
   if (newline < 0) throw new Error('not a record');
@@ -298,8 +287,8 @@ function headerBytes(record: SyncRecord, source: string, replica: string, pathBy
     pathBytes,
     hashes,
     sha256: checksum,
-    // Checked here, where a run changed something, so that the loads of the runs that change nothing need not.
-    inPathOrder: isInPathOrder(record.table),
+    // A table without `order` is in path order: loads check it, and every table a run makes is built so (record.ts).
+    inPathOrder: record.table.order === undefined,
   };
   const line = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
   return Buffer.concat([line, Buffer.alloc(align8(line.length) - line.length)]);

@@ -79,34 +79,44 @@ export function entriesOf(table: RecordTable): Map<string, RecordEntry> {
   return entries;
 }
 
-/** Builds a table row by row; rows may be copied whole from another table. */
+/**
+ * Builds a table row by row; rows may be copied whole from another table. Copying allocates nothing per row: a
+ * run that changed 1% of 100,000 entries copies the other 99%.
+ */
 export class TableBuilder {
   private readonly paths: string[] = [];
-  private readonly kinds: string[] = [];
+  private kinds: Uint8Array;
   private numbers: Float64Array;
   private readonly hashes = new Map<number, string>();
 
   /** `expectedRows`: how many rows will most likely come (a run knows: the source's entries), so none are copied. */
   constructor(expectedRows = 1024) {
-    this.numbers = new Float64Array(COLUMNS * Math.max(1, expectedRows));
+    const rows = Math.max(1, expectedRows);
+    this.numbers = new Float64Array(COLUMNS * rows);
+    this.kinds = new Uint8Array(rows);
   }
 
-  private room(): number {
-    const at = this.paths.length * COLUMNS;
-    if (at + COLUMNS > this.numbers.length) {
-      const grown = new Float64Array(this.numbers.length * 2);
-      grown.set(this.numbers);
-      this.numbers = grown;
+  /** The row about to be added, with room made for it. */
+  private nextRow(): number {
+    const row = this.paths.length;
+    if (row === this.kinds.length) {
+      const kinds = new Uint8Array(row * 2);
+      kinds.set(this.kinds);
+      this.kinds = kinds;
+      const numbers = new Float64Array(row * 2 * COLUMNS);
+      numbers.set(this.numbers);
+      this.numbers = numbers;
     }
-    return at;
+    return row;
   }
 
   add(rel: string, e: RecordEntry): void {
-    const c = this.room();
-    if (e.hash !== undefined) this.hashes.set(this.paths.length, e.hash);
+    const row = this.nextRow();
+    if (e.hash !== undefined) this.hashes.set(row, e.hash);
     this.paths.push(rel);
-    this.kinds.push(KIND_LETTERS[e.kind]);
+    this.kinds[row] = KIND_LETTERS[e.kind].charCodeAt(0);
     const n = this.numbers;
+    const c = row * COLUMNS;
     n[c] = e.size;
     n[c + 1] = e.mtimeMs;
     n[c + 2] = e.ctimeMs;
@@ -115,13 +125,17 @@ export class TableBuilder {
     n[c + 5] = e.repMtimeMs;
   }
 
-  copyRow(table: RecordTable, row: number): void {
-    const c = this.room();
-    const hash = table.hashes.get(row);
-    if (hash !== undefined) this.hashes.set(this.paths.length, hash);
-    this.paths.push(table.paths[row]!);
-    this.kinds.push(table.kinds[row]!);
-    this.numbers.set(table.numbers.subarray(row * COLUMNS, row * COLUMNS + COLUMNS), c);
+  copyRow(table: RecordTable, from: number): void {
+    const row = this.nextRow();
+    if (table.hashes.size > 0) {
+      const hash = table.hashes.get(from);
+      if (hash !== undefined) this.hashes.set(row, hash);
+    }
+    this.paths.push(table.paths[from]!);
+    this.kinds[row] = table.kinds.charCodeAt(from);
+    const n = this.numbers;
+    const source = table.numbers;
+    for (let c = row * COLUMNS, f = from * COLUMNS, end = c + COLUMNS; c < end; c += 1, f += 1) n[c] = source[f]!;
   }
 
   get size(): number {
@@ -129,9 +143,10 @@ export class TableBuilder {
   }
 
   build(): RecordTable {
-    const used = this.paths.length * COLUMNS;
+    const rows = this.paths.length;
+    const kinds = Buffer.from(this.kinds.buffer, this.kinds.byteOffset, rows).toString('latin1');
     // A view, not a copy: the unused tail of a presized column is small next to copying a million rows.
-    return { paths: this.paths, kinds: this.kinds.join(''), numbers: this.numbers.subarray(0, used), hashes: this.hashes };
+    return { paths: this.paths, kinds, numbers: this.numbers.subarray(0, rows * COLUMNS), hashes: this.hashes };
   }
 }
 
