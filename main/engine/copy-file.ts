@@ -11,9 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { mtimeNear } from './compare.js';
 import { fsPath } from './paths.js';
-import { entryFromStats } from './scan.js';
 import { moveAside } from './trash.js';
-import type { Entry } from './types.js';
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, COPYFILE_FICLONE_FORCE } = fs.constants;
 /** Up to this size a file is read and written in one go; above, it is cloned where the drive can, else streamed. */
@@ -40,7 +38,8 @@ export interface CopyJob {
 }
 
 export type CopyOutcome =
-  | { readonly ok: true; readonly entry: Entry }
+  /** The copy's mtime as the replica holds it: all the record needs of it (a first mirror keeps 100,000). */
+  | { readonly ok: true; readonly mtimeMs: number }
   | { readonly ok: false; readonly code?: string; readonly message: string; readonly changed?: boolean };
 
 class Changed extends Error {}
@@ -160,7 +159,7 @@ export function copyFileAtomicSync(job: CopyJob): CopyOutcome {
       fs.utimesSync(target, seconds, seconds);
       after = fs.lstatSync(target);
     }
-    return { ok: true, entry: entryFromStats(after) };
+    return { ok: true, mtimeMs: after.mtimeMs };
   } catch (error) {
     if (error instanceof Changed) {
       const what = error.message === '' ? 'changed while it was being copied' : error.message;

@@ -41,9 +41,16 @@ export interface ExecuteInput {
   readonly trash?: RunTrash;
 }
 
+/** What the record needs of a replica entry the run wrote: its kind and its own mtime, as they came out. */
+export type ReplicaState = Pick<Entry, 'kind' | 'mtimeMs'>;
+
+function stateOf(entry: Entry): ReplicaState {
+  return { kind: entry.kind, mtimeMs: entry.mtimeMs };
+}
+
 export interface ExecuteResult {
   /** Replica entries as they are after the actions that touched them. */
-  readonly after: Map<string, Entry>;
+  readonly after: Map<string, ReplicaState>;
   /** Paths whose action did not complete (failed, skipped, aborted): the record must not vouch for them. */
   readonly notDone: Set<string>;
   readonly counts: Counts;
@@ -105,7 +112,7 @@ function siblingTemp(rel: string): string {
 }
 
 export class Executor {
-  private readonly after = new Map<string, Entry>();
+  private readonly after = new Map<string, ReplicaState>();
   private readonly notDone = new Set<string>();
   private readonly failed = new Set<string>();
   private readonly dirtyDirs = new Set<string>();
@@ -271,7 +278,7 @@ export class Executor {
       } else {
         await fsp.rename(fsPath(this.abs(child)), fsPath(this.abs(target)));
         // The same drive re-stamps mtimes on rename: give the final name its source mtime back.
-        if (this.input.wanted.has(target)) this.after.set(target, await this.settleMtime(target));
+        if (this.input.wanted.has(target)) this.after.set(target, stateOf(await this.settleMtime(target)));
       }
     }
     await fsp.rmdir(fsPath(this.abs(from)));
@@ -326,7 +333,7 @@ export class Executor {
     }
     await this.inWritableParent(move.path, () => fsp.rename(fsPath(this.abs(temp)), fsPath(this.abs(move.path))));
     this.finishMove(move);
-    this.after.set(move.path, await this.settleMtime(move.path));
+    this.after.set(move.path, stateOf(await this.settleMtime(move.path)));
   }
 
   private async removeStaging(): Promise<void> {
@@ -450,7 +457,7 @@ export class Executor {
     const size = this.sourceEntry(path).size;
     this.streak = undefined;
     this.notDone.delete(path);
-    this.after.set(path, outcome.entry);
+    this.after.set(path, { kind: 'file', mtimeMs: outcome.mtimeMs });
     this.markChanged(path);
     if (action.type === 'copy') this.counts.copied += 1;
     else this.counts.updated += 1;
@@ -491,7 +498,7 @@ export class Executor {
       await fsp.unlink(temp).catch(() => undefined);
       throw error;
     }
-    this.after.set(action.path, statEntry(this.abs(action.path)) ?? src);
+    this.after.set(action.path, stateOf(statEntry(this.abs(action.path)) ?? src));
     this.markChanged(action.path);
     if (action.replace) this.counts.updated += 1;
     else this.counts.copied += 1;
@@ -534,7 +541,7 @@ export class Executor {
     if (action.type === 'chmod') await fsp.chmod(abs, src.mode);
     else if (src.kind === 'symlink') await fsp.lutimes(abs, src.mtimeMs / 1000, src.mtimeMs / 1000);
     else await fsp.utimes(abs, src.mtimeMs / 1000, src.mtimeMs / 1000);
-    this.after.set(action.path, statEntry(this.abs(action.path)) ?? src);
+    this.after.set(action.path, stateOf(statEntry(this.abs(action.path)) ?? src));
     this.counts.metadata += 1;
     this.input.emit({ type: 'op', op: action.type, path: action.path });
   }
@@ -557,7 +564,7 @@ export class Executor {
       try {
         if (rel !== '' && this.input.traits.modes) fs.chmodSync(abs, src.mode);
         fs.utimesSync(abs, src.mtimeMs / 1000, src.mtimeMs / 1000);
-        if (rel !== '') this.after.set(rel, statEntry(this.abs(rel)) ?? src);
+        if (rel !== '') this.after.set(rel, stateOf(statEntry(this.abs(rel)) ?? src));
         this.notDone.delete(rel);
       } catch (error) {
         this.error(rel, describe(error));

@@ -9,6 +9,7 @@ import type { PathTree } from './path-tree.js';
 import { TableBuilder, inPathOrder, rowEntry, type RecordEntry, type RecordTable } from './record.js';
 import { scanEntry, type ScanTable } from './scan-table.js';
 import type { Triage } from './triage.js';
+import type { ReplicaState } from './execute.js';
 import type { Entry } from './types.js';
 
 export interface PlannedRecordInput {
@@ -16,14 +17,14 @@ export interface PlannedRecordInput {
   readonly wanted: ReadonlyMap<string, Entry>;
   readonly replica: PathTree<Entry>;
   readonly record: PathTree<RecordEntry>;
-  readonly after: ReadonlyMap<string, Entry>;
+  readonly after: ReadonlyMap<string, ReplicaState>;
   readonly notDone: ReadonlySet<string>;
   readonly sourceHashes: ReadonlyMap<string, string>;
   readonly isProtected: (rel: string) => boolean;
 }
 
 /** The record entry already says exactly this: same source stat and same replica mtime. */
-function reusable(old: RecordEntry, src: Entry, rep: Entry): boolean {
+function reusable(old: RecordEntry, src: Entry, rep: ReplicaState): boolean {
   return (
     old.kind === src.kind && old.size === src.size && old.mtimeMs === src.mtimeMs && old.ctimeMs === src.ctimeMs &&
     old.ino === src.ino && old.mode === src.mode && old.repMtimeMs === rep.mtimeMs
@@ -38,29 +39,46 @@ function sameEntry(a: RecordEntry, b: RecordEntry): boolean {
   );
 }
 
-function entryFor(kind: RecordEntry['kind'], src: Entry, rep: Entry, old: RecordEntry | undefined, hash: string | undefined): RecordEntry {
+function entryFor(kind: RecordEntry['kind'], src: Entry, rep: ReplicaState, old: RecordEntry | undefined, hash: string | undefined): RecordEntry {
   const kept = hash ?? (old?.hash !== undefined && old.ino === src.ino && old.size === src.size && old.mtimeMs === src.mtimeMs ? old.hash : undefined);
   if (kept !== undefined) return { kind, size: src.size, mtimeMs: src.mtimeMs, ctimeMs: src.ctimeMs, ino: src.ino, mode: src.mode, repMtimeMs: rep.mtimeMs, hash: kept };
   return { kind, size: src.size, mtimeMs: src.mtimeMs, ctimeMs: src.ctimeMs, ino: src.ino, mode: src.mode, repMtimeMs: rep.mtimeMs };
 }
 
-/** Record entries for the planned paths, in the order of `wanted`. */
-export function plannedRecord(input: PlannedRecordInput): Map<string, RecordEntry> {
-  const next = new Map<string, RecordEntry>();
+/**
+ * The record entries of the planned paths, made one at a time as nextRecord walks the source: a first mirror of
+ * 100,000 files never holds 100,000 entry objects besides the table they go into.
+ */
+export interface PlannedRecord {
+  /** The entry for a path of `wanted`, asked in the source's order; undefined when the record is not to vouch for it. */
+  entryOf(rel: string): RecordEntry | undefined;
+  /** What the record knew below unreadable source folders, where nothing was compared: kept as it was. */
+  readonly kept: ReadonlyMap<string, RecordEntry>;
+  /** No planned path at all: a run in which every entry was settled. */
+  readonly empty: boolean;
+}
+
+export function plannedRecord(input: PlannedRecordInput): PlannedRecord {
   const replicaAt = orderedLookup(input.replica);
   const recordAt = orderedLookup(input.record);
-  for (const [rel, src] of input.wanted) {
+  const entryOf = (rel: string): RecordEntry | undefined => {
+    const src = input.wanted.get(rel);
+    if (src === undefined) return undefined;
     const scanned = replicaAt(rel);
     const old = recordAt(rel);
-    if (src.kind === 'other' || input.notDone.has(rel)) continue;
+    if (src.kind === 'other' || input.notDone.has(rel)) return undefined;
     const rep = input.after.get(rel) ?? scanned;
-    if (rep === undefined || rep.kind !== src.kind) continue;
-    if (old !== undefined && reusable(old, src, rep) && !input.sourceHashes.has(rel)) next.set(rel, old);
-    else next.set(rel, entryFor(src.kind, src, rep, old, input.sourceHashes.get(rel)));
+    if (rep === undefined || rep.kind !== src.kind) return undefined;
+    if (old !== undefined && reusable(old, src, rep) && !input.sourceHashes.has(rel)) return old;
+    return entryFor(src.kind, src, rep, old, input.sourceHashes.get(rel));
+  };
+  const kept = new Map<string, RecordEntry>();
+  for (const [rel, old] of input.record.entries()) {
+    if (!input.isProtected(rel)) continue;
+    // Asked out of the walk's order: the lookups fall back to their maps, and these are few.
+    if (!input.wanted.has(rel) || entryOf(rel) === undefined) kept.set(rel, old);
   }
-  // Below unreadable source folders nothing was compared: what the record knew stays.
-  for (const [rel, old] of input.record.entries()) if (!next.has(rel) && input.isProtected(rel)) next.set(rel, old);
-  return next;
+  return { entryOf: (rel) => entryOf(rel) ?? kept.get(rel), kept, empty: input.wanted.size === 0 && kept.size === 0 };
 }
 
 export interface NextRecord {
@@ -78,19 +96,21 @@ export function nextRecord(
   source: ScanTable,
   old: RecordTable,
   oldPlanned: ReadonlyMap<string, RecordEntry>,
-  planned: ReadonlyMap<string, RecordEntry>,
-  run: { readonly after: ReadonlyMap<string, Entry>; readonly notDone: ReadonlySet<string> },
+  planned: PlannedRecord,
+  run: { readonly after: ReadonlyMap<string, ReplicaState>; readonly notDone: ReadonlySet<string> },
 ): NextRecord {
-  // sameEntries first: it fails at once on a run that changed anything, before a binary search per written path.
-  if (old.order === undefined && sameEntries(oldPlanned, planned) && !touchesSettled(run, t, source)) return { table: old, changed: false };
+  // Every entry settled and the run wrote nothing: the record stays as it is, row for row.
+  if (old.order === undefined && planned.empty && oldPlanned.size === 0 && run.after.size === 0 && run.notDone.size === 0) {
+    return { table: old, changed: false };
+  }
   const builder = new TableBuilder(source.paths.length);
-  let changed = planned.size !== oldPlanned.size;
+  let changed = false;
   let fromPlanned = 0;
   for (let s = 0; s < source.paths.length; s += 1) {
     const rel = source.paths[s]!;
     const row = t.settledWith[s]!;
     if (row === -1) {
-      const entry = planned.get(rel);
+      const entry = planned.entryOf(rel);
       if (entry === undefined) continue;
       builder.add(rel, entry);
       fromPlanned += 1;
@@ -118,30 +138,15 @@ export function nextRecord(
     builder.add(rel, entryFor(was.kind, src, after, was, undefined));
     changed = true;
   }
-  // Entries kept below unreadable source folders are not in the source scan: added after, then put in order.
-  if (fromPlanned < planned.size) {
-    for (const [rel, entry] of planned) if (findRow(source.paths, undefined, rel) < 0) builder.add(rel, entry);
-    return { table: inPathOrder(builder.build()), changed };
+  // Entries kept below unreadable source folders and not in the source scan: added after, then put in order.
+  let extras = 0;
+  for (const [rel, entry] of planned.kept) {
+    if (findRow(source.paths, undefined, rel) >= 0) continue;
+    builder.add(rel, entry);
+    extras += 1;
   }
-  return { table: builder.build(), changed };
-}
-
-function sameEntries(a: ReadonlyMap<string, RecordEntry>, b: ReadonlyMap<string, RecordEntry>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [rel, entry] of b) {
-    const was = a.get(rel);
-    if (was === undefined || !sameEntry(was, entry)) return false;
-  }
-  return true;
-}
-
-/** The run wrote to or failed on a settled entry (a folder restamped after a change inside it). */
-function touchesSettled(run: { readonly after: ReadonlyMap<string, Entry>; readonly notDone: ReadonlySet<string> }, t: Triage, source: ScanTable): boolean {
-  const settled = (rel: string): boolean => {
-    const row = findRow(source.paths, undefined, rel);
-    return row >= 0 && t.settledWith[row] !== -1;
-  };
-  for (const rel of run.after.keys()) if (settled(rel)) return true;
-  for (const rel of run.notDone) if (settled(rel)) return true;
-  return false;
+  // The record's own planned rows all came back unchanged, and no settled row was dropped or rewritten.
+  if (fromPlanned + extras !== oldPlanned.size) changed = true;
+  if (!changed && old.order === undefined) return { table: old, changed: false };
+  return { table: extras > 0 ? inPathOrder(builder.build()) : builder.build(), changed };
 }

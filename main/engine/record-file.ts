@@ -298,21 +298,34 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done);
 }
 
+/** Rows of paths joined per chunk, as the file holds them: a million paths never make one 40 MB string. */
+const PATH_CHUNK_ROWS = 8192;
+
+function pathChunks(paths: readonly string[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < paths.length; at += PATH_CHUNK_ROWS) {
+    const end = Math.min(paths.length, at + PATH_CHUNK_ROWS);
+    // NUL between paths, none after the last one.
+    chunks.push(Buffer.from(paths.slice(at, end).join('\0') + (end < paths.length ? '\0' : ''), 'latin1'));
+  }
+  return chunks;
+}
+
 /** Writes the record atomically: a kill at any moment leaves either the old file or the new one. */
 export function saveRecord(file: string, record: SyncRecord, source: string, replica: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const { numbers, kinds } = record.table;
-  const columns = [
-    new Uint8Array(numbers.buffer, numbers.byteOffset, numbers.byteLength),
-    Buffer.from(kinds, 'latin1'),
-    Buffer.from(record.table.paths.join('\0'), 'latin1'),
-  ];
+  const columns = [new Uint8Array(numbers.buffer, numbers.byteOffset, numbers.byteLength), Buffer.from(kinds, 'latin1'), ...pathChunks(record.table.paths)];
   const hash = createHash('sha256');
-  for (const column of columns) hash.update(column);
+  let pathBytes = 0;
+  for (const [i, column] of columns.entries()) {
+    hash.update(column);
+    if (i >= 2) pathBytes += column.length;
+  }
   const temp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(temp, 'w', 0o600);
   try {
-    writeAll(fd, headerBytes(record, source, replica, columns[2]!.length, hash.digest('hex')));
+    writeAll(fd, headerBytes(record, source, replica, pathBytes, hash.digest('hex')));
     for (const column of columns) writeAll(fd, column);
     fs.fsyncSync(fd);
   } finally {

@@ -33,6 +33,17 @@ describe('the record file', () => {
     expect(fs.readdirSync(dir)).toEqual([path.basename(file)]);
   });
 
+  it('round-trips tables whose paths are written in several pieces', () => {
+    dir = tempDir();
+    const file = recordFileFor(dir, '/src', '/rep');
+    // 20,001 rows: pieces of 8,192 paths, the last one partial.
+    const entries = new Map<string, RecordEntry>(Array.from({ length: 20_001 }, (_, i) => [`d${Math.floor(i / 100)}/f${i}`, entry({ ino: i })]));
+    saveRecord(file, { table: tableOf(entries) }, '/src', '/rep');
+    const loaded = loadRecord(file, '/src', '/rep');
+    expect(loaded.warning).toBeUndefined();
+    expect(entriesOf(loaded.record.table)).toEqual(entries);
+  });
+
   it.each([
     ['not JSON', () => '{"format": "folder-sync-record",'],
     ['another format', () => JSON.stringify({ format: 'x' })],
