@@ -11,13 +11,14 @@ import type { PathTree } from './path-tree.js';
 import { baseName, display, parentOf } from './paths.js';
 import type { RecordEntry } from './record.js';
 import type { MoveAction } from './renames.js';
-import type { Action, Entry, ReplicaTraits, Snapshot } from './types.js';
+import { ScanRows } from './scan-rows.js';
+import type { Action, Entry, ReplicaTraits } from './types.js';
 
 export type SkipAction = Extract<Action, { type: 'skip' }>;
 
 export interface Selection {
   /** Source entries the replica will hold, parents before children. */
-  readonly wanted: Map<string, Entry>;
+  readonly wanted: ReadonlyMap<string, Entry>;
   /** Source entries left out, each with its reason. */
   readonly skips: SkipAction[];
 }
@@ -38,7 +39,7 @@ function skip(path: string, reason: string, unrepresentable: boolean): SkipActio
  * Chooses what the replica can hold. Names that collide on a case-insensitive replica: the smallest (by bytes)
  * wins, deterministically, so later runs neither re-copy nor flip-flop; the others are reported.
  */
-export function selectWanted(source: Snapshot, options: SelectOptions): Selection {
+export function selectWanted(source: ReadonlyMap<string, Entry>, options: SelectOptions): Selection {
   const skips: SkipAction[] = [];
   const left = new Set<string>();
   const skippedDirs = new Set<string>();
@@ -58,12 +59,13 @@ export function selectWanted(source: Snapshot, options: SelectOptions): Selectio
   }
   // Usually nothing is left out: the scan's own map serves, uncopied.
   if (left.size === 0) return { wanted: source, skips };
+  if (source instanceof ScanRows) return { wanted: source.without(left), skips };
   const wanted = new Map<string, Entry>();
   for (const [rel, entry] of source) if (!left.has(rel)) wanted.set(rel, entry);
   return { wanted, skips };
 }
 
-function caseWinners(source: Snapshot, keyOf: (rel: string) => string): Map<string, string> {
+function caseWinners(source: ReadonlyMap<string, Entry>, keyOf: (rel: string) => string): Map<string, string> {
   const winners = new Map<string, string>();
   for (const rel of source.keys()) {
     const key = keyOf(rel);

@@ -7,6 +7,7 @@
  * The three lists are walked side by side in path order, compared column by column: no map, no allocation.
  */
 import { sameSplitText } from './path-list.js';
+import { ScanRows } from './scan-rows.js';
 import { comparePaths, findRow } from './path-order.js';
 import { parentOf } from './paths.js';
 import { COLUMNS, KIND_LETTERS, rowEntry, type RecordEntry, type RecordTable } from './record.js';
@@ -142,17 +143,17 @@ function isSettled(source: ScanTable, s: number, replica: ScanTable, r: number, 
 }
 
 export interface Unsettled {
-  readonly source: Map<string, Entry>;
+  /** Entries made when asked for (scan-rows.ts): a first mirror has every source entry to plan. */
+  readonly source: ScanRows;
   readonly replica: Map<string, Entry>;
   readonly record: Map<string, RecordEntry>;
 }
 
 /** The entries left to plan, as objects, each map in path order. */
 export function unsettledEntries(t: Triage, source: ScanTable, replica: ScanTable, record: RecordTable): Unsettled {
-  const out: Unsettled = { source: new Map(), replica: new Map(), record: new Map() };
-  for (let s = 0; s < source.paths.length; s += 1) {
-    if (t.settledWith[s] === -1) out.source.set(source.paths[s]!, scanEntry(source, s));
-  }
+  const sourceRows: number[] = [];
+  for (let s = 0; s < source.paths.length; s += 1) if (t.settledWith[s] === -1) sourceRows.push(s);
+  const out: Unsettled = { source: new ScanRows(source, sourceRows), replica: new Map(), record: new Map() };
   for (let r = 0; r < replica.paths.length; r += 1) {
     if (t.replicaSettled[r] === 0) out.replica.set(replica.paths[r]!, scanEntry(replica, r));
   }
