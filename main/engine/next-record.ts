@@ -103,10 +103,10 @@ export function nextRecord(
   if (old.order === undefined && planned.empty && oldPlanned.size === 0 && run.after.size === 0 && run.notDone.size === 0) {
     return { table: old, changed: false };
   }
-  const builder = new TableBuilder(source.paths.length);
+  const builder = new TableBuilder(source.rows);
   let changed = false;
   let fromPlanned = 0;
-  for (let s = 0; s < source.paths.length; s += 1) {
+  for (let s = 0; s < source.rows; s += 1) {
     const rel = source.paths[s]!;
     const row = t.settledWith[s]!;
     if (row === -1) {

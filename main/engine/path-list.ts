@@ -1,20 +1,24 @@
 /**
- * Lists of paths split from one NUL-joined text (a scan as a worker sends it, the record as it is stored),
- * remembered with that text: two such lists are equal row for row exactly when their texts are, and comparing two
- * texts of 4 MB is one memcmp, where comparing 100,000 pairs of paths costs several milliseconds.
+ * Path columns that arrived as one NUL-joined text (a scan as its worker sends it, the record as it is stored).
+ * The text is remembered for the table that holds the paths: two such tables list the same paths row for row
+ * exactly when their texts are equal, and comparing two texts of 4 MB is one memcmp, where comparing 100,000 pairs
+ * of paths costs several milliseconds. A scan's text is split into paths only when a path is first asked for: a
+ * run that changed nothing never asks.
  */
-const texts = new WeakMap<readonly string[], string>();
+const texts = new WeakMap<object, string>();
 
-/** `text` split at NUL (nothing for ''); the list is not to be changed, or sameSplitText would lie. */
-export function splitPaths(text: string): readonly string[] {
-  const paths = text === '' ? [] : text.split('\0');
-  texts.set(paths, text);
-  return paths;
+/** The paths of NUL-joined `text` (none for ''). */
+export function splitPaths(text: string): string[] {
+  return text === '' ? [] : text.split('\0');
 }
 
-/** True when both lists were split from equal texts, so hold the same paths in the same rows; false says nothing. */
-export function sameSplitText(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
+/** Remembers that `table`'s paths are `text` split at NUL; the table's paths are not to change after. */
+export function rememberPathText(table: object, text: string): void {
+  texts.set(table, text);
+}
+
+/** True when both tables' paths came from equal texts, so are the same paths in the same rows; false says nothing. */
+export function samePathText(a: object, b: object): boolean {
   const text = texts.get(a);
   return text !== undefined && text === texts.get(b);
 }

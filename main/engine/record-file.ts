@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MountIdentity } from './mounts.js';
-import { splitPaths } from './path-list.js';
+import { rememberPathText, splitPaths } from './path-list.js';
 import { DuplicatePathError, pathOrder } from './path-order.js';
 import { isSafeRelative } from './paths.js';
 import { CODE_KINDS, COLUMNS, emptyRecord, type RecordTable, type SyncRecord } from './record.js';
@@ -160,6 +160,13 @@ function checkedTable(paths: readonly string[], kinds: string, numbers: Float64A
   return { paths, kinds, numbers, hashes: rowHashes, ...(order ? { order } : {}) };
 }
 
+/** checkedTable, for paths that came as one NUL-joined text (path-list.ts). */
+function checkedTableOfText(text: string, rows: number, kinds: string, numbers: Float64Array, hashes: Record<string, string>, inPathOrder: boolean): RecordTable {
+  const table = checkedTable(safePaths(text, rows), kinds, numbers, hashes, inPathOrder);
+  rememberPathText(table, text);
+  return table;
+}
+
 /** One kind code per row, each one of CODE_KINDS. */
 const KINDS = new RegExp(`^[${Object.keys(CODE_KINDS).join('')}]*$`);
 
@@ -193,10 +200,10 @@ function decode(bytes: Buffer, source: string, replica: string): { record: SyncR
   const numbers = new Float64Array(rows! * COLUMNS);
   bytes.copy(Buffer.from(numbers.buffer), 0, numbersAt, kindsAt);
   const kinds = bytes.toString('latin1', kindsAt, pathsAt);
-  const paths = safePaths(bytes.toString('latin1', pathsAt), rows!);
   // The writer's word on the order counts only with the checksum: the bytes are then exactly those it checked.
   const vouched = checksum !== undefined && header.inPathOrder === true;
-  return { record: recordOf(header, checkedTable(paths, kinds, numbers, header.hashes!, vouched)), outdated: checksum === undefined };
+  const table = checkedTableOfText(bytes.toString('latin1', pathsAt), rows!, kinds, numbers, header.hashes!, vouched);
+  return { record: recordOf(header, table), outdated: checksum === undefined };
 }
 
 function decodeV1(text: string, source: string, replica: string): SyncRecord {

@@ -2,7 +2,7 @@
  * A scanned tree as columns, one row per entry in path order (path-order.ts): how a scan reaches the planner.
  * Entry objects are made only for the rows a run has to reason about (see triage.ts).
  */
-import { splitPaths } from './path-list.js';
+import { rememberPathText, splitPaths } from './path-list.js';
 import type { PackedScan } from './scan-codec.js';
 import type { ScanResult } from './scan.js';
 import type { Entry, EntryKind } from './types.js';
@@ -15,6 +15,8 @@ export const SCAN_NUMBERS = 5;
 export const SCAN_SMALL = 2;
 
 export interface ScanTable {
+  readonly rows: number;
+  /** Split from the scan's joined text when first read (path-list.ts). */
   readonly paths: readonly string[];
   readonly numbers: Float64Array;
   readonly small: Uint32Array;
@@ -25,17 +27,23 @@ export interface ScanTable {
 export type TableScan = Omit<ScanResult, 'entries'> & { readonly table: ScanTable };
 
 export function tableScan(packed: PackedScan): TableScan {
+  let paths: readonly string[] | undefined;
   const table: ScanTable = {
-    paths: packed.count === 0 ? [] : splitPaths(packed.paths),
+    rows: packed.count,
+    get paths() {
+      paths ??= splitPaths(packed.paths);
+      return paths;
+    },
     numbers: packed.numbers,
     small: packed.small,
     targets: new Map(packed.targets),
   };
+  rememberPathText(table, packed.paths);
   return { table, problems: packed.problems, unreadableDirs: packed.unreadableDirs, reserved: packed.reserved };
 }
 
 export function emptyTableScan(): TableScan {
-  return { table: { paths: [], numbers: new Float64Array(0), small: new Uint32Array(0), targets: new Map() }, problems: [], unreadableDirs: [], reserved: [] };
+  return { table: { rows: 0, paths: [], numbers: new Float64Array(0), small: new Uint32Array(0), targets: new Map() }, problems: [], unreadableDirs: [], reserved: [] };
 }
 
 export function scanEntry(table: ScanTable, row: number): Entry {

@@ -163,7 +163,7 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
 
   const sourceTable = sourceScan.table;
   const replicaTable = replicaScan.table;
-  const emptied = checkEmptiedSource(sourceTable.paths.length, replicaTable.paths.length, options.source, options.allowEmptySource ?? false);
+  const emptied = checkEmptiedSource(sourceTable.rows, replicaTable.rows, options.source, options.allowEmptySource ?? false);
   if (emptied) return refuse(emptied, emit, startedAt, dryRun);
 
   const protectedRoots = new Set([...sourceScan.unreadableDirs, ...sourceScan.problems.map((p) => p.path)]);
@@ -215,7 +215,7 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
     trustInodes,
     isProtected,
   });
-  const maxDelete = checkMaxDelete(actions, replicaTable.paths.length, options.maxDelete);
+  const maxDelete = checkMaxDelete(actions, replicaTable.rows, options.maxDelete);
   if (maxDelete) return refuse(maxDelete, emit, startedAt, dryRun);
   emit({ type: 'plan', actions });
   if (dryRun) return summarise(countPlan(actions), startedAt, true, { actions });

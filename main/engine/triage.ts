@@ -6,7 +6,7 @@
  *
  * The three lists are walked side by side in path order, compared column by column: no map, no allocation.
  */
-import { sameSplitText } from './path-list.js';
+import { samePathText } from './path-list.js';
 import { ScanRows } from './scan-rows.js';
 import { comparePaths, findRow } from './path-order.js';
 import { parentOf } from './paths.js';
@@ -46,11 +46,9 @@ export interface Triage {
 /**
  * For each source path in turn, the row of another list (in path order, or in `order`) that holds it, or -1. The
  * lists mostly hold the same paths, so the next row is usually the one: a single string comparison, and
- * comparePaths only to skip the rows the list holds alone. Lists split from the same joined text are the same
- * paths row for row, and need no comparison at all (a no-change run).
+ * comparePaths only to skip the rows the list holds alone.
  */
-function rowFinder(source: readonly string[], paths: readonly string[], order: Int32Array | undefined): (path: string, s: number) => number {
-  if (order === undefined && sameSplitText(source, paths)) return (_path, s) => s;
+function rowFinder(paths: readonly string[], order: Int32Array | undefined): (path: string) => number {
   const rowAt = order === undefined ? (position: number): number => position : (position: number): number => order[position]!;
   let next = 0;
   return (path) => {
@@ -70,21 +68,25 @@ export function triage(source: ScanTable, replica: ScanTable, record: RecordTabl
   // a record table is in it unless its `order` says otherwise (record.ts).
   const recordOrder = record.order;
   const result = {
-    settledWith: new Int32Array(source.paths.length).fill(-1),
-    replicaSettled: new Uint8Array(replica.paths.length),
-    recordSettled: new Uint8Array(record.paths.length),
+    settledWith: new Int32Array(source.rows).fill(-1),
+    replicaSettled: new Uint8Array(replica.rows),
+    recordSettled: new Uint8Array(record.kinds.length),
     settledFiles: 0,
     recordOrder,
   };
   if (!options.enabled) return result;
-  const collides = options.fold === undefined ? () => false : caseCollisions(source.paths, options.fold);
-  const replicaRow = rowFinder(source.paths, replica.paths, undefined);
-  const recordRow = rowFinder(source.paths, record.paths, recordOrder);
-  for (let s = 0; s < source.paths.length; s += 1) {
-    const path = source.paths[s]!;
-    const r = replicaRow(path, s);
-    const rec = r === -1 ? -1 : recordRow(path, s);
-    if (rec === -1 || !isSettled(source, s, replica, r, record, rec, options) || collides(path)) continue;
+  // Lists split from equal texts hold the same paths row for row: a no-change run compares no path at all.
+  const replicaAligned = samePathText(source, replica);
+  const recordAligned = recordOrder === undefined && samePathText(source, record);
+  const replicaRow = replicaAligned ? undefined : rowFinder(replica.paths, undefined);
+  const recordRow = recordAligned ? undefined : rowFinder(record.paths, recordOrder);
+  const collides = options.fold === undefined ? undefined : caseCollisions(source.paths, options.fold);
+  const needsPaths = replicaRow !== undefined || recordRow !== undefined || collides !== undefined;
+  for (let s = 0; s < source.rows; s += 1) {
+    const path = needsPaths ? source.paths[s]! : '';
+    const r = replicaRow === undefined ? s : replicaRow(path);
+    const rec = r === -1 ? -1 : recordRow === undefined ? s : recordRow(path);
+    if (rec === -1 || !isSettled(source, s, replica, r, record, rec, options) || collides?.(path) === true) continue;
     result.settledWith[s] = rec;
     result.replicaSettled[r] = 1;
     result.recordSettled[rec] = 1;
@@ -152,13 +154,13 @@ export interface Unsettled {
 /** The entries left to plan, as objects, each map in path order. */
 export function unsettledEntries(t: Triage, source: ScanTable, replica: ScanTable, record: RecordTable): Unsettled {
   const sourceRows: number[] = [];
-  for (let s = 0; s < source.paths.length; s += 1) if (t.settledWith[s] === -1) sourceRows.push(s);
+  for (let s = 0; s < source.rows; s += 1) if (t.settledWith[s] === -1) sourceRows.push(s);
   const out: Unsettled = { source: new ScanRows(source, sourceRows), replica: new Map(), record: new Map() };
-  for (let r = 0; r < replica.paths.length; r += 1) {
+  for (let r = 0; r < replica.rows; r += 1) {
     if (t.replicaSettled[r] === 0) out.replica.set(replica.paths[r]!, scanEntry(replica, r));
   }
   const order = t.recordOrder;
-  for (let i = 0; i < record.paths.length; i += 1) {
+  for (let i = 0; i < record.kinds.length; i += 1) {
     const c = order === undefined ? i : order[i]!;
     if (t.recordSettled[c] === 0) out.record.set(record.paths[c]!, rowEntry(record, c));
   }
