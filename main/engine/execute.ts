@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { mtimeNear } from './compare.js';
 import { copyFileAtomicSync, type CopyJob, type CopyOutcome } from './copy-file.js';
-import { createCopyPool } from './copy-pool.js';
+import { createCopyPool, type CopyPool } from './copy-pool.js';
 import { caseKey } from './names.js';
 import { isMountRoot } from './mounts.js';
 import { folderRenameKeepsContents } from './replica-fs.js';
@@ -101,8 +101,16 @@ function describe(error: unknown): string {
   return code !== undefined && !message.startsWith(code) ? `${code}: ${message}` : message;
 }
 
+/**
+ * Random per process (thread), so temp names never meet another run's; counted after that: a random draw per file
+ * cost more than the file's own rename.
+ */
+const TEMP_PREFIX = `${RESERVED_PREFIX}${randomBytes(6).toString('hex')}-`;
+let tempCount = 0;
+
 function tempName(): string {
-  return `${RESERVED_PREFIX}${randomBytes(6).toString('hex')}.tmp`;
+  tempCount += 1;
+  return `${TEMP_PREFIX}${tempCount.toString(36)}.tmp`;
 }
 
 /** A temp name in the same folder as `rel`, so the final rename is atomic and never crosses file systems. */
@@ -138,6 +146,17 @@ export class Executor {
   }
 
   async run(): Promise<ExecuteResult> {
+    // Started first: the copy workers start up (tens of milliseconds) while moves and deletions run here.
+    const pool = createCopyPool(this.filesTotal);
+    try {
+      await this.runWith(pool);
+    } finally {
+      await pool.close();
+    }
+    return { after: this.after, notDone: this.notDone, counts: this.counts, ...(this.fatal ? { fatal: this.fatal } : {}) };
+  }
+
+  private async runWith(pool: CopyPool): Promise<void> {
     const byType = (...types: Action['type'][]): Action[] => this.input.actions.filter((a) => types.includes(a.type));
     for (const action of byType('skip')) this.reportSkip(action as Extract<Action, { type: 'skip' }>);
     const moves = byType('move') as Array<Extract<Action, { type: 'move' }>>;
@@ -150,11 +169,10 @@ export class Executor {
     }
     for (const action of byType('mkdir')) await this.guard(action, () => this.mkdir(action.path));
     for (const [move, temp] of staged) await this.guard(move, () => this.unstage(move, temp));
-    await this.runContents(byType('copy', 'update', 'symlink'));
+    await this.runContents(byType('copy', 'update', 'symlink'), pool);
     for (const action of byType('chmod', 'touch')) await this.guard(action, () => this.fixMetadata(action));
     await this.restampDirectories();
     await this.removeStaging();
-    return { after: this.after, notDone: this.notDone, counts: this.counts, ...(this.fatal ? { fatal: this.fatal } : {}) };
   }
 
   private abs(rel: string): string {
@@ -380,25 +398,20 @@ export class Executor {
   }
 
   /** Symlinks here, file contents in the copy pool's workers. */
-  private async runContents(actions: Action[]): Promise<void> {
+  private async runContents(actions: Action[], pool: CopyPool): Promise<void> {
     for (const action of actions) {
       if (action.type === 'symlink') await this.guard(action, () => this.symlink(action));
     }
     const copies = actions.filter((a): a is Extract<Action, { type: 'copy' | 'update' }> => a.type === 'copy' || a.type === 'update');
     const retry: Array<Extract<Action, { type: 'copy' | 'update' }>> = [];
-    const pool = createCopyPool(copies.length);
-    try {
-      await pool.run(
-        { items: copies, jobOf: (action) => this.jobUnlessBlocked(action) },
-        (action, outcome) => {
-          if (!outcome.ok && (outcome.code === 'EACCES' || outcome.code === 'EPERM')) retry.push(action);
-          else this.finishCopy(action, outcome);
-        },
-        () => this.fatal !== undefined || this.input.signal?.aborted === true,
-      );
-    } finally {
-      await pool.close();
-    }
+    await pool.run(
+      { items: copies, jobOf: (action) => this.jobUnlessBlocked(action) },
+      (action, outcome) => {
+        if (!outcome.ok && (outcome.code === 'EACCES' || outcome.code === 'EPERM')) retry.push(action);
+        else this.finishCopy(action, outcome);
+      },
+      () => this.fatal !== undefined || this.input.signal?.aborted === true,
+    );
     // Read-only replica folders (mirrored from read-only source folders) are opened up and the copy tried again.
     for (const action of retry) {
       await this.guard(action, async () => {
