@@ -63,7 +63,8 @@ export function oursBytes(output) {
 
 /** @returns {Tool[]} */
 export function allTools(repoRoot) {
-  const cli = join(repoRoot, 'dist/main/cli.js');
+  // Our command as installed: package.json's "bin" (the bundle build/bundle-cli.mjs makes).
+  const cli = join(repoRoot, JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).bin['folder-sync']);
   return [
     {
       name: 'ours',
@@ -72,9 +73,9 @@ export function allTools(repoRoot) {
       scenarios: SCENARIOS,
       keepsSymlinks: true,
       available() {
-        if (!existsSync(cli)) return { ok: false, reason: 'dist/main/cli.js is missing (npm run build)' };
+        if (!existsSync(cli)) return { ok: false, reason: `${cli} is missing (npm run build)` };
         const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
-        if (help.status !== 0) return { ok: false, reason: `node dist/main/cli.js --help exited with ${help.status}` };
+        if (help.status !== 0) return { ok: false, reason: `node ${cli} --help exited with ${help.status}` };
         const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
         return { ok: true, version: `folder-sync ${pkg.version} (node ${process.version})` };
       },

@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const CLI = path.resolve('dist/main/cli.js');
+/** The command as installed (package.json "bin"): the bundle in dist/cli/. */
+export const CLI = path.resolve((JSON.parse(fs.readFileSync('package.json', 'utf8')) as { bin: Record<string, string> }).bin['folder-sync']!);
 
 export function assertBuilt(): void {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does).`);

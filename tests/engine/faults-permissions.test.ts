@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { assertEngineBuilt, runToEnd } from '../helpers/fault-child.js';
 import { giveToNobody, NOBODY, unprivilegedSupportMissing, writeFiles } from '../helpers/fault-perms.js';
 import { describeTree, tempDir } from '../helpers/tree.js';
+import { CLI } from '../cli/cli-process.js';
 
 let root: string | undefined;
 afterEach(() => {
@@ -51,7 +52,7 @@ describe.skipIf(unprivilegedSupportMissing() !== undefined)('permissions (as nob
     expect(fs.readFileSync(path.join(replica, 'locked/kept.txt'), 'utf8')).toBe('synced while readable');
 
     // The CLI says the same with its exit code.
-    const cli = spawnSync(process.execPath, ['dist/main/cli.js', '-s', source, '-r', replica, '--state-dir', stateDir, '-l', path.join(root, 'log'), '--once'], {
+    const cli = spawnSync(process.execPath, [CLI, '-s', source, '-r', replica, '--state-dir', stateDir, '-l', path.join(root, 'log'), '--once'], {
       ...NOBODY,
       encoding: 'utf8',
     });

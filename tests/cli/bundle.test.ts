@@ -1,0 +1,34 @@
+/**
+ * The command is a bundle (build/bundle-cli.mjs). The engine finds its worker scripts beside the module that starts
+ * them; in the bundle that is the bundle's own folder, so a worker script missing there would silently scan and copy
+ * in the main thread instead.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, CliProcess } from './cli-process.js';
+import { makePair } from '../helpers/pair.js';
+import { writeTree } from '../helpers/tree.js';
+
+describe('the bundled command', () => {
+  it('has beside it every worker script it starts', () => {
+    const bundle = fs.readFileSync(CLI, 'utf8');
+    const workers = [...bundle.matchAll(/new URL\("\.\/([\w-]+\.js)", import\.meta\.url\)/g)].map((m) => m[1]!);
+    expect(workers.sort()).toEqual(['copy-worker.js', 'scan-worker.js']);
+    for (const worker of workers) expect(fs.existsSync(path.join(path.dirname(CLI), worker)), worker).toBe(true);
+  });
+
+  it('runs, logs and mirrors with the bundled electron-log and picomatch', async () => {
+    const pair = makePair();
+    try {
+      writeTree(pair.source, { 'a.txt': 'a', 'skip.tmp': 't', 'd/b.txt': 'b' });
+      const logDir = path.join(pair.root, 'logs');
+      const run = new CliProcess(['-s', pair.source, '-r', pair.replica, '--once', '-l', logDir, '--state-dir', pair.state, '--exclude', '*.tmp']);
+      expect((await run.exited).code, run.stderr).toBe(0);
+      expect(fs.readdirSync(pair.replica).sort()).toEqual(['a.txt', 'd']);
+      expect(fs.readFileSync(path.join(logDir, 'folder-sync.log'), 'utf8')).toMatch(/copy +a\.txt/);
+    } finally {
+      pair.cleanup();
+    }
+  });
+});
