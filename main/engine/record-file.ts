@@ -120,49 +120,76 @@ function checkHeader(data: unknown, source: string, replica: string, version: nu
  */
 const UNSAFE_COMPONENT = /(?:^|[/\0])\.{0,2}(?:[/\0]|$)/;
 
-/** The paths of NUL-joined `text`, each safe (isSafeRelative); throws a sentence naming the first that is not. */
-export function safePaths(text: string, rows: number): readonly string[] {
-  if (rows === 0) return [];
+/**
+ * Checks that NUL-joined `text` holds `rows` paths, each safe (isSafeRelative), without splitting it: a regex pass
+ * and a count of the NULs. Throws a sentence naming the first unsafe path.
+ */
+export function checkPathText(text: string, rows: number): void {
+  if (rows === 0) {
+    if (text !== '') throw new Error('damaged entries');
+    return;
+  }
   if (UNSAFE_COMPONENT.test(text)) {
     // Only a damaged or edited record gets here: name the path, found the slow way.
     const bad = text.split('\0').find((rel) => !isSafeRelative(rel));
     throw new Error(`unsafe or damaged entry ${JSON.stringify(bad)}`);
   }
-  const paths = splitPaths(text);
-  if (paths.length !== rows) throw new Error('unsafe or damaged paths (a name holding a NUL?)');
-  return paths;
+  let separators = 0;
+  for (let at = text.indexOf('\0'); at !== -1; at = text.indexOf('\0', at + 1)) separators += 1;
+  if (separators !== rows - 1) throw new Error('unsafe or damaged paths (a name holding a NUL?)');
 }
 
-/**
- * Checks the columns, and finds the rows' order unless the writer vouched for it; throws a sentence on anything a
- * damaged or edited file can hold.
- */
-function checkedTable(paths: readonly string[], kinds: string, numbers: Float64Array, hashes: Record<string, string>, inPathOrder: boolean): RecordTable {
-  const n = paths.length;
-  if (kinds.length !== n || numbers.length !== n * COLUMNS) throw new Error('damaged entries');
+/** Every column but the paths, checked: sizes, numbers, kinds, hashes. */
+function checkedColumns(rows: number, kinds: string, numbers: Float64Array, hashes: Record<string, string>): Map<number, string> {
+  if (kinds.length !== rows || numbers.length !== rows * COLUMNS) throw new Error('damaged entries');
   for (let i = 0; i < numbers.length; i += 1) if (!Number.isFinite(numbers[i]!)) throw new Error('damaged entries');
   if (!KINDS.test(kinds)) throw new Error('damaged entries');
   const rowHashes = new Map<number, string>();
   for (const [key, hash] of Object.entries(hashes)) {
     const row = Number(key);
-    if (!Number.isInteger(row) || row < 0 || row >= n || typeof hash !== 'string') throw new Error('damaged hashes');
+    if (!Number.isInteger(row) || row < 0 || row >= rows || typeof hash !== 'string') throw new Error('damaged hashes');
     rowHashes.set(row, hash);
   }
-  let order: Int32Array | undefined;
-  if (!inPathOrder) {
-    try {
-      order = pathOrder(paths);
-    } catch (error) {
-      if (error instanceof DuplicatePathError) throw new Error(`unsafe or damaged entry ${JSON.stringify(error.path)}`);
-      throw error;
-    }
+  return rowHashes;
+}
+
+/** The rows' order (path-order.ts), or a sentence naming a path listed twice. */
+function checkedOrder(paths: readonly string[]): Int32Array | undefined {
+  try {
+    return pathOrder(paths);
+  } catch (error) {
+    if (error instanceof DuplicatePathError) throw new Error(`unsafe or damaged entry ${JSON.stringify(error.path)}`);
+    throw error;
   }
+}
+
+/** A version 1 table: paths from a JSON array, each checked, and the order always found. */
+function checkedTable(paths: readonly string[], kinds: string, numbers: Float64Array, hashes: Record<string, string>): RecordTable {
+  for (const rel of paths) if (!isSafeRelative(rel)) throw new Error(`unsafe or damaged entry ${JSON.stringify(rel)}`);
+  const rowHashes = checkedColumns(paths.length, kinds, numbers, hashes);
+  const order = checkedOrder(paths);
   return { paths, kinds, numbers, hashes: rowHashes, ...(order ? { order } : {}) };
 }
 
-/** checkedTable, for paths that came as one NUL-joined text (path-list.ts). */
+/**
+ * A table whose paths are the NUL-joined `text`, split only when a path is first asked for (path-list.ts): a run
+ * that changed nothing never asks. The rows' order is found unless the writer vouched for it.
+ */
 function checkedTableOfText(text: string, rows: number, kinds: string, numbers: Float64Array, hashes: Record<string, string>, inPathOrder: boolean): RecordTable {
-  const table = checkedTable(safePaths(text, rows), kinds, numbers, hashes, inPathOrder);
+  checkPathText(text, rows);
+  const rowHashes = checkedColumns(rows, kinds, numbers, hashes);
+  let paths: readonly string[] | undefined;
+  const lazy = {
+    get paths(): readonly string[] {
+      paths ??= splitPaths(text);
+      return paths;
+    },
+    kinds,
+    numbers,
+    hashes: rowHashes,
+  };
+  const order = inPathOrder ? undefined : checkedOrder(lazy.paths);
+  const table: RecordTable = order === undefined ? lazy : Object.assign(lazy, { order });
   rememberPathText(table, text);
   return table;
 }
@@ -211,14 +238,12 @@ function decodeV1(text: string, source: string, replica: string): SyncRecord {
   checkHeader(data, source, replica, 1);
   const file = data as Partial<HeaderV1>;
   if (!Array.isArray(file.paths) || typeof file.kinds !== 'string' || typeof file.numbers !== 'string') throw new Error('damaged entries');
-  for (const rel of file.paths as unknown[]) {
-    if (typeof rel !== 'string' || !isSafeRelative(rel)) throw new Error(`unsafe or damaged entry ${JSON.stringify(rel)}`);
-  }
+  for (const rel of file.paths as unknown[]) if (typeof rel !== 'string') throw new Error(`unsafe or damaged entry ${JSON.stringify(rel)}`);
   const bytes = Buffer.from(file.numbers, 'base64');
   if (bytes.length % 8 !== 0) throw new Error('damaged entries');
   const numbers = new Float64Array(bytes.length / 8);
   bytes.copy(Buffer.from(numbers.buffer));
-  return recordOf(file, checkedTable(file.paths as string[], file.kinds, numbers, file.hashes!, false));
+  return recordOf(file, checkedTable(file.paths as string[], file.kinds, numbers, file.hashes!));
 }
 
 function processAlive(pid: number): boolean {
