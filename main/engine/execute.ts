@@ -124,6 +124,11 @@ export class Executor {
   private readonly notDone = new Set<string>();
   private readonly failed = new Set<string>();
   private readonly dirtyDirs = new Set<string>();
+  /**
+   * Folders whose mode is not the source's yet: made here (0o700 until restamped), opened up to write in, or
+   * planned a chmod. Every other dirty folder only had entries change inside it, which leaves its mode alone.
+   */
+  private readonly modeDirs = new Set<string>();
   private readonly counts: Counts = {
     copied: 0, updated: 0, moved: 0, deleted: 0, created: 0, metadata: 0, skipped: 0, unrepresentable: 0, errors: 0, bytesCopied: 0,
   };
@@ -254,6 +259,7 @@ export class Executor {
       if (!stat.isDirectory() || (stat.mode & 0o300) === 0o300) throw error;
       await fsp.chmod(fsPath(parent), (stat.mode & 0o7777) | 0o700);
       this.dirtyDirs.add(parentOf(rel));
+      this.modeDirs.add(parentOf(rel));
       return await work();
     }
   }
@@ -288,6 +294,7 @@ export class Executor {
   private async moveFolderByParts(from: string, to: string): Promise<void> {
     await fsp.mkdir(fsPath(this.abs(to)), { mode: 0o700 });
     this.dirtyDirs.add(to);
+    this.modeDirs.add(to);
     for (const name of await fsp.readdir(fsPath(this.abs(from)), { encoding: 'buffer' })) {
       const child = `${from}/${name.toString('latin1')}`;
       const target = `${to}/${name.toString('latin1')}`;
@@ -393,6 +400,7 @@ export class Executor {
     this.counts.created += 1;
     this.markChanged(rel);
     this.dirtyDirs.add(rel);
+    this.modeDirs.add(rel);
     this.notDone.delete(rel);
     this.input.emit({ type: 'op', op: 'mkdir', path: rel });
   }
@@ -548,6 +556,7 @@ export class Executor {
     if (src.kind === 'dir') {
       // Folders get their mode and mtime last, after everything inside them changed.
       this.dirtyDirs.add(action.path);
+      if (action.type === 'chmod') this.modeDirs.add(action.path);
       return;
     }
     const abs = fsPath(this.abs(action.path));
@@ -575,7 +584,7 @@ export class Executor {
       // dies when asked to set them (ECONNABORTED: the drive is gone until remounted). A mount's root keeps its own.
       if (rel === '' && (await isMountRoot(fsPathBuffer(this.abs(rel))))) continue;
       try {
-        if (rel !== '' && this.input.traits.modes) fs.chmodSync(abs, src.mode);
+        if (rel !== '' && this.input.traits.modes && this.modeDirs.has(rel)) fs.chmodSync(abs, src.mode);
         fs.utimesSync(abs, src.mtimeMs / 1000, src.mtimeMs / 1000);
         if (rel !== '') this.after.set(rel, stateOf(statEntry(this.abs(rel)) ?? src));
         this.notDone.delete(rel);

@@ -213,6 +213,25 @@ describe('contents and metadata', () => {
     pair.expectMirror();
   });
 
+  it('folder modes: set on new folders, put back where they differ, left alone where only the contents changed', async () => {
+    pair = makePair();
+    writeTree(pair.source, { 'keep/a.txt': 'a', 'drift/b.txt': 'b' });
+    fs.chmodSync(path.join(pair.source, 'keep'), 0o750);
+    fs.chmodSync(path.join(pair.source, 'drift'), 0o751);
+    await pair.sync();
+    pair.expectMirror();
+    // A change inside each folder; one replica folder's mode also changed behind our back; a new folder.
+    fs.writeFileSync(path.join(pair.source, 'keep/a.txt'), 'A!');
+    fs.writeFileSync(path.join(pair.source, 'drift/b.txt'), 'B!');
+    fs.chmodSync(path.join(pair.replica, 'drift'), 0o700);
+    writeTree(pair.source, { 'new/c.txt': 'c' });
+    fs.chmodSync(path.join(pair.source, 'new'), 0o705);
+    await pair.sync();
+    pair.expectMirror();
+    expect(fs.statSync(path.join(pair.replica, 'new')).mode & 0o7777).toBe(0o705);
+    expect(fs.statSync(path.join(pair.replica, 'drift')).mode & 0o7777).toBe(0o751);
+  });
+
   it('a file replaced by another of the same size and mtime is noticed', async () => {
     pair = makePair();
     writeTree(pair.source, { 'f.txt': 'AAAA', 'other.txt': 'BBBB' });
