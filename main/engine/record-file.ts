@@ -171,25 +171,35 @@ function checkedTable(paths: readonly string[], kinds: string, numbers: Float64A
   return { paths, kinds, numbers, hashes: rowHashes, ...(order ? { order } : {}) };
 }
 
+/** A loaded record's table: its paths stay the NUL-joined text they were stored as until a path is first asked for. */
+class LoadedTable implements RecordTable {
+  private split: readonly string[] | undefined;
+  order?: Int32Array;
+
+  constructor(
+    private readonly text: string,
+    readonly kinds: string,
+    readonly numbers: Float64Array,
+    readonly hashes: ReadonlyMap<number, string>,
+  ) {}
+
+  get paths(): readonly string[] {
+    this.split ??= splitPaths(this.text);
+    return this.split;
+  }
+}
+
 /**
  * A table whose paths are the NUL-joined `text`, split only when a path is first asked for (path-list.ts): a run
  * that changed nothing never asks. The rows' order is found unless the writer vouched for it.
  */
 function checkedTableOfText(text: string, rows: number, kinds: string, numbers: Float64Array, hashes: Record<string, string>, inPathOrder: boolean): RecordTable {
   checkPathText(text, rows);
-  const rowHashes = checkedColumns(rows, kinds, numbers, hashes);
-  let paths: readonly string[] | undefined;
-  const lazy = {
-    get paths(): readonly string[] {
-      paths ??= splitPaths(text);
-      return paths;
-    },
-    kinds,
-    numbers,
-    hashes: rowHashes,
-  };
-  const order = inPathOrder ? undefined : checkedOrder(lazy.paths);
-  const table: RecordTable = order === undefined ? lazy : Object.assign(lazy, { order });
+  const table = new LoadedTable(text, kinds, numbers, checkedColumns(rows, kinds, numbers, hashes));
+  if (!inPathOrder) {
+    const order = checkedOrder(table.paths);
+    if (order !== undefined) table.order = order;
+  }
   rememberPathText(table, text);
   return table;
 }

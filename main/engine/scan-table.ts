@@ -26,18 +26,33 @@ export interface ScanTable {
 
 export type TableScan = Omit<ScanResult, 'entries'> & { readonly table: ScanTable };
 
+/**
+ * A scan as it arrives from its worker: the paths stay one joined text until a path is first asked for. A class
+ * with the getter on its prototype, not an object literal with one: objects of the latter kind (a closure and a
+ * context each) made V8 grow the young generation to its limit in a loop of thousands of small runs.
+ */
+class ArrivedScanTable implements ScanTable {
+  readonly rows: number;
+  readonly numbers: Float64Array;
+  readonly small: Uint32Array;
+  readonly targets: ReadonlyMap<number, string>;
+  private split: readonly string[] | undefined;
+
+  constructor(private readonly text: string, packed: PackedScan) {
+    this.rows = packed.count;
+    this.numbers = packed.numbers;
+    this.small = packed.small;
+    this.targets = new Map(packed.targets);
+  }
+
+  get paths(): readonly string[] {
+    this.split ??= splitPaths(this.text);
+    return this.split;
+  }
+}
+
 export function tableScan(packed: PackedScan): TableScan {
-  let paths: readonly string[] | undefined;
-  const table: ScanTable = {
-    rows: packed.count,
-    get paths() {
-      paths ??= splitPaths(packed.paths);
-      return paths;
-    },
-    numbers: packed.numbers,
-    small: packed.small,
-    targets: new Map(packed.targets),
-  };
+  const table = new ArrivedScanTable(packed.paths, packed);
   rememberPathText(table, packed.paths);
   return { table, problems: packed.problems, unreadableDirs: packed.unreadableDirs, reserved: packed.reserved };
 }

@@ -6,7 +6,8 @@ export function editRecordPaths(file: string, source: string, replica: string, e
   const { record } = loadRecord(file, source, replica);
   const paths = [...record.table.paths];
   edit(paths);
-  saveRecord(file, { ...record, table: { ...record.table, paths } }, source, replica);
+  const { kinds, numbers, hashes } = record.table;
+  saveRecord(file, { ...record, table: { paths, kinds, numbers, hashes } }, source, replica);
 }
 
 /** Rewrites a saved record as versions before the checksum wrote it: the same columns, no sha256, no inPathOrder. */
