@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 
 export interface TreeEntry {
   readonly kind: 'file' | 'dir' | 'symlink' | 'other';
@@ -31,10 +32,9 @@ export function describeTree(root: string, options: { mtimes?: boolean; modes?: 
       const name = nameBuf.toString('latin1');
       const childRel = rel === '' ? name : `${rel}/${name}`;
       const childAbs = `${rootBytes}/${childRel}`;
-      // BigInt stats: the whole milliseconds of an mtime, exactly. A double mtimeMs is only good to ~0.24 µs, so a
-      // correct copy (µs-truncated) of a file modified in a millisecond's first µs could floor to the one before.
+      // The mtime to the nanosecond, in ms: mirrors are compared to within a few µs (asMirrored).
       const st = fs.lstatSync(buf(childAbs), { bigint: true });
-      const mtimeMs = Number(st.mtimeNs / 1_000_000n);
+      const mtimeMs = Number(st.mtimeNs) / 1e6;
       const common = {
         ...(options.modes ? { mode: Number(st.mode & 0o7777n) } : {}),
         ...(options.mtimes ? { mtimeMs } : {}),
@@ -54,6 +54,17 @@ export function describeTree(root: string, options: { mtimes?: boolean; modes?: 
   };
   walk('');
   return out;
+}
+
+/**
+ * `tree` (describeTree) as a mirror of it must look: the same, but each mtime only within 5 µs. A correct copy's
+ * mtime lands up to ~1.3 µs below its source's (Node stamps through a double of seconds, which libuv truncates to
+ * the µs), so comparing whole milliseconds split the two whenever a source mtime sat in a millisecond's first µs.
+ */
+export function asMirrored(tree: Record<string, TreeEntry>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(tree).map(([rel, entry]) => [rel, entry.mtimeMs === undefined ? entry : { ...entry, mtimeMs: expect.closeTo(entry.mtimeMs, 2) }]),
+  );
 }
 
 /** Writes files ("content"), folders (trailing "/") and symlinks ({ link: target }) under root. */
