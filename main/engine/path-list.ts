@@ -12,9 +12,22 @@ export function splitPaths(text: string): string[] {
   return text === '' ? [] : text.split('\0');
 }
 
-/** Remembers that `table`'s paths are `text` split at NUL; the table's paths are not to change after. */
-export function rememberPathText(table: object, text: string): void {
-  texts.set(table, text);
+/**
+ * A table whose paths are kept as the NUL-joined text they arrived as, split when a path is first asked for, and
+ * remembered for samePathText. A class with the getter on its prototype, not object literals with a getter each:
+ * those (a closure and a context per table) made V8 grow the young generation to its limit over thousands of runs.
+ */
+export class JoinedPaths {
+  private split: readonly string[] | undefined;
+
+  protected constructor(private readonly text: string) {
+    texts.set(this, text);
+  }
+
+  get paths(): readonly string[] {
+    this.split ??= splitPaths(this.text);
+    return this.split;
+  }
 }
 
 /** True when both tables' paths came from equal texts, so are the same paths in the same rows; false says nothing. */

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MountIdentity } from './mounts.js';
-import { rememberPathText, splitPaths } from './path-list.js';
+import { JoinedPaths } from './path-list.js';
 import { DuplicatePathError, pathOrder } from './path-order.js';
 import { isSafeRelative } from './paths.js';
 import { CODE_KINDS, COLUMNS, emptyRecord, type RecordTable, type SyncRecord } from './record.js';
@@ -172,20 +172,16 @@ function checkedTable(paths: readonly string[], kinds: string, numbers: Float64A
 }
 
 /** A loaded record's table: its paths stay the NUL-joined text they were stored as until a path is first asked for. */
-class LoadedTable implements RecordTable {
-  private split: readonly string[] | undefined;
+class LoadedTable extends JoinedPaths implements RecordTable {
   order?: Int32Array;
 
   constructor(
-    private readonly text: string,
+    text: string,
     readonly kinds: string,
     readonly numbers: Float64Array,
     readonly hashes: ReadonlyMap<number, string>,
-  ) {}
-
-  get paths(): readonly string[] {
-    this.split ??= splitPaths(this.text);
-    return this.split;
+  ) {
+    super(text);
   }
 }
 
@@ -200,7 +196,6 @@ function checkedTableOfText(text: string, rows: number, kinds: string, numbers: 
     const order = checkedOrder(table.paths);
     if (order !== undefined) table.order = order;
   }
-  rememberPathText(table, text);
   return table;
 }
 

@@ -2,7 +2,7 @@
  * A scanned tree as columns, one row per entry in path order (path-order.ts): how a scan reaches the planner.
  * Entry objects are made only for the rows a run has to reason about (see triage.ts).
  */
-import { rememberPathText, splitPaths } from './path-list.js';
+import { JoinedPaths } from './path-list.js';
 import type { PackedScan } from './scan-codec.js';
 import type { ScanResult } from './scan.js';
 import type { Entry, EntryKind } from './types.js';
@@ -26,35 +26,24 @@ export interface ScanTable {
 
 export type TableScan = Omit<ScanResult, 'entries'> & { readonly table: ScanTable };
 
-/**
- * A scan as it arrives from its worker: the paths stay one joined text until a path is first asked for. A class
- * with the getter on its prototype, not an object literal with one: objects of the latter kind (a closure and a
- * context each) made V8 grow the young generation to its limit in a loop of thousands of small runs.
- */
-class ArrivedScanTable implements ScanTable {
+/** A scan as it arrives from its worker: the paths stay one joined text until a path is first asked for. */
+class ArrivedScanTable extends JoinedPaths implements ScanTable {
   readonly rows: number;
   readonly numbers: Float64Array;
   readonly small: Uint32Array;
   readonly targets: ReadonlyMap<number, string>;
-  private split: readonly string[] | undefined;
 
-  constructor(private readonly text: string, packed: PackedScan) {
+  constructor(packed: PackedScan) {
+    super(packed.paths);
     this.rows = packed.count;
     this.numbers = packed.numbers;
     this.small = packed.small;
     this.targets = new Map(packed.targets);
   }
-
-  get paths(): readonly string[] {
-    this.split ??= splitPaths(this.text);
-    return this.split;
-  }
 }
 
 export function tableScan(packed: PackedScan): TableScan {
-  const table = new ArrivedScanTable(packed.paths, packed);
-  rememberPathText(table, packed.paths);
-  return { table, problems: packed.problems, unreadableDirs: packed.unreadableDirs, reserved: packed.reserved };
+  return { table: new ArrivedScanTable(packed), problems: packed.problems, unreadableDirs: packed.unreadableDirs, reserved: packed.reserved };
 }
 
 export function emptyTableScan(): TableScan {
