@@ -352,13 +352,11 @@ function pathChunks(paths: readonly string[]): Buffer[] {
 export function saveRecord(file: string, record: SyncRecord, source: string, replica: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const { numbers, kinds } = record.table;
-  const columns = [new Uint8Array(numbers.buffer, numbers.byteOffset, numbers.byteLength), Buffer.from(kinds, 'latin1'), ...pathChunks(record.table.paths)];
+  const paths = pathChunks(record.table.paths);
+  const columns = [new Uint8Array(numbers.buffer, numbers.byteOffset, numbers.byteLength), Buffer.from(kinds, 'latin1'), ...paths];
   const hash = createHash('sha256');
-  let pathBytes = 0;
-  for (const [i, column] of columns.entries()) {
-    hash.update(column);
-    if (i >= 2) pathBytes += column.length;
-  }
+  for (const column of columns) hash.update(column);
+  const pathBytes = paths.reduce((sum, chunk) => sum + chunk.length, 0);
   const temp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(temp, 'w', 0o600);
   try {
