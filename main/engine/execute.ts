@@ -11,9 +11,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
+import pMap from 'p-map';
 import { mtimeNear } from './compare.js';
 import { copyFileAtomicSync, type CopyJob, type CopyOutcome } from './copy-file.js';
 import { createCopyPool, type CopyPool } from './copy-pool.js';
+import { splitDeletions, type DeletionSplit } from './deletion-split.js';
 import { caseKey } from './names.js';
 import { isMountRoot } from './mounts.js';
 import { folderRenameKeepsContents } from './replica-fs.js';
@@ -85,6 +87,12 @@ const STREAK_FILES = 8;
 const STREAK_CODES = new Set(['EPERM']);
 
 class ChangedDuringCopy extends Error {}
+
+type Deletion = Extract<Action, { type: 'delete' | 'rmdir' }>;
+
+const FOUND_A_FOLDER = 'expected a file here, found a folder; left alone';
+/** Deletions queued on libuv's thread pool at once: enough to keep its four threads busy between round trips. */
+const UNLINKS_AT_ONCE = 16;
 
 /** Synchronous stretches (deletions, restamps) let the event loop in this often: signals, quit, progress. */
 const YIELD_EVERY = 256;
@@ -168,13 +176,18 @@ export class Executor {
     for (const move of moves.filter((m) => m.kind === 'dir')) await this.guard(move, () => this.moveDirectly(move));
     const fileMoves = moves.filter((m) => m.kind !== 'dir');
     const staged = await this.stageMoves(fileMoves);
-    for (const [i, action] of byType('delete', 'rmdir').entries()) {
-      await this.guard(action, () => this.remove(action));
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEvents();
+    const deletions = this.splitDeletions();
+    await this.removeInOrder(deletions.first);
+    // The rest wait for no write and no write waits for them: they run while the writes below run.
+    const removing = this.removeAlongside(deletions);
+    removing.catch(() => undefined); // awaited below; a failure must not surface early as unhandled
+    try {
+      for (const action of byType('mkdir')) await this.guard(action, () => this.mkdir(action.path));
+      for (const [move, temp] of staged) await this.guard(move, () => this.unstage(move, temp));
+      await this.runContents(byType('copy', 'update', 'symlink'), pool);
+    } finally {
+      await removing;
     }
-    for (const action of byType('mkdir')) await this.guard(action, () => this.mkdir(action.path));
-    for (const [move, temp] of staged) await this.guard(move, () => this.unstage(move, temp));
-    await this.runContents(byType('copy', 'update', 'symlink'), pool);
     for (const action of byType('chmod', 'touch')) await this.guard(action, () => this.fixMetadata(action));
     await this.restampDirectories();
     await this.removeStaging();
@@ -248,7 +261,11 @@ export class Executor {
     this.dirtyDirs.add(parentOf(rel));
   }
 
-  /** Retries once after making the replica folder writable: a read-only source folder is mirrored read-only. */
+  /**
+   * Retries once after making the replica folder writable: a read-only source folder is mirrored read-only.
+   * A folder found writable already was opened by a deletion running alongside since this one failed: retry too
+   * (where something else refused, the retry fails the same way).
+   */
   private async inWritableParent<T>(rel: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
@@ -256,10 +273,12 @@ export class Executor {
       if (codeOf(error) !== 'EACCES' && codeOf(error) !== 'EPERM') throw error;
       const parent = this.abs(parentOf(rel));
       const stat = await fsp.lstat(fsPath(parent));
-      if (!stat.isDirectory() || (stat.mode & 0o300) === 0o300) throw error;
-      await fsp.chmod(fsPath(parent), (stat.mode & 0o7777) | 0o700);
-      this.dirtyDirs.add(parentOf(rel));
-      this.modeDirs.add(parentOf(rel));
+      if (!stat.isDirectory()) throw error;
+      if ((stat.mode & 0o300) !== 0o300) {
+        await fsp.chmod(fsPath(parent), (stat.mode & 0o7777) | 0o700);
+        this.dirtyDirs.add(parentOf(rel));
+        this.modeDirs.add(parentOf(rel));
+      }
       return await work();
     }
   }
@@ -366,6 +385,43 @@ export class Executor {
     await fsp.rm(fsPath(this.abs(this.staging)), { recursive: true, force: true }).catch(() => undefined);
   }
 
+  /** --trash moves each deleted file into one folder per run: those stay one at a time, in plan order. */
+  private splitDeletions(): DeletionSplit {
+    const deletions = this.input.actions.filter((a): a is Deletion => a.type === 'delete' || a.type === 'rmdir');
+    if (this.input.trash) return { first: deletions, files: [], folders: [] };
+    return splitDeletions(this.input.actions, this.input.traits.caseSensitive ? undefined : caseKey);
+  }
+
+  private async removeInOrder(deletions: readonly Deletion[]): Promise<void> {
+    for (const [i, action] of deletions.entries()) {
+      await this.guard(action, () => this.remove(action));
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEvents();
+    }
+  }
+
+  /**
+   * Files through the thread pool, many at once: an unlink is mostly waiting on the disk, and this thread stays
+   * free to feed the copy workers. Folders after them, in order, contents first.
+   */
+  private async removeAlongside(split: DeletionSplit): Promise<void> {
+    await pMap(split.files, (action) => this.guard(action, () => this.unlinkFile(action)), { concurrency: UNLINKS_AT_ONCE });
+    await this.removeInOrder(split.folders);
+  }
+
+  /** remove() for a non-folder, in one syscall: unlink(2) itself refuses a folder (EISDIR) and says ENOENT. */
+  private async unlinkFile(action: Deletion): Promise<void> {
+    const target = fsPath(this.abs(action.path));
+    try {
+      await this.inWritableParent(action.path, () => fsp.unlink(target));
+      this.counts.deleted += 1;
+      this.markChanged(action.path);
+    } catch (error) {
+      if (codeOf(error) === 'EISDIR') throw new Error(FOUND_A_FOLDER);
+      if (codeOf(error) !== 'ENOENT') throw error;
+    }
+    this.input.emit({ type: 'op', op: action.type, path: action.path });
+  }
+
   /**
    * Synchronous syscalls: a deletion is one or two, and a thread-pool round trip per call costs about as much as
    * the call itself. run() lets the event loop in between batches.
@@ -378,7 +434,7 @@ export class Executor {
         if (!stat.isDirectory()) throw new Error('expected a folder here, found something else; left alone');
         await this.inWritableParent(action.path, async () => fs.rmdirSync(target));
       } else {
-        if (stat.isDirectory()) throw new Error('expected a file here, found a folder; left alone');
+        if (stat.isDirectory()) throw new Error(FOUND_A_FOLDER);
         const trash = this.input.trash;
         await this.inWritableParent(action.path, async () => (trash ? trash.put(this.abs(action.path), action.path) : fs.unlinkSync(target)));
       }
