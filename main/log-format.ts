@@ -6,12 +6,17 @@ import { display } from './engine/paths.js';
 import type { Action, RunSummary, SyncEvent } from './engine/types.js';
 
 const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
+/** Exactly the characters escapeChar changes. */
+const NEEDS_ESCAPE = /[\x00-\x1f\x7f-\x9f\\\u2028\u2029]/;
 
 /**
  * Escapes control characters (and the backslash, so the escape is unambiguous): a file name may hold a
  * newline, and one operation must stay one line in the log and on the console.
  */
 export function escapeControls(text: string): string {
+  // Almost every name needs nothing escaped: one regex test instead of a string built a character at a time
+  // (a first mirror logs 100,000 lines).
+  if (!NEEDS_ESCAPE.test(text)) return text;
   let out = '';
   for (const ch of text) out += escapeChar(ch);
   return out;

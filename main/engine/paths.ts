@@ -30,6 +30,8 @@ export function fsPathBuffer(bytes: string): Buffer {
 
 /** Readable text for logs and the console: UTF-8 where the bytes are UTF-8, U+FFFD where they are not. */
 export function display(bytes: string): string {
+  // ASCII reads the same as bytes and as UTF-8: no round trip through a Buffer.
+  if (ASCII.test(bytes)) return bytes;
   return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 

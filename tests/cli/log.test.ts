@@ -121,6 +121,12 @@ describe('operation log', () => {
 describe('log text', () => {
   it('escapes every control character and the line separators', () => {
     expect(escapeControls('a\r\n\t\u0000\u001b\u007f\u0085\u2028z')).toBe('a\\r\\n\\t\\x00\\x1b\\x7f\\x85\\u2028z');
+    // Each character alone, the fast path's test included: exactly these change, every other stays as it is.
+    for (let code = 0; code < 0x2100; code += 1) {
+      const ch = String.fromCharCode(code);
+      const changes = code < 0x20 || (code >= 0x7f && code <= 0x9f) || ch === '\\' || code === 0x2028 || code === 0x2029;
+      expect(escapeControls(`ab${ch}`) !== `ab${ch}`, `U+${code.toString(16)}`).toBe(changes);
+    }
   });
 
   it('summarises a run on one line, with the unrepresentable count only when there are some', () => {
