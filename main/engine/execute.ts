@@ -400,8 +400,10 @@ export class Executor {
   }
 
   /**
-   * Files through the thread pool, many at once: an unlink is mostly waiting on the disk, and this thread stays
-   * free to feed the copy workers. Folders after them, in order, contents first.
+   * Files through the thread pool, many at once, so this thread stays free to feed the copy workers. Where an
+   * unlink waits on the disk (ext4 mounted `discard`: 1,000 took 136 ms one by one, 56 ms this way) that wins;
+   * on tmpfs each costs this thread ~50 µs instead of ~15 µs, and the overlap with the copies only evens it out.
+   * Folders after them, in order, contents first.
    */
   private async removeAlongside(split: DeletionSplit): Promise<void> {
     await pMap(split.files, (action) => this.guard(action, () => this.unlinkFile(action)), { concurrency: UNLINKS_AT_ONCE });
@@ -423,8 +425,8 @@ export class Executor {
   }
 
   /**
-   * Synchronous syscalls: a deletion is one or two, and a thread-pool round trip per call costs about as much as
-   * the call itself. run() lets the event loop in between batches.
+   * The deletions that must keep their order (and --trash's): synchronous syscalls, one or two each, where a
+   * thread-pool round trip would cost about as much as the call. removeInOrder lets the event loop in between batches.
    */
   private async remove(action: Action): Promise<void> {
     const target = fsPath(this.abs(action.path));

@@ -131,6 +131,31 @@ describe('hostile trees', () => {
     outside.untouched();
   });
 
+  it('a replica file to delete that became a folder after the scan is left alone, and the other deletions go on', async () => {
+    pair = makePair();
+    const names = Array.from({ length: 40 }, (_, i) => `old-${i}.txt`);
+    for (const name of names) fs.writeFileSync(path.join(pair.source, name), name);
+    await pair.sync();
+    for (const name of names) fs.rmSync(path.join(pair.source, name));
+    const swapped = path.join(pair.replica, 'old-7.txt');
+    const { summary, events } = await pair.sync({
+      allowEmptySource: true,
+      onEvent(event) {
+        if (event.type !== 'plan') return;
+        fs.rmSync(swapped);
+        fs.mkdirSync(swapped);
+        fs.writeFileSync(path.join(swapped, 'someone-elses.txt'), 'keep');
+      },
+    });
+    expect(summary).toMatchObject({ status: 'partial', errors: 1, deleted: 39 });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'op', op: 'error', path: 'old-7.txt', detail: expect.stringContaining('found a folder') }));
+    expect(fs.readdirSync(pair.replica)).toEqual(['old-7.txt']);
+    expect(fs.readFileSync(path.join(swapped, 'someone-elses.txt'), 'utf8')).toBe('keep');
+    // The next run sees the folder for what it is: not in the source, so it goes.
+    expect((await pair.sync({ allowEmptySource: true })).summary).toMatchObject({ status: 'ok', errors: 0 });
+    expect(fs.readdirSync(pair.replica)).toEqual([]);
+  });
+
   it('FIFOs are skipped, also one swapped in for a file after the scan: no hang', async () => {
     pair = makePair();
     execFileSync('mkfifo', [path.join(pair.source, 'pipe')]);
