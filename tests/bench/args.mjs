@@ -13,6 +13,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --tools LIST     comma-separated subset of ours,rsync,rclone,cp,find (default: all installed)
   --dir PATH       work folder for the trees (default: a new folder under the OS temp folder)
   --json FILE      where to write the results                   (default tests/bench/results/latest.json)
+  --baseline FILE  the JSON of a smaller run (say 100k), to check that the no-change time grows linearly
   --seed N         PRNG seed for trees and mutations            (default 1)
   --timeout SEC    longest any one command may run              (default 900)
   --drop-caches    drop the page cache before every measured command (root only); default is a warm cache
@@ -41,6 +42,7 @@ export function parseArgs(argv) {
     toolsGiven: false,
     dir: undefined,
     json: resolve(repoRoot, 'tests/bench/results/latest.json'),
+    baseline: undefined,
     seed: 1,
     timeoutSec: 900,
     dropCaches: false,
@@ -60,6 +62,7 @@ export function parseArgs(argv) {
       case '--timeout': opts.timeoutSec = count(flag, next(), 1); break;
       case '--dir': opts.dir = resolve(next() ?? ''); break;
       case '--json': opts.json = resolve(next() ?? ''); break;
+      case '--baseline': opts.baseline = resolve(next() ?? ''); break;
       case '--drop-caches': opts.dropCaches = true; break;
       case '--keep': opts.keep = true; break;
       case '--help': case '-h': opts.help = true; break;

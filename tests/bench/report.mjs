@@ -55,8 +55,32 @@ function ratioCheck(cells, scenario, other, limit) {
   return { measured: `${ratio.toFixed(2)} ×`, value: ratio, pass: ratio <= limit };
 }
 
-/** The targets of issue 3 that one run of this harness can decide. */
-export function evaluateTargets(cells, config) {
+/** Time may grow this much faster than the file count and still count as linear (noise, a deeper tree). */
+export const LINEAR_SLACK = 1.25;
+
+/**
+ * The no-change run's time against a smaller run's (`--baseline`): linear when it grows at most LINEAR_SLACK times
+ * as fast as the number of files.
+ */
+export function linearGrowth(cells, config, baseline) {
+  const target = `no-change time growing linearly with the files (≤ ${LINEAR_SLACK} × their ratio)`;
+  const now = cells['no-change']?.ours;
+  const before = baseline?.cells?.['no-change']?.ours;
+  if (!before || !baseline.config?.files || baseline.config.files >= config.files) {
+    return { target, measured: baseline ? 'the baseline has no smaller no-change run of ours' : 'give --baseline the JSON of a smaller run', pass: null };
+  }
+  if (!now || now.failures > 0) return { target, measured: null, pass: null };
+  const filesRatio = config.files / baseline.config.files;
+  const timeRatio = now.seconds / before.seconds;
+  return {
+    target,
+    measured: `${fmtSeconds(now.seconds)} s at ${config.files} files ÷ ${fmtSeconds(before.seconds)} s at ${baseline.config.files} = ${timeRatio.toFixed(1)} × for ${filesRatio.toFixed(1)} × the files`,
+    pass: timeRatio <= filesRatio * LINEAR_SLACK,
+  };
+}
+
+/** The targets of issue 3 that one run of this harness can decide; `baseline`, a smaller run's JSON, adds one. */
+export function evaluateTargets(cells, config, baseline) {
   const label = (other) => (other === 'cp' ? 'cp -a' : other === 'find' ? '`find` stat of both trees' : other);
   const ratio = (scenario, other, limit) => ({
     target: `${SCENARIO_TITLES[scenario]} ≤ ${limit} × ${label(other)}`,
@@ -106,7 +130,7 @@ export function evaluateTargets(cells, config) {
       pass: oursPeak === null ? null : oursPeak <= 200 * MB,
     });
   }
-  targets.push({ target: 'time growing linearly from 100k to 1M files', measured: 'compare the JSON of a 100k and a 1M run', pass: null });
+  targets.push(linearGrowth(cells, config, baseline));
   targets.push({ target: 'event loop never blocked > 50 ms', measured: 'not measurable from outside the process', pass: null });
   return targets;
 }

@@ -2,7 +2,7 @@
 // scenarios of issue 3, verifies every replica after every scenario, prints a Markdown report, writes JSON.
 // Exit code: 0 all replicas verified, 1 a replica mismatch or a tool failure, 2 bad usage.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmdirSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -195,7 +195,7 @@ function runRepeat(bench, plan, repeat) {
 function writeReport(bench, tools, ready, env, t0) {
   const { opts, runs, failures } = bench;
   const cells = summarise(runs, ready.map((t) => t.name));
-  const targets = evaluateTargets(cells, opts);
+  const targets = evaluateTargets(cells, opts, bench.baseline);
   const dirMtimeNotes = [...bench.dirMtimeDiffs].map(([label, n]) => `${label} (up to ${n} folders)`);
   const verification = { ok: failures.length === 0, checks: bench.checks, failures, dirMtimeNotes };
   log(`\n${markdown({ config: opts, env, tools, cells, targets, verification })}\n`);
@@ -211,6 +211,15 @@ function writeReport(bench, tools, ready, env, t0) {
   log(`Results written to ${opts.json}`);
 }
 
+/** A smaller run's results, read before anything is generated: a wrong path is bad usage, not a failed bench. */
+function readBaseline(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`Cannot read the baseline "${file}": ${error.message}.`);
+  }
+}
+
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.help) {
@@ -219,6 +228,7 @@ function main() {
   }
   if (opts.dropCaches && process.getuid?.() !== 0) throw new UsageError('--drop-caches needs root (it writes /proc/sys/vm/drop_caches).');
   if (!hasGnuTime()) log('Note: /usr/bin/time (Debian package "time") is missing: peak RSS and CPU time are not measured.');
+  const baseline = opts.baseline === undefined ? undefined : readBaseline(opts.baseline);
   const { tools, ready, mirrors, references } = prepareTools(opts);
 
   const ownDir = opts.dir === undefined;
@@ -233,7 +243,7 @@ function main() {
     ourPaths: [paths.src, ...mirrors.map(paths.repOf), paths.stateDir, paths.logDir, paths.scratch],
     // find stats the source and one replica that is in sync: rsync's when there is one.
     refTool: ['rsync', 'ours', 'rclone'].map((n) => mirrors.find((t) => t.name === n)).find(Boolean) ?? mirrors[0],
-    runs: [], failures: [], dirMtimeDiffs: new Map(), checks: 0,
+    runs: [], failures: [], dirMtimeDiffs: new Map(), checks: 0, baseline,
   };
   const plan = planTree(opts);
   const t0 = performance.now();

@@ -1,0 +1,23 @@
+/** The benchmark harness's own logic (tests/bench runs only with `npm run bench`): how it decides a target. */
+import { describe, expect, it } from 'vitest';
+import { LINEAR_SLACK, linearGrowth, type TargetCheck } from '../bench/report.mjs';
+
+const cellsWith = (seconds: number, failures = 0): unknown => ({ 'no-change': { ours: { seconds, failures } } });
+const run = (files: number, seconds: number): unknown => ({ config: { files }, cells: cellsWith(seconds) });
+const check = (cells: unknown, files: number, baseline?: unknown): TargetCheck => linearGrowth(cells, { files }, baseline);
+
+describe('bench report: linear growth of the no-change run', () => {
+  it('passes up to the slack over the files ratio, fails past it', () => {
+    const baseline = run(100_000, 0.8);
+    expect(check(cellsWith(6.28), 1_000_000, baseline)).toMatchObject({ pass: true, measured: expect.stringContaining('7.8 × for 10.0 × the files') });
+    expect(check(cellsWith(0.8 * 10 * LINEAR_SLACK), 1_000_000, baseline).pass).toBe(true);
+    expect(check(cellsWith(0.8 * 10 * LINEAR_SLACK + 0.01), 1_000_000, baseline).pass).toBe(false);
+  });
+
+  it('decides nothing without a smaller baseline, or when this run failed', () => {
+    expect(check(cellsWith(6), 1_000_000)).toMatchObject({ pass: null, measured: expect.stringContaining('--baseline') });
+    expect(check(cellsWith(6), 100_000, run(1_000_000, 6)).pass).toBeNull();
+    expect(check(cellsWith(6), 1_000_000, { config: { files: 100_000 }, cells: {} }).pass).toBeNull();
+    expect(check(cellsWith(6, 1), 1_000_000, run(100_000, 0.8)).pass).toBeNull();
+  });
+});

@@ -1,0 +1,11 @@
+// Types for the part of the harness's report module that tests/bench-harness checks.
+export interface TargetCheck {
+  readonly target: string;
+  readonly measured: string | null;
+  readonly pass: boolean | null;
+}
+
+export declare const LINEAR_SLACK: number;
+
+/** `cells` and `baseline` as the harness builds and writes them (report.mjs summarise, run.mjs writeReport). */
+export declare function linearGrowth(cells: unknown, config: { readonly files: number }, baseline?: unknown): TargetCheck;
