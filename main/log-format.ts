@@ -7,6 +7,7 @@ import type { Action, RunSummary, SyncEvent } from './engine/types.js';
 
 const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
 /** Exactly the characters escapeChar changes. */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const NEEDS_ESCAPE = /[\x00-\x1f\x7f-\x9f\\\u2028\u2029]/;
 
 /**
