@@ -1,6 +1,6 @@
 /** The benchmark harness's own logic (tests/bench runs only with `npm run bench`): how it decides a target. */
 import { describe, expect, it } from 'vitest';
-import { LINEAR_SLACK, linearGrowth, type TargetCheck } from '../bench/report.mjs';
+import { EVENT_LOOP_LIMIT_MS, LINEAR_SLACK, eventLoopCheck, linearGrowth, type TargetCheck } from '../bench/report.mjs';
 
 const cellsWith = (seconds: number, failures = 0): unknown => ({ 'no-change': { ours: { seconds, failures } } });
 const run = (files: number, seconds: number): unknown => ({ config: { files }, cells: cellsWith(seconds) });
@@ -19,5 +19,18 @@ describe('bench report: linear growth of the no-change run', () => {
     expect(check(cellsWith(6), 100_000, run(1_000_000, 6)).pass).toBeNull();
     expect(check(cellsWith(6), 1_000_000, { config: { files: 100_000 }, cells: {} }).pass).toBeNull();
     expect(check(cellsWith(6, 1), 1_000_000, run(100_000, 0.8)).pass).toBeNull();
+  });
+});
+
+describe('bench report: the event loop of the process hosting the engine', () => {
+  it('passes when every scenario stayed within the limit, names the longest block', () => {
+    expect(eventLoopCheck({ initial: 7, 'no-change': 4 })).toMatchObject({ pass: true, measured: 'longest 7 ms (initial 7 ms, no-change 4 ms)' });
+    expect(eventLoopCheck({ initial: EVENT_LOOP_LIMIT_MS }).pass).toBe(true);
+    expect(eventLoopCheck({ initial: 3, 'no-change': EVENT_LOOP_LIMIT_MS + 1 }).pass).toBe(false);
+  });
+
+  it('decides nothing when it was not measured', () => {
+    expect(eventLoopCheck(undefined).pass).toBeNull();
+    expect(eventLoopCheck({}).pass).toBeNull();
   });
 });

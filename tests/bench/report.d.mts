@@ -9,3 +9,8 @@ export declare const LINEAR_SLACK: number;
 
 /** `cells` and `baseline` as the harness builds and writes them (report.mjs summarise, run.mjs writeReport). */
 export declare function linearGrowth(cells: unknown, config: { readonly files: number }, baseline?: unknown): TargetCheck;
+
+export declare const EVENT_LOOP_LIMIT_MS: number;
+
+/** Each scenario's longest event-loop block in ms, as event-loop.mjs measures it. */
+export declare function eventLoopCheck(blocks: Readonly<Record<string, number>> | undefined): TargetCheck;
