@@ -6,15 +6,19 @@
  * Deleting is mostly waiting on the disk (ext4 mounted `discard` spends ~140 µs in each unlink), so an
  * incremental run's thousand deletions cost little once they overlap its copies instead of preceding them.
  */
-import { parentOf } from './paths.js';
+import { ancestorIn, parentOf } from './paths.js';
 import type { Action } from './types.js';
 
-type Deletion = Extract<Action, { type: 'delete' | 'rmdir' }>;
+export type Deletion = Extract<Action, { type: 'delete' | 'rmdir' }>;
+
+export function isDeletion(action: Action): action is Deletion {
+  return action.type === 'delete' || action.type === 'rmdir';
+}
 
 export interface DeletionSplit {
   /** In plan order, before anything is written: the deletions some write depends on (or that depend on one). */
   readonly first: Deletion[];
-  /** Files, symlinks and other non-folders no write touches: any order, any number at once. */
+  /** Files, symlinks and other non-folders no write touches: in no particular order, many at once. */
   readonly files: Deletion[];
   /** Folders no write touches, in plan order (contents first), once `files` are all gone. */
   readonly folders: Deletion[];
@@ -36,7 +40,7 @@ function writtenPaths(action: Action): string[] {
 }
 
 export function splitDeletions(actions: readonly Action[], keyOf: (rel: string) => string = (rel) => rel): DeletionSplit {
-  const deletions = actions.filter((a): a is Deletion => a.type === 'delete' || a.type === 'rmdir');
+  const deletions = actions.filter(isDeletion);
   if (deletions.length === 0) return { first: [], files: [], folders: [] };
   const written = new Set<string>();
   const aboveWritten = new Set<string>();
@@ -48,24 +52,16 @@ export function splitDeletions(actions: readonly Action[], keyOf: (rel: string) 
       for (let dir = parentOf(key); dir !== '' && !aboveWritten.has(dir); dir = parentOf(dir)) aboveWritten.add(dir);
     }
   }
-  const insideWritten = (key: string): boolean => {
-    for (let dir = parentOf(key); dir !== ''; dir = parentOf(dir)) if (written.has(dir)) return true;
-    return false;
-  };
+  const keys = deletions.map((deletion) => keyOf(deletion.path));
   const conflicts = new Set<string>();
-  for (const deletion of deletions) {
-    const key = keyOf(deletion.path);
-    if (written.has(key) || aboveWritten.has(key) || insideWritten(key)) conflicts.add(key);
+  for (const key of keys) {
+    if (written.has(key) || aboveWritten.has(key) || ancestorIn(key, written) !== undefined) conflicts.add(key);
   }
-  // A folder that must go first takes everything inside it along: its rmdir needs its contents gone before it.
-  const insideConflict = (key: string): boolean => {
-    for (let dir = parentOf(key); dir !== ''; dir = parentOf(dir)) if (conflicts.has(dir)) return true;
-    return false;
-  };
   const split: DeletionSplit = { first: [], files: [], folders: [] };
-  for (const deletion of deletions) {
-    const key = keyOf(deletion.path);
-    if (conflicts.has(key) || (conflicts.size > 0 && insideConflict(key))) split.first.push(deletion);
+  for (const [i, deletion] of deletions.entries()) {
+    const key = keys[i]!;
+    // A folder that must go first takes everything inside it along: its rmdir needs its contents gone before it.
+    if (conflicts.has(key) || (conflicts.size > 0 && ancestorIn(key, conflicts) !== undefined)) split.first.push(deletion);
     else if (deletion.type === 'rmdir') split.folders.push(deletion);
     else split.files.push(deletion);
   }

@@ -15,11 +15,11 @@ import pMap from 'p-map';
 import { mtimeNear } from './compare.js';
 import { copyFileAtomicSync, type CopyJob, type CopyOutcome } from './copy-file.js';
 import { createCopyPool, type CopyPool } from './copy-pool.js';
-import { splitDeletions, type DeletionSplit } from './deletion-split.js';
+import { isDeletion, splitDeletions, type Deletion, type DeletionSplit } from './deletion-split.js';
 import { caseKey } from './names.js';
 import { isMountRoot } from './mounts.js';
 import { folderRenameKeepsContents } from './replica-fs.js';
-import { RESERVED_PREFIX, display, fsPath, fsPathBuffer, joinPath, parentOf } from './paths.js';
+import { RESERVED_PREFIX, ancestorIn, display, fsPath, fsPathBuffer, joinPath, parentOf } from './paths.js';
 import { statEntry } from './scan.js';
 import type { RunTrash } from './trash.js';
 import type { Action, Entry, ReplicaTraits, SyncEvent } from './types.js';
@@ -87,8 +87,6 @@ const STREAK_FILES = 8;
 const STREAK_CODES = new Set(['EPERM']);
 
 class ChangedDuringCopy extends Error {}
-
-type Deletion = Extract<Action, { type: 'delete' | 'rmdir' }>;
 
 const FOUND_A_FOLDER = 'expected a file here, found a folder; left alone';
 /** Deletions queued on libuv's thread pool at once: enough to keep its four threads busy between round trips. */
@@ -247,9 +245,7 @@ export class Executor {
   }
 
   private failedAncestor(rel: string): string | undefined {
-    if (this.failed.size === 0) return undefined;
-    for (let dir = parentOf(rel); dir !== ''; dir = parentOf(dir)) if (this.failed.has(dir)) return dir;
-    return undefined;
+    return this.failed.size === 0 ? undefined : ancestorIn(rel, this.failed);
   }
 
   private error(path: string, detail: string): void {
@@ -387,8 +383,7 @@ export class Executor {
 
   /** --trash moves each deleted file into one folder per run: those stay one at a time, in plan order. */
   private splitDeletions(): DeletionSplit {
-    const deletions = this.input.actions.filter((a): a is Deletion => a.type === 'delete' || a.type === 'rmdir');
-    if (this.input.trash) return { first: deletions, files: [], folders: [] };
+    if (this.input.trash) return { first: this.input.actions.filter(isDeletion), files: [], folders: [] };
     return splitDeletions(this.input.actions, this.input.traits.caseSensitive ? undefined : caseKey);
   }
 

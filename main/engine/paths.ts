@@ -46,6 +46,12 @@ export function parentOf(rel: string): string {
   return slash < 0 ? '' : rel.slice(0, slash);
 }
 
+/** The nearest folder above `rel` (not `rel` itself, nor the root '') that `folders` holds. */
+export function ancestorIn(rel: string, folders: ReadonlySet<string>): string | undefined {
+  for (let dir = parentOf(rel); dir !== ''; dir = parentOf(dir)) if (folders.has(dir)) return dir;
+  return undefined;
+}
+
 export function baseName(rel: string): string {
   return rel.slice(rel.lastIndexOf('/') + 1);
 }
