@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { assertEngineBuilt, runToEnd, track } from './fault-child.js';
 import { checkContent, nextVersionSameShape, versionedContent } from './fault-content.js';
-import { asMirrored, describeTree, tempDir } from './tree.js';
+import { expectMirrorOf, tempDir } from './tree.js';
 
 const EDITOR = path.resolve('tests/helpers/fault-editor.mjs');
 
@@ -152,7 +152,7 @@ export async function raceRounds(options: { rounds: number; bytes: number }): Pr
       const torn = brokenFiles(replica).filter((rel) => rel.startsWith(`r${round}-`));
       expect(torn, `round ${round}: torn replica files after the raced run`).toEqual([]);
       expect((await runToEnd(run)).summary.status).toBe('ok');
-      expect(describeTree(replica, { mtimes: true, modes: true }), `round ${round}: converged`).toEqual(asMirrored(describeTree(source, { mtimes: true, modes: true })));
+      expectMirrorOf(replica, source, `round ${round}: converged`);
       const quiet = (await runToEnd(run)).summary;
       expect(quiet.copied + quiet.updated + quiet.moved + quiet.deleted + quiet.created + quiet.metadata, `round ${round}: quiet run`).toBe(0);
     }

@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import { runSync } from '../../main/engine/sync.js';
 import { startRunner } from './fault-child.js';
 import { leftovers } from './fault-tree.js';
-import { asMirrored, describeTree, tempDir } from './tree.js';
+import { describeTree, expectMirrorOf, tempDir } from './tree.js';
 
 /** What the replica must hold after a complete run: path → file contents, or null for a folder. */
 type Model = Map<string, string | null>;
@@ -163,7 +163,7 @@ class CompleteRun implements fc.AsyncCommand<Model, Real> {
     for (const [rel, content] of m) {
       if (content !== null) expect(fs.readFileSync(path.join(r.replica, rel), 'utf8'), rel).toBe(content);
     }
-    expect(describeTree(r.replica, { mtimes: true, modes: true })).toEqual(asMirrored(describeTree(r.source, { mtimes: true, modes: true })));
+    expectMirrorOf(r.replica, r.source);
     expect(leftovers(r.replica)).toEqual([]);
     const again = await runSync({ source: r.source, replica: r.replica, stateDir: r.state, allowEmptySource: true });
     expect(again.copied + again.updated + again.moved + again.deleted + again.created + again.metadata).toBe(0);

@@ -1,11 +1,10 @@
 /** A source/replica/state trio in a temp folder, with a runner that collects the run's events. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
 import type { SyncOptions } from '../../main/engine/options.js';
 import { runSync } from '../../main/engine/sync.js';
 import type { RunSummary, SyncEvent } from '../../main/engine/types.js';
-import { asMirrored, describeTree, tempDir } from './tree.js';
+import { expectMirrorOf, tempDir } from './tree.js';
 
 export interface CollectedRun {
   readonly summary: RunSummary;
@@ -54,7 +53,7 @@ export function makePair(options: { createReplica?: boolean } = {}): Pair {
       return runCollecting({ source, replica, stateDir: state, ...extra });
     },
     expectMirror() {
-      expect(describeTree(replica, { mtimes: true, modes: true })).toEqual(asMirrored(describeTree(source, { mtimes: true, modes: true })));
+      expectMirrorOf(replica, source);
     },
     cleanup() {
       fs.rmSync(root, { recursive: true, force: true });

@@ -67,6 +67,12 @@ export function asMirrored(tree: Record<string, TreeEntry>): Record<string, unkn
   );
 }
 
+/** The replica holds what the source does: names, kinds, sizes, contents, modes and mtimes (within asMirrored's 5 µs). */
+export function expectMirrorOf(replica: string, source: string, message?: string): void {
+  const options = { mtimes: true, modes: true };
+  expect(describeTree(replica, options), message).toEqual(asMirrored(describeTree(source, options)));
+}
+
 /** Writes files ("content"), folders (trailing "/") and symlinks ({ link: target }) under root. */
 export function writeTree(root: string, spec: Record<string, string | { link: string }>): void {
   for (const [rel, value] of Object.entries(spec)) {
