@@ -142,7 +142,7 @@ export function copyFileAtomicSync(job: CopyJob): CopyOutcome {
   try {
     sourceFd = openSource(source);
     const before = fs.fstatSync(sourceFd);
-    if (!before.isFile()) return { ok: false, code: 'EINVAL', message: 'not a regular file any more' };
+    if (!before.isFile()) return { ok: false, code: 'EINVAL', message: 'no longer a regular file' };
     if (!unchanged(before, job)) throw new Changed();
     tempWritten = true;
     if (job.size <= SMALL_FILE) copySmall(sourceFd, temp, job);
