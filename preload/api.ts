@@ -2,8 +2,8 @@
  * The page's whole view of the app: a narrow, typed API over the IPC contract. Built from two functions so the
  * same code runs in the sandboxed preload (over ipcRenderer) and in the browser tests (over a test bridge).
  */
-import { Channel } from '../main/ipc-contract.js';
-import type { FolderSyncApi, InvokeArgs, InvokeChannel, InvokeResult, StatusView } from '../main/ipc-contract.js';
+import { Channel } from '../main/shared/ipc-contract.js';
+import type { FolderSyncApi, InvokeArgs, InvokeChannel, InvokeResult, StatusView } from '../main/shared/ipc-contract.js';
 
 export type Invoke = <C extends InvokeChannel>(channel: C, ...args: InvokeArgs<C>) => Promise<InvokeResult<C>>;
 

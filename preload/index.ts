@@ -4,8 +4,8 @@
  * since a sandboxed preload cannot load modules.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { API_NAME, Channel } from '../main/ipc-contract.js';
-import type { StatusView } from '../main/ipc-contract.js';
+import { API_NAME, Channel } from '../main/shared/ipc-contract.js';
+import type { StatusView } from '../main/shared/ipc-contract.js';
 import { createApi } from './api.js';
 import type { Invoke, SubscribeStatus } from './api.js';
 

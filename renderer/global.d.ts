@@ -1,4 +1,4 @@
-import type { FolderSyncApi } from '../main/ipc-contract.js';
+import type { FolderSyncApi } from '../main/shared/ipc-contract.js';
 
 declare global {
   interface Window {

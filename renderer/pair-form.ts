@@ -3,10 +3,10 @@
  * checks the interval as it is typed (with its plain-language echo). The main process checks everything
  * again on save; this is for quick feedback only.
  */
-import { suggestTrashDir } from '../main/app/trash-suggestion.js';
-import { describeInterval, IntervalError, parseInterval } from '../main/engine/interval.js';
-import type { FieldError, FolderField, PairField, PairInput } from '../main/ipc-contract.js';
-import { maxDeleteSettingProblem } from '../main/max-delete.js';
+import { suggestTrashDir } from '../main/shared/trash-suggestion.js';
+import { describeInterval, IntervalError, parseInterval } from '../main/shared/interval.js';
+import type { FieldError, FolderField, PairField, PairInput } from '../main/shared/ipc-contract.js';
+import { maxDeleteSettingProblem } from '../main/shared/max-delete.js';
 import { byId, showText } from './dom.js';
 
 const ERROR_FIELDS: readonly PairField[] = ['source', 'replica', 'interval', 'logDir', 'excludes', 'maxDelete', 'trashDir', 'trashKeepDays', 'pair'];

@@ -1,5 +1,5 @@
 /** The result of Preview: the planned actions, worded as the log words them. */
-import type { PreviewResult } from '../main/ipc-contract.js';
+import type { PreviewResult } from '../main/shared/ipc-contract.js';
 import { byId, showText } from './dom.js';
 
 export class PreviewPanel {

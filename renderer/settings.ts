@@ -3,8 +3,8 @@
  * toggles. Everything goes through `window.folderSync` (the preload's API); the page never sees a path it
  * did not get from the main process's folder picker.
  */
-import { DEFAULT_TRASH_DAYS } from '../main/ipc-contract.js';
-import type { FieldError, FolderField, PairInput, SettingsInput, StatusView } from '../main/ipc-contract.js';
+import { DEFAULT_TRASH_DAYS } from '../main/shared/ipc-contract.js';
+import type { FieldError, FolderField, PairInput, SettingsInput, StatusView } from '../main/shared/ipc-contract.js';
 import { byId, showText } from './dom.js';
 import { PairForm } from './pair-form.js';
 import { PreviewPanel } from './preview-panel.js';

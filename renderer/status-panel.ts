@@ -2,7 +2,7 @@
  * The status of the selected pair: state (an unplugged drive is waited for, not an error), last run, next run,
  * what the replica's file system can hold, warnings and the latest log lines.
  */
-import type { PairStatusView, StatusView } from '../main/ipc-contract.js';
+import type { PairStatusView, StatusView } from '../main/shared/ipc-contract.js';
 import { byId, showText } from './dom.js';
 
 const STATE_WORDS: Record<PairStatusView['state'], string> = {

@@ -2,9 +2,9 @@
  * A pair's settings as the engine's options. The one place that maps them, so a scheduled run and its Preview
  * always use the same folders, excludes, trash and deletion limit.
  */
-import type { SyncOptions } from '../engine/options.js';
-import type { PairInput } from '../ipc-contract.js';
-import { parseMaxDeleteSetting } from '../max-delete.js';
+import type { SyncOptions } from '../engine/run/options.js';
+import type { PairInput } from '../shared/ipc-contract.js';
+import { parseMaxDeleteSetting } from '../shared/max-delete.js';
 
 /** Throws MaxDeleteError for a limit that does not parse (settings are checked on load and save, so only a bug). */
 export function pairSyncOptions(pair: PairInput, stateDir: string): SyncOptions {

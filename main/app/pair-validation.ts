@@ -5,13 +5,13 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { isSameOrInside, realpathLoose } from '../engine/folder-overlap.js';
-import { IntervalError, parseInterval } from '../engine/interval.js';
-import { ConfigError } from '../engine/options.js';
-import { validatePair } from '../engine/sync.js';
-import { MAX_TRASH_DAYS } from '../ipc-contract.js';
-import { maxDeleteSettingProblem } from '../max-delete.js';
-import type { FieldError, PairField, PairInput } from '../ipc-contract.js';
+import { isSameOrInside, realpathLoose } from '../engine/fs/overlap.js';
+import { IntervalError, parseInterval } from '../shared/interval.js';
+import { ConfigError } from '../engine/run/options.js';
+import { validatePair } from '../engine/run/sync.js';
+import { MAX_TRASH_DAYS } from '../shared/ipc-contract.js';
+import { maxDeleteSettingProblem } from '../shared/max-delete.js';
+import type { FieldError, PairField, PairInput } from '../shared/ipc-contract.js';
 
 const FOLDER_NAMES = { source: 'source folder', replica: 'replica folder', logDir: 'log folder', trashDir: 'trash folder' } as const;
 

@@ -9,14 +9,14 @@
  * A run refused because a drive is unplugged is not an error: the pair waits, and a cheap check (as the CLI's
  * loop does) starts the next run as soon as the drive is back rather than at the next interval.
  */
-import { DRIVE_CHECK_MS, waitForDrive, type DriveWait } from '../engine/drive-wait.js';
-import { describeInterval, parseInterval } from '../engine/interval.js';
-import type { SyncOptions } from '../engine/options.js';
-import { PeriodicLoop, type Clock } from '../engine/schedule.js';
+import { DRIVE_CHECK_MS, waitForDrive, type DriveWait } from '../runner/drive-wait.js';
+import { describeInterval, parseInterval } from '../shared/interval.js';
+import type { SyncOptions } from '../engine/run/options.js';
+import { PeriodicLoop, type Clock } from '../runner/schedule.js';
 import type { RunSummary, SyncEvent } from '../engine/types.js';
-import type { ChangeWatcher, WatchOptions } from '../engine/watch.js';
-import type { LastRunView, PairSettings, PairStatusView, StatusView, TrayState } from '../ipc-contract.js';
-import { eventLine, summaryLine } from '../log-format.js';
+import type { ChangeWatcher, WatchOptions } from '../runner/watch.js';
+import type { LastRunView, PairSettings, PairStatusView, StatusView, TrayState } from '../shared/ipc-contract.js';
+import { eventLine, summaryLine } from '../shared/log-format.js';
 import type { OperationLog } from '../log.js';
 import { pairLabel } from './pair-label.js';
 import { pairSyncOptions } from './pair-sync-options.js';

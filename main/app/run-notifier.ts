@@ -1,5 +1,5 @@
 /** A desktop notification for a run that did not end well, when the user wants them. */
-import type { LastRunView, PairSettings } from '../ipc-contract.js';
+import type { LastRunView, PairSettings } from '../shared/ipc-contract.js';
 import { pairLabel } from './pair-label.js';
 
 export interface NotificationLike {

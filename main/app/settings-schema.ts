@@ -2,8 +2,8 @@
  * The settings file's shape and its check on load. The file is data a user (or a crash) may have damaged, so
  * it is parsed from `unknown` field by field; any mismatch is one sentence naming the field.
  */
-import { DEFAULT_TRASH_DAYS } from '../ipc-contract.js';
-import type { PairSettings, TrashSettings } from '../ipc-contract.js';
+import { DEFAULT_TRASH_DAYS } from '../shared/ipc-contract.js';
+import type { PairSettings, TrashSettings } from '../shared/ipc-contract.js';
 import { checkPairFields, checkPairsTogether } from './pair-validation.js';
 
 export const SETTINGS_VERSION = 1;

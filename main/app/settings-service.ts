@@ -6,9 +6,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { SyncOptions } from '../engine/options.js';
+import type { SyncOptions } from '../engine/run/options.js';
 import type { RunSummary } from '../engine/types.js';
-import { PREVIEW_LIMIT } from '../ipc-contract.js';
+import { PREVIEW_LIMIT } from '../shared/ipc-contract.js';
 import type {
   FieldError,
   PairInput,
@@ -19,9 +19,9 @@ import type {
   SettingsInput,
   SettingsView,
   StatusView,
-} from '../ipc-contract.js';
+} from '../shared/ipc-contract.js';
 import type { InvokeEvent, IpcService } from '../ipc/register.js';
-import { actionLine } from '../log-format.js';
+import { actionLine } from '../shared/log-format.js';
 import { checkPairFields, checkPairOnDisk, checkPairsTogether } from './pair-validation.js';
 import { pairSyncOptions } from './pair-sync-options.js';
 import type { PairsController } from './pairs-controller.js';

@@ -4,7 +4,7 @@
  */
 import { BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
-import type { PushChannel, PushContract } from '../ipc-contract.js';
+import type { PushChannel, PushContract } from '../shared/ipc-contract.js';
 import type { InvokeEvent } from '../ipc/register.js';
 
 export interface SettingsWindowPaths {

@@ -4,8 +4,8 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseInterval, IntervalError } from '../engine/interval.js';
-import { MaxDeleteError, parseMaxDelete as parseSharedMaxDelete, type MaxDelete } from '../max-delete.js';
+import { parseInterval, IntervalError } from '../shared/interval.js';
+import { MaxDeleteError, parseMaxDelete as parseSharedMaxDelete, type MaxDelete } from '../shared/max-delete.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -3,7 +3,7 @@
  * errors and warnings on stderr; every operation with -v; the plan with --dry-run.
  */
 import type { Action, RunSummary, SyncEvent } from '../engine/types.js';
-import { actionLine, escapeControls, eventLine, formatBytes, summaryLine } from '../log-format.js';
+import { actionLine, escapeControls, eventLine, formatBytes, summaryLine } from '../shared/log-format.js';
 
 export interface TextSink {
   write(text: string): unknown;

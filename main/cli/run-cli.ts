@@ -4,18 +4,18 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { ExitCode } from '../exit-codes.js';
-import { isSameOrInside } from '../engine/folder-overlap.js';
-import { ConfigError, type SyncOptions } from '../engine/options.js';
-import { PeriodicLoop } from '../engine/schedule.js';
-import type { ScansAhead } from '../engine/scan-parallel.js';
-import { runSync, validatePair } from '../engine/sync.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { isSameOrInside } from '../engine/fs/overlap.js';
+import { ConfigError, type SyncOptions } from '../engine/run/options.js';
+import { PeriodicLoop } from '../runner/schedule.js';
+import type { ScansAhead } from '../engine/scan/parallel.js';
+import { runSync, validatePair } from '../engine/run/sync.js';
 import type { RunSummary } from '../engine/types.js';
-import { watchForChanges, type ChangeWatcher } from '../engine/watch.js';
-import { describeInterval } from '../engine/interval.js';
-import { waitForDrive, type DriveWait } from '../engine/drive-wait.js';
+import { watchForChanges, type ChangeWatcher } from '../runner/watch.js';
+import { describeInterval } from '../shared/interval.js';
+import { waitForDrive, type DriveWait } from '../runner/drive-wait.js';
 import { createOperationLog, describeFsError, type OperationLog } from '../log.js';
-import { escapeControls, formatDuration } from '../log-format.js';
+import { escapeControls, formatDuration } from '../shared/log-format.js';
 import { HELP_TEXT, parseCliArgs, UsageError, type CliConfig } from './args.js';
 import { ConsoleReporter, timestamp, type TextSink } from './console-reporter.js';
 import { listenForQuit, type SignalSource } from './quit.js';

@@ -3,7 +3,7 @@
  * `src/main/ipc.ts`). Each handler first checks the sender — only the settings page loaded from the app's
  * own file may call — then the arguments, and only then calls the service.
  */
-import { Channel } from '../ipc-contract.js';
+import { Channel } from '../shared/ipc-contract.js';
 import type {
   InvokeChannel,
   InvokeResult,
@@ -14,7 +14,7 @@ import type {
   SettingsInput,
   SettingsView,
   StatusView,
-} from '../ipc-contract.js';
+} from '../shared/ipc-contract.js';
 import { asPairIdOrNull, asPairInput, asPickFolderRequest, asSettingsInput, expectArgs } from './validate.js';
 
 /** What a handler needs of Electron's IpcMainInvokeEvent. */

@@ -3,7 +3,7 @@
  * compromised renderer is exactly what these checks are for: shapes are checked exactly (no extra keys),
  * strings are bounded, and fresh objects are built so nothing but plain data goes further.
  */
-import type { FolderField, PairInput, PickFolderRequest, SettingsInput, TrashSettings } from '../ipc-contract.js';
+import type { FolderField, PairInput, PickFolderRequest, SettingsInput, TrashSettings } from '../shared/ipc-contract.js';
 
 export class IpcArgumentError extends Error {
   override name = 'IpcArgumentError';

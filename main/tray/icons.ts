@@ -3,7 +3,7 @@
  * which draws them at 24 px; Electron picks the `@2x` file beside the one named on HiDPI screens.
  */
 import path from 'node:path';
-import type { TrayState } from '../ipc-contract.js';
+import type { TrayState } from '../shared/ipc-contract.js';
 
 export function trayIconFile(dir: string, state: TrayState, desktop: string | undefined): string {
   const cinnamon = (desktop ?? '').split(':').some((name) => /cinnamon/i.test(name));

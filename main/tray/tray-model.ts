@@ -5,7 +5,7 @@
  * Linux indicator hosts show no tooltip and ignore clicks on the icon, so everything the tooltip says is also
  * in the menu (disabled lines at the top) and every action is a menu item.
  */
-import type { PairStatusView, StatusView, TrayState } from '../ipc-contract.js';
+import type { PairStatusView, StatusView, TrayState } from '../shared/ipc-contract.js';
 
 export type MenuAction =
   | { readonly kind: 'sync-all' }

@@ -3,7 +3,7 @@
  * rebuilds the context menu, because Linux indicators only pick up a changed menu through setContextMenu.
  * Electron's Tray and Menu come in through `TrayHost`, so tests pass fakes.
  */
-import type { StatusView, TrayState } from '../ipc-contract.js';
+import type { StatusView, TrayState } from '../shared/ipc-contract.js';
 import { trayModel } from './tray-model.js';
 import type { MenuAction, MenuEntry, TimeFormat, TrayModel } from './tray-model.js';
 

@@ -1,7 +1,7 @@
 /** IPC handlers: the sender is checked before anything, then every argument, exactly. */
 import { describe, expect, it } from 'vitest';
-import { Channel } from '../../main/ipc-contract.js';
-import type { PairInput, SettingsInput } from '../../main/ipc-contract.js';
+import { Channel } from '../../main/shared/ipc-contract.js';
+import type { PairInput, SettingsInput } from '../../main/shared/ipc-contract.js';
 import { registerIpcHandlers } from '../../main/ipc/register.js';
 import type { InvokeEvent, IpcService } from '../../main/ipc/register.js';
 import { asPairInput, asPickFolderRequest, asSettingsInput } from '../../main/ipc/validate.js';

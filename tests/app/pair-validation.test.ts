@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkPairFields, checkPairOnDisk, checkPairsTogether } from '../../main/app/pair-validation.js';
-import { suggestTrashDir } from '../../main/app/trash-suggestion.js';
-import type { PairInput } from '../../main/ipc-contract.js';
+import { suggestTrashDir } from '../../main/shared/trash-suggestion.js';
+import type { PairInput } from '../../main/shared/ipc-contract.js';
 import { pairSettings } from '../helpers/pair-settings.js';
-import { parseMaxDelete, parseMaxDeleteSetting } from '../../main/max-delete.js';
+import { parseMaxDelete, parseMaxDeleteSetting } from '../../main/shared/max-delete.js';
 
 let root: string;
 let pair: PairInput;

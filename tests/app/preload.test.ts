@@ -1,7 +1,7 @@
 /** The preload on the fake electron: it exposes the typed API and nothing else, and hides IPC events. */
 import { describe, expect, it, vi } from 'vitest';
-import { API_NAME, Channel } from '../../main/ipc-contract.js';
-import type { FolderSyncApi, StatusView } from '../../main/ipc-contract.js';
+import { API_NAME, Channel } from '../../main/shared/ipc-contract.js';
+import type { FolderSyncApi, StatusView } from '../../main/shared/ipc-contract.js';
 import { contextBridge, ipcMain, ipcRenderer } from '../fake-electron/electron.js';
 
 vi.mock('electron', () => import('../fake-electron/electron.js'));

@@ -1,7 +1,7 @@
 /** Failure notifications: sent for runs that went wrong, not for a drive that is simply unplugged. */
 import { describe, expect, it } from 'vitest';
 import { notifyIfFailed } from '../../main/app/run-notifier.js';
-import type { LastRunView, PairSettings } from '../../main/ipc-contract.js';
+import type { LastRunView, PairSettings } from '../../main/shared/ipc-contract.js';
 
 const pair: PairSettings = {
   id: 'p1',

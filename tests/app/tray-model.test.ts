@@ -1,6 +1,6 @@
 /** The tray derived from status alone: icon per state, status lines first, every action in the menu. */
 import { describe, expect, it } from 'vitest';
-import type { PairStatusView, StatusView } from '../../main/ipc-contract.js';
+import type { PairStatusView, StatusView } from '../../main/shared/ipc-contract.js';
 import { trayModel } from '../../main/tray/tray-model.js';
 import type { MenuEntry } from '../../main/tray/tray-model.js';
 import { TrayService } from '../../main/tray/tray-service.js';

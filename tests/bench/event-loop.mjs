@@ -21,7 +21,7 @@ export const SCENARIOS = ['initial', 'no-change'];
  */
 export async function measureEventLoop({ files, dir = tmpdir(), log = () => {} }) {
   const work = mkdtempSync(join(dir, 'folder-sync-loop-'));
-  const { runSyncInWorker } = await import('../../dist/main/engine/run-in-worker.js');
+  const { runSyncInWorker } = await import('../../dist/main/engine/run/run-in-worker.js');
   const blocks = {};
   try {
     writeTree(join(work, 'src'), planTree({ files, big: 2, bigSizeMiB: 64, seed: 7 }), () => {});

@@ -18,10 +18,17 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** A module of an engine build: the stage-folder layout, or the flat one of older builds (for A/B runs). */
+function engineFile(engine, current, flat) {
+  const file = path.join(engine, current);
+  return fs.existsSync(file) ? file : path.join(engine, flat);
+}
+
 const DEFAULT_ENGINE = path.resolve(HERE, '../../dist/main/engine');
 
 function parseArgs(argv) {
@@ -54,15 +61,15 @@ async function child(args) {
   const t0 = performance.now();
   let packed;
   if (args.child === 'packed') {
-    const { scanTreePacked } = await import(pathToFileURL(path.join(engine, 'scan-codec.js')).href);
-    const { createExcludeMatcher } = await import(pathToFileURL(path.join(engine, 'exclude.js')).href);
+    const { scanTreePacked } = await import(pathToFileURL(engineFile(engine, 'scan/packed.js', 'scan-codec.js')).href);
+    const { createExcludeMatcher } = await import(pathToFileURL(engineFile(engine, 'scan/exclude.js', 'exclude.js')).href);
     packed = scanTreePacked(root, createExcludeMatcher(excludes));
   } else {
     const { Worker } = await import('node:worker_threads');
     const young = Number(args.young);
     const resourceLimits = young > 0 ? { maxYoungGenerationSizeMb: young } : undefined;
     const scanInWorker = async (tree) => {
-      const worker = new Worker(pathToFileURL(path.join(engine, 'scan-worker.js')), { workerData: { root: tree, excludes }, resourceLimits });
+      const worker = new Worker(pathToFileURL(engineFile(engine, 'scan/scan-worker.js', 'scan-worker.js')), { workerData: { root: tree, excludes }, resourceLimits });
       const reply = await new Promise((resolve, reject) => {
         worker.once('message', resolve);
         worker.once('error', reject);

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../main/engine/options.js';
-import { toByteString } from '../../main/engine/paths.js';
+import { ConfigError } from '../../main/engine/run/options.js';
+import { toByteString } from '../../main/engine/fs/paths.js';
 import type { RunSummary } from '../../main/engine/types.js';
 import { createOperationLog, LOG_FILE_NAME, prepareLogFile } from '../../main/log.js';
-import { escapeControls, summaryLine } from '../../main/log-format.js';
+import { escapeControls, summaryLine } from '../../main/shared/log-format.js';
 
 let tmp: string;
 beforeEach(() => {

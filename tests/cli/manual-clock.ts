@@ -1,5 +1,5 @@
 /** A Clock that only moves when a test says so (the watch aggregator's and the loop's timing without sleeping). */
-import type { Clock } from '../../main/engine/schedule.js';
+import type { Clock } from '../../main/runner/schedule.js';
 
 interface Timer {
   readonly at: number;

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scanAhead } from '../../main/cli/scan-ahead.js';
-import { toByteString } from '../../main/engine/paths.js';
-import { ScansAhead, scanOne } from '../../main/engine/scan-parallel.js';
-import { runSync } from '../../main/engine/sync.js';
+import { toByteString } from '../../main/engine/fs/paths.js';
+import { ScansAhead, scanOne } from '../../main/engine/scan/parallel.js';
+import { runSync } from '../../main/engine/run/sync.js';
 import { makePair, type Pair } from '../helpers/pair.js';
 import { writeTree } from '../helpers/tree.js';
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runSync } from '../../main/engine/sync.js';
+import { runSync } from '../../main/engine/run/sync.js';
 import type { SyncEvent } from '../../main/engine/types.js';
 import { versionedContent } from '../helpers/fault-content.js';
 import { brokenFiles } from '../helpers/fault-edits.js';

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordFileFor } from '../../main/engine/record-file.js';
+import { recordFileFor } from '../../main/engine/record/record-file.js';
 import { editRecordPaths } from '../helpers/record-edit.js';
 import { makePair, type Pair } from '../helpers/pair.js';
 import { ctimes, describeTree } from '../helpers/tree.js';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSync } from '../../main/engine/sync.js';
+import { runSync } from '../../main/engine/run/sync.js';
 import type { RunSummary, SyncEvent } from '../../main/engine/types.js';
 import { IMAGE_KINDS, imageSupportMissing, mountImage, type MountedImage } from '../helpers/fs-images.js';
 import { tempDir } from '../helpers/tree.js';

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { SyncOptions } from '../../main/engine/options.js';
-import { recordFileFor } from '../../main/engine/record-file.js';
+import type { SyncOptions } from '../../main/engine/run/options.js';
+import { recordFileFor } from '../../main/engine/record/record-file.js';
 import type { ReplicaTraits, RunSummary, SyncEvent } from '../../main/engine/types.js';
 import { IMAGE_KINDS, imageSupportMissing, mountImage, type ImageKind, type MountedImage } from '../helpers/fs-images.js';
 import { runCollecting } from '../helpers/pair.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findMount, mountOf, nearestExisting, parseMountInfo, unescapeOctal } from '../../main/engine/mounts.js';
+import { findMount, mountOf, nearestExisting, parseMountInfo, unescapeOctal } from '../../main/engine/fs/mounts.js';
 import { IMAGE_KINDS, imageSupportMissing, mountImage, type MountedImage } from '../helpers/fs-images.js';
 
 /** Lines as this machine and a Linux Mint desktop write them. */

@@ -6,8 +6,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseKey, nameProblem } from '../../main/engine/names.js';
-import { probeReplica } from '../../main/engine/replica-fs.js';
+import { caseKey, nameProblem } from '../../main/engine/fs/names.js';
+import { probeReplica } from '../../main/engine/fs/probe.js';
 import type { ReplicaTraits } from '../../main/engine/types.js';
 import { IMAGE_KINDS, imageSupportMissing, mountImage, type MountedImage } from '../helpers/fs-images.js';
 

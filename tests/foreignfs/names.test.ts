@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { caseKey, mtimeEqual, nameProblem, type NameTraits } from '../../main/engine/names.js';
+import { caseKey, mtimeEqual, nameProblem, type NameTraits } from '../../main/engine/fs/names.js';
 
 /** Byte string (latin1 characters = bytes) of a UTF-8 text. */
 const b = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');

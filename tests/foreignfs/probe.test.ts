@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeTraits, PROBE_PREFIX, probeReplica } from '../../main/engine/replica-fs.js';
+import { describeTraits, PROBE_PREFIX, probeReplica } from '../../main/engine/fs/probe.js';
 import type { ReplicaTraits } from '../../main/engine/types.js';
 import { IMAGE_KINDS, imageSupportMissing, mountImage, type ImageKind, type MountedImage } from '../helpers/fs-images.js';
 

@@ -27,7 +27,7 @@ export function track<T extends ChildProcess>(child: T): T {
 const HANG_MS = 120_000;
 
 export function assertEngineBuilt(): void {
-  const built = path.resolve('dist/main/engine/sync.js');
+  const built = path.resolve('dist/main/engine/run/sync.js');
   if (!fs.existsSync(built)) throw new Error(`${built} is missing: run "npm run build" first (npm test does).`);
 }
 

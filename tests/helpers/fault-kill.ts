@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { recordFileFor } from '../../main/engine/record-file.js';
+import { recordFileFor } from '../../main/engine/record/record-file.js';
 import { runToEnd, startRunner, startWatcher, type RecordStep, type RunnerOptions } from './fault-child.js';
 import { expectUsableRecord, FaultTree, leftovers, mirrorOf, prng, recordBytes, type TreeShape } from './fault-tree.js';
 import { asMirrored, tempDir } from './tree.js';

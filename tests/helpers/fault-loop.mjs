@@ -11,8 +11,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { runSync } = await import(path.join(here, '../../dist/main/engine/sync.js'));
-const { PeriodicLoop } = await import(path.join(here, '../../dist/main/engine/schedule.js'));
+const { runSync } = await import(path.join(here, '../../dist/main/engine/run/sync.js'));
+const { PeriodicLoop } = await import(path.join(here, '../../dist/main/runner/schedule.js'));
 const { root, runs, intervalMs } = JSON.parse(process.argv[2]);
 
 const source = path.join(root, 'source');

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { runSync } from '../../main/engine/sync.js';
+import { runSync } from '../../main/engine/run/sync.js';
 import { startRunner } from './fault-child.js';
 import { leftovers } from './fault-tree.js';
 import { describeTree, expectMirrorOf, tempDir } from './tree.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { runSync } = await import(path.join(here, '../../dist/main/engine/sync.js'));
+const { runSync } = await import(path.join(here, '../../dist/main/engine/run/sync.js'));
 const options = JSON.parse(process.argv[2]);
 
 function say(value) {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { loadRecord, recordFileFor } from '../../main/engine/record-file.js';
+import { loadRecord, recordFileFor } from '../../main/engine/record/record-file.js';
 import { versionedContent } from './fault-content.js';
 import { describeTree, type TreeEntry } from './tree.js';
 

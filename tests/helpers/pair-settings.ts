@@ -1,5 +1,5 @@
 /** A pair as the settings page would send it: hourly, no excludes, no watch, no trash, no deletion limit. */
-import type { PairInput } from '../../main/ipc-contract.js';
+import type { PairInput } from '../../main/shared/ipc-contract.js';
 
 export function pairSettings(folders: Pick<PairInput, 'id' | 'source' | 'replica' | 'logDir'>, extra: Partial<PairInput> = {}): PairInput {
   return {

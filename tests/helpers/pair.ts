@@ -1,8 +1,8 @@
 /** A source/replica/state trio in a temp folder, with a runner that collects the run's events. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SyncOptions } from '../../main/engine/options.js';
-import { runSync } from '../../main/engine/sync.js';
+import type { SyncOptions } from '../../main/engine/run/options.js';
+import { runSync } from '../../main/engine/run/sync.js';
 import type { RunSummary, SyncEvent } from '../../main/engine/types.js';
 import { expectMirrorOf, tempDir } from './tree.js';
 

@@ -1,6 +1,6 @@
 /** Edits a pair's record file as a damaged disk or a hostile user could, bypassing every check of loading. */
 import fs from 'node:fs';
-import { loadRecord, saveRecord } from '../../main/engine/record-file.js';
+import { loadRecord, saveRecord } from '../../main/engine/record/record-file.js';
 
 export function editRecordPaths(file: string, source: string, replica: string, edit: (paths: string[]) => void): void {
   const { record } = loadRecord(file, source, replica);

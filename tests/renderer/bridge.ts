@@ -4,8 +4,8 @@
  * page.exposeFunction, forwarding to the real main-process IPC handlers) and `__folderSyncPush` (called by
  * the test with what the main process sends to the window). Bundled by esbuild into an init script.
  */
-import { API_NAME, Channel } from '../../main/ipc-contract.js';
-import type { StatusView } from '../../main/ipc-contract.js';
+import { API_NAME, Channel } from '../../main/shared/ipc-contract.js';
+import type { StatusView } from '../../main/shared/ipc-contract.js';
 import { createApi } from '../../preload/api.js';
 import type { Invoke } from '../../preload/api.js';
 

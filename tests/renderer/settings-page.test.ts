@@ -13,8 +13,8 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Channel } from '../../main/ipc-contract.js';
-import type { FolderField, StatusView } from '../../main/ipc-contract.js';
+import { Channel } from '../../main/shared/ipc-contract.js';
+import type { FolderField, StatusView } from '../../main/shared/ipc-contract.js';
 import { appHome, assertBuilt, lastTray, MainProcess, menuLabels, REPO_ROOT, trayIcon } from '../app/main-process.js';
 import { imageSupportMissing, mountImage, type MountedImage } from '../helpers/fs-images.js';
 

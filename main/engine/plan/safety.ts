@@ -1,0 +1,97 @@
+/**
+ * Checks that keep a mistake or an unplugged drive from wiping a replica (after mutagen's halt states and
+ * rclone's --max-delete). Configuration mistakes are ConfigErrors (exit 2, nothing touched); conditions of the
+ * moment (emptied source, too many deletions) are refusals (exit 3, nothing changed).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { isSameOrInside, realpathLoose } from '../fs/overlap.js';
+import { ConfigError, type SyncOptions } from '../run/options.js';
+import type { Action, RefusalReason } from '../types.js';
+
+function statOrUndefined(target: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(target);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Throws a ConfigError naming the input when the pair cannot be synced at all. Touches nothing. */
+export function validatePairSync(options: Pick<SyncOptions, 'source' | 'replica' | 'trash'>): void {
+  const source = path.resolve(options.source);
+  const replica = path.resolve(options.replica);
+  const sourceStat = statOrUndefined(source);
+  if (sourceStat === undefined) throw new ConfigError(`The source folder "${options.source}" does not exist.`);
+  if (!sourceStat.isDirectory()) throw new ConfigError(`The source "${options.source}" is not a folder.`);
+  try {
+    fs.accessSync(source, fs.constants.R_OK | fs.constants.X_OK);
+  } catch {
+    throw new ConfigError(`The source folder "${options.source}" cannot be read.`);
+  }
+  const replicaStat = statOrUndefined(replica);
+  if (replicaStat !== undefined && !replicaStat.isDirectory()) {
+    throw new ConfigError(`The replica path "${options.replica}" is a file, not a folder.`);
+  }
+  if (replicaStat === undefined && !statOrUndefined(path.dirname(replica))?.isDirectory()) {
+    throw new ConfigError(
+      `The replica "${options.replica}" cannot be created: its parent folder "${path.dirname(replica)}" does not exist.`,
+      'replica-parent-missing',
+    );
+  }
+  const realSource = realpathLoose(source);
+  const realReplica = realpathLoose(replica);
+  if (realSource === realReplica) {
+    throw new ConfigError(`The source "${options.source}" and the replica "${options.replica}" are the same folder.`);
+  }
+  if (isSameOrInside(realReplica, realSource)) {
+    throw new ConfigError(`The replica "${options.replica}" is inside the source "${options.source}"; choose a folder outside it.`);
+  }
+  if (isSameOrInside(realSource, realReplica)) {
+    throw new ConfigError(`The source "${options.source}" is inside the replica "${options.replica}"; choose a folder outside it.`);
+  }
+  if (options.trash) validateTrash(options.trash.dir, realSource, realReplica);
+}
+
+/** The trash folder must be outside both trees: inside the replica it would be mirrored away, inside the source mirrored. */
+function validateTrash(dir: string, realSource: string, realReplica: string): void {
+  const realTrash = realpathLoose(dir);
+  if (isSameOrInside(realTrash, realReplica) || isSameOrInside(realReplica, realTrash)) {
+    throw new ConfigError(`The trash folder "${dir}" overlaps the replica; choose a folder beside it, not inside it.`);
+  }
+  if (isSameOrInside(realTrash, realSource)) {
+    throw new ConfigError(`The trash folder "${dir}" is inside the source; choose a folder outside it.`);
+  }
+  const existing = statOrUndefined(realTrash);
+  if (existing !== undefined && !existing.isDirectory()) throw new ConfigError(`The trash path "${dir}" is a file, not a folder.`);
+  if (existing === undefined && !statOrUndefined(path.dirname(realTrash))?.isDirectory()) {
+    throw new ConfigError(`The trash folder "${dir}" cannot be created: its parent folder does not exist.`);
+  }
+}
+
+export interface Refusal {
+  readonly reason: RefusalReason;
+  readonly message: string;
+  readonly waitFor?: { readonly path: string; readonly mountPoint: string };
+}
+
+/** An empty source next to a replica that holds files is far more often an unmounted drive than a wish. */
+export function checkEmptiedSource(sourceCount: number, replicaCount: number, source: string, allowEmpty: boolean): Refusal | undefined {
+  if (sourceCount > 0 || replicaCount === 0 || allowEmpty) return undefined;
+  return {
+    reason: 'source-emptied',
+    message: `The source "${source}" is empty but the replica holds ${replicaCount} entries; nothing was deleted (use --allow-empty-source if the source really is meant to be empty).`,
+  };
+}
+
+export function checkMaxDelete(actions: readonly Action[], replicaCount: number, limit: SyncOptions['maxDelete']): Refusal | undefined {
+  if (limit === undefined) return undefined;
+  const deletions = actions.filter((a) => a.type === 'delete' || a.type === 'rmdir').length;
+  const allowed = 'count' in limit ? limit.count : Math.floor((limit.percent / 100) * replicaCount);
+  if (deletions <= allowed) return undefined;
+  const shown = 'count' in limit ? `${limit.count}` : `${limit.percent}% (${allowed} of ${replicaCount})`;
+  return {
+    reason: 'max-delete',
+    message: `This run would delete ${deletions} entries from the replica, more than the deletion limit of ${shown}; nothing was changed.`,
+  };
+}

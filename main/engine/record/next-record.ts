@@ -1,0 +1,152 @@
+/**
+ * The record a run leaves: settled rows carried over as they are, the planned entries as the run found or made
+ * them. It vouches only for what this run saw in sync: entries whose action did not complete are left out, so
+ * the next run compares them afresh. Hashes survive while the source file is unchanged.
+ */
+import { orderedLookup } from '../snapshot/ordered-lookup.js';
+import { findRow } from '../snapshot/path-order.js';
+import type { PathTree } from '../snapshot/path-tree.js';
+import { TableBuilder, inPathOrder, rowEntry, type RecordEntry, type RecordTable } from './record.js';
+import { scanEntry, type ScanTable } from '../snapshot/scan-table.js';
+import type { Triage } from '../plan/triage.js';
+import type { ReplicaState } from '../execute/executor.js';
+import type { Entry } from '../types.js';
+
+export interface PlannedRecordInput {
+  /** The planned (unsettled) source entries the replica is to hold. */
+  readonly wanted: ReadonlyMap<string, Entry>;
+  readonly replica: PathTree<Entry>;
+  readonly record: PathTree<RecordEntry>;
+  readonly after: ReadonlyMap<string, ReplicaState>;
+  readonly notDone: ReadonlySet<string>;
+  readonly sourceHashes: ReadonlyMap<string, string>;
+  readonly isProtected: (rel: string) => boolean;
+}
+
+/** The record entry already says exactly this: same source stat and same replica mtime. */
+function reusable(old: RecordEntry, src: Entry, rep: ReplicaState): boolean {
+  return (
+    old.kind === src.kind && old.size === src.size && old.mtimeMs === src.mtimeMs && old.ctimeMs === src.ctimeMs &&
+    old.ino === src.ino && old.mode === src.mode && old.repMtimeMs === rep.mtimeMs
+  );
+}
+
+function sameEntry(a: RecordEntry, b: RecordEntry): boolean {
+  if (a === b) return true;
+  return (
+    a.kind === b.kind && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs &&
+    a.ino === b.ino && a.mode === b.mode && a.repMtimeMs === b.repMtimeMs && a.hash === b.hash
+  );
+}
+
+function entryFor(kind: RecordEntry['kind'], src: Entry, rep: ReplicaState, old: RecordEntry | undefined, hash: string | undefined): RecordEntry {
+  const kept = hash ?? (old?.hash !== undefined && old.ino === src.ino && old.size === src.size && old.mtimeMs === src.mtimeMs ? old.hash : undefined);
+  if (kept !== undefined) return { kind, size: src.size, mtimeMs: src.mtimeMs, ctimeMs: src.ctimeMs, ino: src.ino, mode: src.mode, repMtimeMs: rep.mtimeMs, hash: kept };
+  return { kind, size: src.size, mtimeMs: src.mtimeMs, ctimeMs: src.ctimeMs, ino: src.ino, mode: src.mode, repMtimeMs: rep.mtimeMs };
+}
+
+/**
+ * The record entries of the planned paths, made one at a time as nextRecord walks the source: a first mirror of
+ * 100,000 files never holds 100,000 entry objects besides the table they go into.
+ */
+export interface PlannedRecord {
+  /** The entry for a path of `wanted`, asked in the source's order; undefined when the record is not to vouch for it. */
+  entryOf(rel: string): RecordEntry | undefined;
+  /** What the record knew below unreadable source folders, where nothing was compared: kept as it was. */
+  readonly kept: ReadonlyMap<string, RecordEntry>;
+  /** No planned path at all: a run in which every entry was settled. */
+  readonly empty: boolean;
+}
+
+export function plannedRecord(input: PlannedRecordInput): PlannedRecord {
+  const replicaAt = orderedLookup(input.replica);
+  const recordAt = orderedLookup(input.record);
+  const entryOf = (rel: string): RecordEntry | undefined => {
+    const src = input.wanted.get(rel);
+    if (src === undefined) return undefined;
+    const scanned = replicaAt(rel);
+    const old = recordAt(rel);
+    if (src.kind === 'other' || input.notDone.has(rel)) return undefined;
+    const rep = input.after.get(rel) ?? scanned;
+    if (rep === undefined || rep.kind !== src.kind) return undefined;
+    if (old !== undefined && reusable(old, src, rep) && !input.sourceHashes.has(rel)) return old;
+    return entryFor(src.kind, src, rep, old, input.sourceHashes.get(rel));
+  };
+  const kept = new Map<string, RecordEntry>();
+  for (const [rel, old] of input.record.entries()) {
+    if (!input.isProtected(rel)) continue;
+    // Asked out of the walk's order: the lookups fall back to their maps, and these are few.
+    if (!input.wanted.has(rel) || entryOf(rel) === undefined) kept.set(rel, old);
+  }
+  return { entryOf: (rel) => entryOf(rel) ?? kept.get(rel), kept, empty: input.wanted.size === 0 && kept.size === 0 };
+}
+
+export interface NextRecord {
+  readonly table: RecordTable;
+  /** Differs from the record the run started from (then it is saved; rule 7: else nothing is rewritten). */
+  readonly changed: boolean;
+}
+
+/**
+ * Merges the settled rows and the planned entries, in the source's path order. A settled folder the executor
+ * restamped (a file inside it changed) takes its new replica mtime; one it failed to restamp is left out.
+ */
+export function nextRecord(
+  t: Triage,
+  source: ScanTable,
+  old: RecordTable,
+  oldPlanned: ReadonlyMap<string, RecordEntry>,
+  planned: PlannedRecord,
+  run: { readonly after: ReadonlyMap<string, ReplicaState>; readonly notDone: ReadonlySet<string> },
+): NextRecord {
+  // Every entry settled and the run wrote nothing: the record stays as it is, row for row.
+  if (old.order === undefined && planned.empty && oldPlanned.size === 0 && run.after.size === 0 && run.notDone.size === 0) {
+    return { table: old, changed: false };
+  }
+  const builder = new TableBuilder(source.rows);
+  let changed = false;
+  let fromPlanned = 0;
+  for (let s = 0; s < source.rows; s += 1) {
+    const rel = source.paths[s]!;
+    const row = t.settledWith[s]!;
+    if (row === -1) {
+      const entry = planned.entryOf(rel);
+      if (entry === undefined) continue;
+      builder.add(rel, entry);
+      fromPlanned += 1;
+      const was = oldPlanned.get(rel);
+      if (!changed && (was === undefined || !sameEntry(was, entry))) changed = true;
+      continue;
+    }
+    // Most rows are settled and untouched by the run: copied with no object made and, when the run wrote
+    // nothing and failed nothing, no lookup either.
+    if (run.notDone.size > 0 && run.notDone.has(rel)) {
+      changed = true;
+      continue;
+    }
+    const after = run.after.size > 0 ? run.after.get(rel) : undefined;
+    if (after === undefined) {
+      builder.copyRow(old, row);
+      continue;
+    }
+    const was = rowEntry(old, row);
+    const src = scanEntry(source, s);
+    if (reusable(was, src, after)) {
+      builder.copyRow(old, row);
+      continue;
+    }
+    builder.add(rel, entryFor(was.kind, src, after, was, undefined));
+    changed = true;
+  }
+  // Entries kept below unreadable source folders and not in the source scan: added after, then put in order.
+  let extras = 0;
+  for (const [rel, entry] of planned.kept) {
+    if (findRow(source.paths, undefined, rel) >= 0) continue;
+    builder.add(rel, entry);
+    extras += 1;
+  }
+  // The record's own planned rows all came back unchanged, and no settled row was dropped or rewritten.
+  if (fromPlanned + extras !== oldPlanned.size) changed = true;
+  if (!changed && old.order === undefined) return { table: old, changed: false };
+  return { table: extras > 0 ? inPathOrder(builder.build()) : builder.build(), changed };
+}

@@ -1,0 +1,41 @@
+import type { TrashOptions } from '../execute/trash.js';
+import type { SyncEvent } from '../types.js';
+
+/** How one run of one (source, replica) pair is asked for. Paths are ordinary (UTF-8) strings here. */
+export interface SyncOptions {
+  readonly source: string;
+  readonly replica: string;
+  /** Folder that holds the file records, one file per pair. */
+  readonly stateDir: string;
+  /** Compare contents even when size and mtime match. */
+  readonly checksum?: boolean;
+  /** Globs matched against the relative path and the basename; matching entries are left alone on both sides. */
+  readonly excludes?: readonly string[];
+  /** Plan only: report the actions, change nothing (not even the record). */
+  readonly dryRun?: boolean;
+  /** Let an empty source empty a replica that holds files. */
+  readonly allowEmptySource?: boolean;
+  /** Refuse the run (nothing changed) when it would delete more than this many entries, or this share of them. */
+  readonly maxDelete?: { readonly count: number } | { readonly percent: number };
+  /** Extra tolerance when comparing mtimes, in milliseconds (rsync's --modify-window). */
+  readonly modifyWindowMs?: number;
+  /** Keep deleted and overwritten replica files in dated folders under `dir` (outside source and replica). */
+  readonly trash?: TrashOptions;
+  /** Called for every event of the run, synchronously. */
+  readonly onEvent?: (event: SyncEvent) => void;
+  /** Aborting stops the run between operations; the replica stays consistent (atomic renames). */
+  readonly signal?: AbortSignal;
+}
+
+/** A mistake in what the user asked for (bad folder, overlap): one sentence naming the input; exit code 2. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+
+  /** Set where a caller may know better (a replica parent missing because its drive is unplugged). */
+  constructor(
+    message: string,
+    readonly reason?: 'replica-parent-missing',
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The one contract between the main process, the preload bridge and the settings page: every IPC channel,
+ * the arguments it takes and what it answers. Plain types and constants only, so the browser bundle, the
+ * sandboxed preload and the main process can all import it (after Electron Fiddle's `ipc-events.ts`).
+ *
+ * The main process never trusts these types: every argument is checked again in `main/ipc/validate.ts`.
+ */
+
+/** Invoke channels (renderer asks, main answers) and the push channel (main tells the renderer). */
+export const Channel = {
+  GetSettings: 'settings:get',
+  SaveSettings: 'settings:save',
+  PickFolder: 'dialog:pick-folder',
+  Preview: 'pair:preview',
+  GetStatus: 'status:get',
+  SyncNow: 'sync:now',
+  StatusChanged: 'status:changed',
+} as const;
+
+export type InvokeChannel = Exclude<(typeof Channel)[keyof typeof Channel], typeof Channel.StatusChanged>;
+export type PushChannel = typeof Channel.StatusChanged;
+
+/** "Keep deleted and overwritten files": the engine's `trash` option, kept (with its folder) while switched off. */
+export interface TrashSettings {
+  readonly enabled: boolean;
+  /** Absolute; empty until chosen. Beside the replica, never inside it. */
+  readonly dir: string;
+  /** Dated folders older than this many days are removed. */
+  readonly keepDays: number;
+}
+
+export const DEFAULT_TRASH_DAYS = 30;
+export const MAX_TRASH_DAYS = 3650;
+
+/** One source → replica pair as the settings page edits it. `id` is empty for a pair not saved yet. */
+export interface PairInput {
+  readonly id: string;
+  readonly source: string;
+  readonly replica: string;
+  /** `##d##h##m##s`, as typed. */
+  readonly interval: string;
+  readonly logDir: string;
+  /** One glob per entry. */
+  readonly excludes: readonly string[];
+  readonly watch: boolean;
+  readonly enabled: boolean;
+  readonly trash: TrashSettings;
+  /** "Stop if a sync would delete more than": `N` or `P%` as typed (main/shared/max-delete.ts); empty for no limit. */
+  readonly maxDelete: string;
+}
+
+/** A stored pair: the same shape, with a non-empty id. */
+export type PairSettings = PairInput;
+
+export interface SettingsInput {
+  readonly pairs: readonly PairInput[];
+  readonly notifyOnFailure: boolean;
+  readonly startAtLogin: boolean;
+}
+
+/** What the page gets on load: the settings plus what it needs to offer sensible defaults. */
+export interface SettingsView extends SettingsInput {
+  readonly pairs: readonly PairSettings[];
+  readonly defaultLogDir: string;
+}
+
+/** `pair`: about the pair as a whole; `startAtLogin` (with pairIndex -1): about the app-wide toggle. */
+export type PairField = 'source' | 'replica' | 'interval' | 'logDir' | 'excludes' | 'trashDir' | 'trashKeepDays' | 'maxDelete' | 'pair' | 'startAtLogin';
+
+/** One inline error: which pair (index in the list sent, -1 for app-wide fields), which field, one sentence. */
+export interface FieldError {
+  readonly pairIndex: number;
+  readonly field: PairField;
+  readonly message: string;
+}
+
+export type SaveResult =
+  | { readonly ok: true; readonly settings: SettingsView }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+export type FolderField = 'source' | 'replica' | 'logDir' | 'trashDir';
+
+export interface PickFolderRequest {
+  readonly field: FolderField;
+  /** Where the picker opens; ignored unless it is an absolute path. */
+  readonly current: string;
+}
+
+export interface PreviewLine {
+  readonly type: string;
+  /** The same text the log would show for this action. */
+  readonly text: string;
+}
+
+export type PreviewResult =
+  | {
+      readonly ok: true;
+      readonly lines: readonly PreviewLine[];
+      /** How many actions there are in total; `lines` holds at most the first PREVIEW_LIMIT. */
+      readonly total: number;
+      readonly summary: string;
+      /**
+       * A sync now would be refused (the deletion limit, an emptied source, …): the engine's sentence. With the
+       * deletion limit, `lines` and `total` are the plan it would have refused.
+       */
+      readonly refusal: string | null;
+    }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+export const PREVIEW_LIMIT = 500;
+
+/** The tray's four looks. */
+export type TrayState = 'idle' | 'syncing' | 'error' | 'paused';
+
+export interface LastRunView {
+  readonly finishedAt: number;
+  readonly outcome: 'ok' | 'partial' | 'refused' | 'failed';
+  /** One line: the log's summary line, or the error sentence. */
+  readonly text: string;
+  /** Refused because a drive is unplugged: the mount point it must come back on (not an error: the pair waits). */
+  readonly waitingFor: string | null;
+  /** Entries the replica's file system cannot hold (a warning: the run still counts as done). */
+  readonly unrepresentable: number;
+}
+
+export interface PairStatusView {
+  readonly id: string;
+  readonly label: string;
+  /** waiting: the last run found a drive unplugged; the pair syncs as soon as it is back. */
+  readonly state: 'idle' | 'syncing' | 'error' | 'paused' | 'disabled' | 'waiting';
+  readonly lastRun: LastRunView | null;
+  /** ms since the epoch; null while paused, disabled or before the schedule started. */
+  readonly nextRunAt: number | null;
+  readonly changesPending: boolean;
+  /** e.g. the watcher stopped and the pair runs on its interval only; entries the replica cannot hold. */
+  readonly warnings: readonly string[];
+  /** What the last probe found about the replica's file system ("exFAT-like: no symlinks, …"). */
+  readonly replicaFs: string | null;
+  readonly progress: { readonly filesDone: number; readonly filesTotal: number } | null;
+  /** The latest lines written to this pair's log, oldest first. */
+  readonly logLines: readonly string[];
+}
+
+export interface StatusView {
+  readonly state: TrayState;
+  readonly paused: boolean;
+  /** Quit was asked for while a run goes on: "finishing current sync…". */
+  readonly quitting: boolean;
+  /** App-wide warnings (settings file was corrupt, …). */
+  readonly warnings: readonly string[];
+  readonly pairs: readonly PairStatusView[];
+}
+
+/** Argument and result types of every invoke channel. */
+export interface InvokeContract {
+  [Channel.GetSettings]: { args: []; result: SettingsView };
+  [Channel.SaveSettings]: { args: [SettingsInput]; result: SaveResult };
+  [Channel.PickFolder]: { args: [PickFolderRequest]; result: string | null };
+  [Channel.Preview]: { args: [PairInput]; result: PreviewResult };
+  [Channel.GetStatus]: { args: []; result: StatusView };
+  /** null: every enabled pair. */
+  [Channel.SyncNow]: { args: [string | null]; result: void };
+}
+
+export interface PushContract {
+  [Channel.StatusChanged]: StatusView;
+}
+
+export type InvokeArgs<C extends InvokeChannel> = InvokeContract[C]['args'];
+export type InvokeResult<C extends InvokeChannel> = InvokeContract[C]['result'];
+
+/** What the preload exposes to the page as `window.folderSync`, and nothing else. */
+export interface FolderSyncApi {
+  getSettings(): Promise<SettingsView>;
+  saveSettings(settings: SettingsInput): Promise<SaveResult>;
+  pickFolder(request: PickFolderRequest): Promise<string | null>;
+  preview(pair: PairInput): Promise<PreviewResult>;
+  getStatus(): Promise<StatusView>;
+  syncNow(pairId: string | null): Promise<void>;
+  /** Returns a function that stops listening. */
+  onStatus(listener: (status: StatusView) => void): () => void;
+}
+
+/** The global name the preload uses with contextBridge.exposeInMainWorld. */
+export const API_NAME = 'folderSync';

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pathOrder } from '../../../main/engine/snapshot/path-order.js';
+import { TableBuilder, entriesOf, tableOf } from '../../../main/engine/record/record.js';
+import { loadRecord, recordFileFor, saveRecord } from '../../../main/engine/record/record-file.js';
+import { makePair, type Pair } from '../../helpers/pair.js';
+import { dropChecksum } from '../../helpers/record-edit.js';
+import { writeTree } from '../../helpers/tree.js';
+
+let pair: Pair;
+afterEach(() => pair.cleanup());
+
+const recordFile = (p: Pair): string => recordFileFor(p.state, p.source, p.replica);
+const load = (p: Pair) => loadRecord(recordFile(p), p.source, p.replica).record;
+
+describe('the record a run leaves', () => {
+  it('takes the new replica mtime of a settled folder the run restamped, so the next run rewrites nothing', async () => {
+    pair = makePair();
+    writeTree(pair.source, { 'dir/a.txt': 'one', 'dir/b.txt': 'two' });
+    await pair.sync();
+    // The replica folder's mtime 5 µs off the source's and the record saying so: settled (triage compares with the record).
+    // Not 1 µs: utimes rounds through a double, and 1 µs can land on the source's own microsecond.
+    const replicaDir = path.join(pair.replica, 'dir');
+    const sourceDirMs = fs.statSync(path.join(pair.source, 'dir')).mtimeMs;
+    fs.utimesSync(replicaDir, (sourceDirMs + 0.005) / 1000, (sourceDirMs + 0.005) / 1000);
+    const record = load(pair);
+    const entries = entriesOf(record.table);
+    entries.set('dir', { ...entries.get('dir')!, repMtimeMs: fs.statSync(replicaDir).mtimeMs });
+    saveRecord(recordFile(pair), { ...record, table: tableOf(entries) }, pair.source, pair.replica);
+    expect((await pair.sync()).ops).toEqual([]);
+    // An in-place edit leaves the source folder's mtime alone (still settled), but writing the replica copy
+    // beside the file and renaming it into place does not: the executor restamps the folder to the source's.
+    fs.writeFileSync(path.join(pair.source, 'dir/a.txt'), 'ONE!');
+    expect((await pair.sync()).ops).toEqual(['update dir/a.txt']);
+    pair.expectMirror();
+    expect(fs.statSync(path.join(pair.source, 'dir')).mtimeMs).toBe(sourceDirMs);
+    expect(fs.statSync(replicaDir).mtimeMs).not.toBe(entries.get('dir')!.repMtimeMs);
+    expect(entriesOf(load(pair).table).get('dir')?.repMtimeMs).toBe(fs.statSync(replicaDir).mtimeMs);
+    const saved = fs.statSync(recordFile(pair)).mtimeMs;
+    expect((await pair.sync()).ops).toEqual([]);
+    expect(fs.statSync(recordFile(pair)).mtimeMs).toBe(saved);
+  });
+
+  it('a record stored out of path order is put in order once, then left alone', async () => {
+    pair = makePair();
+    writeTree(pair.source, { 'a/x': '1', 'a-b/y': '2', 'c': '3' });
+    await pair.sync();
+    const record = load(pair);
+    const reversed = new TableBuilder(); // as an older version, which kept no order, could have written it
+    for (const [rel, entry] of [...entriesOf(record.table)].reverse()) reversed.add(rel, entry);
+    saveRecord(recordFile(pair), { ...record, table: reversed.build() }, pair.source, pair.replica);
+    dropChecksum(recordFile(pair)); // nor did it write a checksum, or vouch for an order
+    expect(pathOrder(load(pair).table.paths)).toBeDefined();
+    expect((await pair.sync()).ops).toEqual([]);
+    const table = load(pair).table;
+    expect(pathOrder(table.paths)).toBeUndefined();
+    expect(entriesOf(table)).toEqual(entriesOf(record.table));
+    const saved = fs.statSync(recordFile(pair)).mtimeMs;
+    await pair.sync();
+    expect(fs.statSync(recordFile(pair)).mtimeMs).toBe(saved);
+  });
+});
