@@ -19,6 +19,14 @@ export default tseslint.config(
     },
   },
   {
+    // The engine's one door is main/engine/index.ts: nothing outside the engine reaches past it.
+    files: ['main/**/*.ts', 'preload/**/*.ts', 'renderer/**/*.ts'],
+    ignores: ['main/engine/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/engine/*', '!**/engine/index.js'], message: 'Import the engine through main/engine/index.ts.' }] }],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
   },

@@ -14,7 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 await build({
   absWorkingDir: root,
-  entryPoints: ['main/cli.ts', 'main/engine/scan/scan-worker.ts', 'main/engine/execute/copy-worker.ts'],
+  entryPoints: ['main/cli.ts', 'main/engine/scan/scan-worker.ts', 'main/engine/execute/copy-worker.ts', 'main/engine/run/sync-worker.ts'],
   outdir: 'dist/cli',
   entryNames: '[name]',
   bundle: true,

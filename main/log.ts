@@ -6,8 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import electronLog from 'electron-log/node.js';
-import { ConfigError } from './engine/run/options.js';
-import type { RunSummary, SyncEvent } from './engine/types.js';
+import { ConfigError, type RunSummary, type SyncEvent } from './engine/index.js';
 import { actionLine, escapeControls, eventLine, summaryLine } from './shared/log-format.js';
 
 export const LOG_FILE_NAME = 'folder-sync.log';

@@ -2,7 +2,7 @@
  * A pair's settings as the engine's options. The one place that maps them, so a scheduled run and its Preview
  * always use the same folders, excludes, trash and deletion limit.
  */
-import type { SyncOptions } from '../engine/run/options.js';
+import type { SyncOptions } from '../engine/index.js';
 import type { PairInput } from '../shared/ipc-contract.js';
 import { parseMaxDeleteSetting } from '../shared/max-delete.js';
 

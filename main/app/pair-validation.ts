@@ -5,10 +5,8 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { isSameOrInside, realpathLoose } from '../engine/fs/overlap.js';
+import { ConfigError, isSameOrInside, realpathLoose, validatePair } from '../engine/index.js';
 import { IntervalError, parseInterval } from '../shared/interval.js';
-import { ConfigError } from '../engine/run/options.js';
-import { validatePair } from '../engine/run/sync.js';
 import { MAX_TRASH_DAYS } from '../shared/ipc-contract.js';
 import { maxDeleteSettingProblem } from '../shared/max-delete.js';
 import type { FieldError, PairField, PairInput } from '../shared/ipc-contract.js';

@@ -11,9 +11,8 @@
  */
 import { DRIVE_CHECK_MS, waitForDrive, type DriveWait } from '../runner/drive-wait.js';
 import { describeInterval, parseInterval } from '../shared/interval.js';
-import type { SyncOptions } from '../engine/run/options.js';
+import type { RunSummary, SyncEvent, SyncOptions } from '../engine/index.js';
 import { PeriodicLoop, type Clock } from '../runner/schedule.js';
-import type { RunSummary, SyncEvent } from '../engine/types.js';
 import type { ChangeWatcher, WatchOptions } from '../runner/watch.js';
 import type { LastRunView, PairSettings, PairStatusView, StatusView, TrayState } from '../shared/ipc-contract.js';
 import { eventLine, summaryLine } from '../shared/log-format.js';

@@ -6,8 +6,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { SyncOptions } from '../engine/run/options.js';
-import type { RunSummary } from '../engine/types.js';
+import type { RunSummary, SyncOptions } from '../engine/index.js';
 import { PREVIEW_LIMIT } from '../shared/ipc-contract.js';
 import type {
   FieldError,

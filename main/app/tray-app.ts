@@ -9,7 +9,7 @@ import path from 'node:path';
 import { app, dialog, ipcMain, Menu, Notification, powerMonitor, session, shell, Tray } from 'electron';
 import type { OpenDialogOptions } from 'electron';
 // The engine runs in a worker thread: planning a large tree must not freeze the tray's menu.
-import { runSyncInWorker } from '../engine/run/run-in-worker.js';
+import { runSyncInWorker } from '../engine/index.js';
 import { watchForChanges } from '../runner/watch.js';
 import { Channel } from '../shared/ipc-contract.js';
 import type { FolderField, PickFolderRequest } from '../shared/ipc-contract.js';

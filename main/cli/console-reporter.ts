@@ -2,7 +2,7 @@
  * What a run shows on the terminal: a start line, throttled progress on long runs, a one-line summary;
  * errors and warnings on stderr; every operation with -v; the plan with --dry-run.
  */
-import type { Action, RunSummary, SyncEvent } from '../engine/types.js';
+import type { Action, RunSummary, SyncEvent } from '../engine/index.js';
 import { actionLine, escapeControls, eventLine, formatBytes, summaryLine } from '../shared/log-format.js';
 
 export interface TextSink {

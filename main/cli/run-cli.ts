@@ -5,12 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { ExitCode } from '../shared/exit-codes.js';
-import { isSameOrInside } from '../engine/fs/overlap.js';
-import { ConfigError, type SyncOptions } from '../engine/run/options.js';
+import { ConfigError, isSameOrInside, type RunSummary, runSync, type ScansAhead, type SyncOptions, validatePair } from '../engine/index.js';
 import { PeriodicLoop } from '../runner/schedule.js';
-import type { ScansAhead } from '../engine/scan/parallel.js';
-import { runSync, validatePair } from '../engine/run/sync.js';
-import type { RunSummary } from '../engine/types.js';
 import { watchForChanges, type ChangeWatcher } from '../runner/watch.js';
 import { describeInterval } from '../shared/interval.js';
 import { waitForDrive, type DriveWait } from '../runner/drive-wait.js';

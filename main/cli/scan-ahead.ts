@@ -7,9 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isSmallRecord, recordFileFor } from '../engine/record/record-file.js';
-import { toByteString } from '../engine/fs/paths.js';
-import { ScansAhead } from '../engine/scan/parallel.js';
+import { isSmallRecord, recordFileFor, ScansAhead, toByteString } from '../engine/index.js';
 import { parseCliArgs } from './args.js';
 
 /** The scans of the first run `argv` asks for, started; undefined when it asks for none or is a mistake. */

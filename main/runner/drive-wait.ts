@@ -3,7 +3,7 @@
  * /proc/self/mountinfo) whether the path lies on its drive again, so a drive plugged in mid-interval is synced
  * within the check period instead of at the next interval.
  */
-import { mountOf } from '../engine/fs/mounts.js';
+import { mountOf } from '../engine/index.js';
 
 export const DRIVE_CHECK_MS = 10_000;
 

@@ -8,8 +8,7 @@
  */
 import path from 'node:path';
 import { watch, type ChokidarOptions, type FSWatcher } from 'chokidar';
-import { createExcludeMatcher } from '../engine/scan/exclude.js';
-import { toByteString } from '../engine/fs/paths.js';
+import { createExcludeMatcher, toByteString } from '../engine/index.js';
 import { systemClock, type Clock } from './schedule.js';
 
 export interface AggregatorOptions {

@@ -2,8 +2,7 @@
  * How a run is written as text: one line per operation, start and summary lines. Shared by the log file, the
  * console (`-v`, `--dry-run`) and later the tray, so an operation reads the same everywhere. Plain text only.
  */
-import { display } from '../engine/fs/paths.js';
-import type { Action, RunSummary, SyncEvent } from '../engine/types.js';
+import { type Action, display, type RunSummary, type SyncEvent } from '../engine/index.js';
 
 const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
 /** Exactly the characters escapeChar changes. */
