@@ -9,10 +9,11 @@
  * A run refused because a drive is unplugged is not an error: the pair waits, and a cheap check (as the CLI's
  * loop does) starts the next run as soon as the drive is back rather than at the next interval.
  */
-import { DRIVE_CHECK_MS, waitForDrive, type DriveWait } from '../runner/drive-wait.js';
+import type { DriveWait } from '../runner/drive-wait.js';
 import { describeInterval, parseInterval } from '../shared/interval.js';
 import type { RunSummary, SyncEvent, SyncOptions } from '../engine/index.js';
-import { PeriodicLoop, type Clock } from '../runner/schedule.js';
+import { PairRunner } from '../runner/pair-runner.js';
+import type { Clock } from '../runner/schedule.js';
 import type { ChangeWatcher, WatchOptions } from '../runner/watch.js';
 import type { LastRunView, PairSettings, PairStatusView, StatusView, TrayState } from '../shared/ipc-contract.js';
 import { eventLine, summaryLine } from '../shared/log-format.js';
@@ -57,18 +58,14 @@ interface Activity {
 
 interface Runtime {
   readonly pair: PairSettings;
-  readonly intervalMs: number;
   readonly activity: Activity;
+  /** The loop, the watcher, the drive wait and the one-run-at-a-time rule (main/runner/pair-runner.ts). */
+  readonly runner: PairRunner;
   /** The old schedule of an edited pair, until it has stopped. */
   previous: Promise<void> | undefined;
-  loop: PeriodicLoop | undefined;
-  watcher: ChangeWatcher | undefined;
-  current: Promise<void> | undefined;
   retired: boolean;
   changesPending: boolean;
   warning: string | null;
-  /** Looking for the unplugged drive of the last run; only while the schedule runs. */
-  driveWait: DriveWait | undefined;
 }
 
 function sameConfig(a: PairSettings, b: PairSettings): boolean {
@@ -102,13 +99,11 @@ export function unrepresentableText(count: number): string {
   return `not representable on the replica: ${count}`;
 }
 
-type DriveTarget = NonNullable<NonNullable<RunSummary['refusal']>['waitFor']>;
-
-/** What a refused run waits for: an unplugged drive (by its mount point, or the replica when unnamed), or nothing. */
-function driveWaitOf(summary: RunSummary, replica: string): { shown: string; target: DriveTarget | undefined } | null {
+/** What a refused run waits for, as shown: an unplugged drive's mount point (or the replica when unnamed), or null. */
+function driveWaitOf(summary: RunSummary, replica: string): string | null {
   const refusal = summary.status === 'refused' ? summary.refusal : undefined;
-  if (refusal?.waitFor !== undefined) return { shown: refusal.waitFor.mountPoint, target: refusal.waitFor };
-  if (refusal?.reason === 'replica-not-connected') return { shown: replica, target: undefined };
+  if (refusal?.waitFor !== undefined) return refusal.waitFor.mountPoint;
+  if (refusal?.reason === 'replica-not-connected') return replica;
   return null;
 }
 
@@ -116,7 +111,7 @@ export class PairsController {
   private runtimes = new Map<string, Runtime>();
   private readonly activities = new Map<string, Activity>();
   private readonly retiring = new Set<Promise<void>>();
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly inflight = new Set<Promise<unknown>>();
   private readonly appWarnings: string[] = [];
   private paused = false;
   private shuttingDown = false;
@@ -141,19 +136,7 @@ export class PairsController {
       // A re-pointed replica is another file system until probed.
       if (old !== undefined && old.pair.replica !== pair.replica) activity.replicaFs = null;
       this.activities.set(pair.id, activity);
-      next.set(pair.id, {
-        pair,
-        intervalMs: parseInterval(pair.interval) * 1000,
-        activity,
-        previous: old === undefined ? undefined : this.retire(old),
-        loop: undefined,
-        watcher: undefined,
-        current: undefined,
-        retired: false,
-        changesPending: false,
-        warning: null,
-        driveWait: undefined,
-      });
+      next.set(pair.id, this.runtimeFor(pair, activity, old === undefined ? undefined : this.retire(old)));
     }
     for (const [id, old] of this.runtimes) {
       if (!next.has(id)) {
@@ -164,6 +147,39 @@ export class PairsController {
     this.runtimes = next;
     for (const rt of next.values()) this.startWhenFree(rt);
     this.changed();
+  }
+
+  private runtimeFor(pair: PairSettings, activity: Activity, previous: Promise<void> | undefined): Runtime {
+    const rt: Omit<Runtime, 'runner'> = { pair, activity, previous, retired: false, changesPending: false, warning: null };
+    const intervalMs = parseInterval(pair.interval) * 1000;
+    const runner = new PairRunner({
+      intervalMs,
+      sync: () => this.track(this.runAfterPrevious(runtime)),
+      ...(pair.watch ? { watch: { root: pair.source, excludes: pair.excludes, quietMs: this.deps.watchQuietMs ?? WATCH_QUIET_MS, create: this.deps.watch } } : {}),
+      ...(this.deps.waitForDrive ? { waitForDrive: this.deps.waitForDrive } : {}),
+      ...(this.deps.driveCheckMs !== undefined ? { driveCheckMs: this.deps.driveCheckMs } : {}),
+      ...(this.deps.clock ? { clock: this.deps.clock } : {}),
+      hooks: {
+        changesPending: () => {
+          rt.changesPending = true;
+          this.changed();
+        },
+        watcherFailed: (error) => {
+          rt.changesPending = false;
+          rt.warning = `Watching for changes stopped (${watcherProblem(error)}): this pair now syncs every ${describeInterval(intervalMs / 1000)} only.`;
+          this.pushLine(activity, `warning ${rt.warning}`);
+          this.changed();
+        },
+        waitingForDrive: (mountPoint) => this.pushLine(activity, `waiting for the drive at ${mountPoint}; syncing as soon as it is back`),
+        driveBack: (mountPoint) => {
+          this.pushLine(activity, `the drive at ${mountPoint} is back: syncing now`);
+          this.changed();
+        },
+      },
+    });
+    // The hooks above write to `rt`: the very object returned, now with its runner.
+    const runtime: Runtime = Object.assign(rt, { runner });
+    return runtime;
   }
 
   /** Stops scheduling runs; a run going on finishes. */
@@ -190,10 +206,7 @@ export class PairsController {
     if (this.shuttingDown) return;
     const targets =
       pairId === null ? [...this.runtimes.values()].filter((rt) => rt.pair.enabled) : [this.runtimes.get(pairId)].filter((rt) => rt !== undefined);
-    for (const rt of targets) {
-      if (rt.loop !== undefined && rt.loop.current !== 'stopping' && rt.loop.current !== 'stopped') rt.loop.runSoon();
-      else void this.runPair(rt);
-    }
+    for (const rt of targets) rt.runner.syncSoon();
   }
 
   /** True while any run goes on (including one of a pair being edited or removed). */
@@ -228,21 +241,20 @@ export class PairsController {
   }
 
   private pairStatus(rt: Runtime): PairStatusView {
-    const { activity, pair, loop } = rt;
+    const { activity, pair } = rt;
     let state: PairStatusView['state'] = 'idle';
     if (activity.running) state = 'syncing';
     else if (!pair.enabled) state = 'disabled';
     else if (this.paused) state = 'paused';
     else if ((activity.lastRun?.waitingFor ?? null) !== null) state = 'waiting';
     else if (activity.lastRun !== null && activity.lastRun.outcome !== 'ok') state = 'error';
-    const scheduled = loop !== undefined && (loop.current === 'idle' || loop.current === 'running') && loop.nextRunAt > 0;
     const warnings = [rt.warning, activity.lastRun !== null && activity.lastRun.unrepresentable > 0 ? unrepresentableText(activity.lastRun.unrepresentable) : null];
     return {
       id: pair.id,
       label: pairLabel(pair),
       state,
       lastRun: activity.lastRun,
-      nextRunAt: scheduled ? loop.nextRunAt : null,
+      nextRunAt: rt.runner.nextRunAt ?? null,
       changesPending: rt.changesPending,
       warnings: warnings.filter((w) => w !== null),
       replicaFs: activity.replicaFs,
@@ -253,7 +265,7 @@ export class PairsController {
 
   private retire(rt: Runtime): Promise<void> {
     rt.retired = true;
-    const stopped = this.stopSchedule(rt).then(() => rt.current);
+    const stopped = this.stopSchedule(rt);
     this.retiring.add(stopped);
     void stopped.finally(() => this.retiring.delete(stopped));
     return stopped;
@@ -271,70 +283,32 @@ export class PairsController {
   }
 
   private startSchedule(rt: Runtime): void {
-    if (!rt.pair.enabled || this.paused || this.shuttingDown || rt.retired || rt.loop !== undefined) return;
-    const loop = new PeriodicLoop(rt.intervalMs, () => this.runPair(rt), this.deps.clock);
-    rt.loop = loop;
-    void loop.start();
-    if (rt.pair.watch) this.startWatching(rt, loop);
+    if (!rt.pair.enabled || this.paused || this.shuttingDown || rt.retired || rt.runner.scheduled) return;
+    if (rt.pair.watch) rt.warning = null;
+    void rt.runner.start();
     this.changed();
   }
 
+  /** Stops the schedule, the watcher and any drive wait; resolves once the pair's run going on (if any) is done. */
   private async stopSchedule(rt: Runtime): Promise<void> {
-    const { loop, watcher } = rt;
-    rt.loop = undefined;
-    rt.watcher = undefined;
     rt.changesPending = false;
-    this.stopDriveWait(rt);
-    await Promise.all([loop?.stop(), watcher?.close().catch(() => undefined)]);
+    await rt.runner.stop();
   }
 
-  private startWatching(rt: Runtime, loop: PeriodicLoop): void {
-    const degrade = (error: unknown): void => {
-      if (rt.watcher === undefined && rt.warning !== null) return;
-      const watcher = rt.watcher;
-      rt.watcher = undefined;
-      void watcher?.close().catch(() => undefined);
-      rt.changesPending = false;
-      const err = error instanceof Error ? error : new Error(String(error));
-      rt.warning = `Watching for changes stopped (${watcherProblem(err)}): this pair now syncs every ${describeInterval(rt.intervalMs / 1000)} only.`;
-      this.pushLine(rt.activity, `warning ${rt.warning}`);
-      this.changed();
-    };
-    try {
-      rt.watcher = this.deps.watch({
-        root: rt.pair.source,
-        excludes: rt.pair.excludes,
-        quietMs: this.deps.watchQuietMs ?? WATCH_QUIET_MS,
-        onPending: () => {
-          rt.changesPending = true;
-          this.changed();
-        },
-        onQuiet: () => {
-          if (rt.loop === loop) loop.runSoon();
-        },
-        onError: degrade,
-      });
-      rt.warning = null;
-    } catch (error) {
-      // Some failures (a missing source) surface while setting up rather than as an event: same fallback.
-      degrade(error);
-    }
+  /** Counted in isBusy from the moment it is asked for, a wait for an edited pair's old run included. */
+  private track<T>(run: Promise<T>): Promise<T> {
+    const tracked = run.finally(() => this.inflight.delete(tracked));
+    this.inflight.add(tracked);
+    return tracked;
   }
 
-  private runPair(rt: Runtime): Promise<void> {
-    if (rt.current !== undefined) return rt.current;
-    // An edited pair's old run may still be going: a "Sync now" on the new settings waits for it.
-    const previous = rt.previous;
-    const run = (previous === undefined ? this.execute(rt) : previous.then(() => this.execute(rt))).finally(() => {
-      rt.current = undefined;
-      this.inflight.delete(run);
-    });
-    rt.current = run;
-    this.inflight.add(run);
-    return run;
+  /** An edited pair's old run may still be going: a run on the new settings waits for it. */
+  private async runAfterPrevious(rt: Runtime): Promise<RunSummary | undefined> {
+    if (rt.previous !== undefined) await rt.previous;
+    return this.execute(rt);
   }
 
-  private async execute(rt: Runtime): Promise<void> {
+  private async execute(rt: Runtime): Promise<RunSummary | undefined> {
     const { pair, activity } = rt;
     activity.running = true;
     activity.progress = null;
@@ -342,6 +316,7 @@ export class PairsController {
     this.changed();
     let last: LastRunView;
     let log: OperationLog | undefined;
+    let result: RunSummary | undefined;
     try {
       log = this.deps.openLog(pair.logDir);
       const opened = log;
@@ -354,15 +329,13 @@ export class PairsController {
       });
       log.writeSummary(summary);
       this.pushLine(activity, summaryLine(summary));
-      const drive = driveWaitOf(summary, pair.replica);
-      last = { finishedAt: this.now(), outcome: summary.status, text: runText(summary), waitingFor: drive?.shown ?? null, unrepresentable: summary.unrepresentable };
-      this.followDrive(rt, drive?.target);
+      last = { finishedAt: this.now(), outcome: summary.status, text: runText(summary), waitingFor: driveWaitOf(summary, pair.replica), unrepresentable: summary.unrepresentable };
+      result = summary;
     } catch (error) {
       const message = messageOf(error);
       log?.note(`run failed: ${message}`);
       this.pushLine(activity, `error   run failed: ${message}`);
       last = { finishedAt: this.now(), outcome: 'failed', text: message, waitingFor: null, unrepresentable: 0 };
-      this.stopDriveWait(rt);
     } finally {
       log?.close();
     }
@@ -375,40 +348,7 @@ export class PairsController {
     } catch {
       // A failing notification must not break the schedule.
     }
-  }
-
-  /**
-   * After a run refused for an unplugged drive: look for the drive (unless already looking) and run as soon as it
-   * is back. Only for a pair on its schedule: a one-off run while paused or disabled does not start a watch that
-   * nothing would stop. Any other outcome ends the watch.
-   */
-  private followDrive(rt: Runtime, target: DriveTarget | undefined): void {
-    const loop = rt.loop;
-    if (target === undefined || loop === undefined || (loop.current !== 'running' && loop.current !== 'idle') || rt.retired || this.shuttingDown) {
-      this.stopDriveWait(rt);
-      return;
-    }
-    if (rt.driveWait !== undefined) return;
-    const { activity } = rt;
-    this.pushLine(activity, `waiting for the drive at ${target.mountPoint}; syncing as soon as it is back`);
-    const wait = this.deps.waitForDrive ?? waitForDrive;
-    rt.driveWait = wait(
-      target.path,
-      target.mountPoint,
-      () => {
-        rt.driveWait = undefined;
-        if (rt.loop !== loop) return;
-        this.pushLine(activity, `the drive at ${target.mountPoint} is back: syncing now`);
-        loop.runSoon();
-        this.changed();
-      },
-      this.deps.driveCheckMs ?? DRIVE_CHECK_MS,
-    );
-  }
-
-  private stopDriveWait(rt: Runtime): void {
-    rt.driveWait?.stop();
-    rt.driveWait = undefined;
+    return result;
   }
 
   private onEvent(activity: Activity, event: SyncEvent): void {

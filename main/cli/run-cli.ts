@@ -6,10 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { ExitCode } from '../shared/exit-codes.js';
 import { ConfigError, isSameOrInside, type RunSummary, runSync, type ScansAhead, type SyncOptions, validatePair } from '../engine/index.js';
-import { PeriodicLoop } from '../runner/schedule.js';
-import { watchForChanges, type ChangeWatcher } from '../runner/watch.js';
+import { PairRunner } from '../runner/pair-runner.js';
+import { watchForChanges } from '../runner/watch.js';
 import { describeInterval } from '../shared/interval.js';
-import { waitForDrive, type DriveWait } from '../runner/drive-wait.js';
 import { createOperationLog, describeFsError, type OperationLog } from '../log.js';
 import { escapeControls, formatDuration } from '../shared/log-format.js';
 import { HELP_TEXT, parseCliArgs, UsageError, type CliConfig } from './args.js';
@@ -143,14 +142,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), a
   }
 }
 
-/** One invocation after validation: the run(s), the quit requests, the optional watcher. */
+/** One invocation after validation: the run(s) of the pair (main/runner/pair-runner.ts) and the quit requests. */
 class Session {
-  private abort = new AbortController();
-  private running: Promise<void> | undefined;
+  private readonly runner: PairRunner;
   private lastCode: number = ExitCode.Ok;
-  private loop: PeriodicLoop | undefined;
-  private watcher: ChangeWatcher | undefined;
-  private driveWait: DriveWait | undefined;
   private forced!: () => void;
   private readonly forcedPromise = new Promise<void>((resolve) => {
     this.forced = resolve;
@@ -163,7 +158,30 @@ class Session {
     private readonly io: CliIo,
     /** Scans started for the first run; taken by it. */
     private ahead: ScansAhead | undefined,
-  ) {}
+  ) {
+    this.runner = new PairRunner({
+      intervalMs: (config.intervalSeconds ?? 0) * 1000,
+      sync: (signal) => this.syncAndReport(signal),
+      ...(config.watch ? { watch: { root: config.source, excludes: config.excludes, quietMs: WATCH_QUIET_MS, create: watchForChanges } } : {}),
+      ...(config.driveCheckMs !== undefined ? { driveCheckMs: config.driveCheckMs } : {}),
+      hooks: {
+        changesPending: () => {
+          if (config.verbose) reporter.out('changes noticed in the source; syncing once they settle');
+        },
+        watcherFailed: (error) => {
+          const text = `watching the source stopped (${watcherProblem(error)}); syncing on the interval only`;
+          reporter.err(`warning: ${text}`);
+          log.note(text);
+        },
+        waitingForDrive: (mountPoint) => reporter.out(`waiting for the drive at ${mountPoint}; syncing as soon as it is back`),
+        driveBack: (mountPoint) => reporter.out(`the drive at ${mountPoint} is back: syncing now`),
+        // Still on the schedule once this run is over (a quit request makes it 'stopping').
+        runEnded: () => {
+          if (this.runner.state === 'running') this.announceNext();
+        },
+      },
+    });
+  }
 
   async run(): Promise<number> {
     const quit = listenForQuit(this.io.stdin, this.io.signals ?? process, {
@@ -171,7 +189,7 @@ class Session {
       onForce: (reason) => this.onForce(reason),
     });
     try {
-      const work = this.config.once ? this.runOnce() : this.runLoop();
+      const work = this.config.once ? this.runner.runNow() : this.runLoop();
       const outcome = await Promise.race([work.then(() => 'done' as const), this.forcedPromise.then(() => 'forced' as const)]);
       if (outcome === 'forced') {
         await Promise.race([work.catch(() => undefined), delay(ABORT_GRACE_MS)]);
@@ -180,83 +198,39 @@ class Session {
       return this.lastCode;
     } finally {
       quit.dispose();
-      this.driveWait?.stop();
-      await this.watcher?.close();
+      await this.runner.stop();
     }
   }
 
   private onQuit(reason: string): void {
     this.log.note(`quit requested (${reason})`);
-    if (this.running !== undefined) this.reporter.out('finishing current sync… (press Ctrl-C again to abort it)');
-    void this.loop?.stop();
+    if (this.runner.running) this.reporter.out('finishing current sync… (press Ctrl-C again to abort it)');
+    void this.runner.stop();
   }
 
   private onForce(reason: string): void {
     this.log.note(`abort requested (${reason})`);
-    if (this.running !== undefined) this.reporter.err('aborting the current sync');
-    this.abort.abort();
+    if (this.runner.running) this.reporter.err('aborting the current sync');
+    this.runner.abortRun();
     this.forced();
   }
 
   private runLoop(): Promise<void> {
-    const intervalSeconds = this.config.intervalSeconds ?? 0;
-    const loop = new PeriodicLoop(intervalSeconds * 1000, async () => {
-      await this.runOnce();
-      if (loop.current === 'running') this.announceNext(loop.nextRunAt);
-    });
-    this.loop = loop;
-    this.reporter.out(`syncing every ${describeInterval(intervalSeconds)}; type "quit" or press Ctrl-C to stop`);
-    if (this.config.watch) this.startWatching(loop);
-    return loop.start();
+    this.reporter.out(`syncing every ${describeInterval(this.config.intervalSeconds ?? 0)}; type "quit" or press Ctrl-C to stop`);
+    return this.runner.start();
   }
 
-  private announceNext(at: number): void {
+  private announceNext(): void {
+    const at = this.runner.nextRunAt;
+    if (at === undefined) return;
     const wait = at - Date.now();
     this.reporter.out(wait <= 0 ? 'next sync: now (the last one overran the interval)' : `next sync at ${timestamp(new Date(at))} (in ${formatDuration(wait)})`);
   }
 
-  private startWatching(loop: PeriodicLoop): void {
-    this.watcher = watchForChanges({
-      root: this.config.source,
-      excludes: this.config.excludes,
-      quietMs: WATCH_QUIET_MS,
-      onPending: () => {
-        if (this.config.verbose) this.reporter.out('changes noticed in the source; syncing once they settle');
-      },
-      onQuiet: () => loop.runSoon(),
-      onError: (error) => {
-        const text = `watching the source stopped (${watcherProblem(error)}); syncing on the interval only`;
-        this.reporter.err(`warning: ${text}`);
-        this.log.note(text);
-      },
-    });
-  }
-
-  /** An unplugged drive: check for it every few seconds and sync as soon as it is back, not at the next interval. */
-  private watchForDrive(summary: RunSummary): void {
-    const waitFor = summary.refusal?.waitFor;
-    const loop = this.loop;
-    if (waitFor === undefined || loop === undefined || this.driveWait !== undefined) return;
-    this.reporter.out(`waiting for the drive at ${waitFor.mountPoint}; syncing as soon as it is back`);
-    this.driveWait = waitForDrive(waitFor.path, waitFor.mountPoint, () => {
-      this.driveWait = undefined;
-      this.reporter.out(`the drive at ${waitFor.mountPoint} is back: syncing now`);
-      loop.runSoon();
-    }, this.config.driveCheckMs);
-  }
-
-  private runOnce(): Promise<void> {
-    const run = this.syncAndReport().finally(() => {
-      this.running = undefined;
-    });
-    this.running = run;
-    return run;
-  }
-
-  private async syncAndReport(): Promise<void> {
+  private async syncAndReport(signal: AbortSignal): Promise<RunSummary | undefined> {
     const options: SyncOptions = {
       ...syncOptionsOf(this.config),
-      signal: this.abort.signal,
+      signal,
       onEvent: (event) => {
         this.reporter.handle(event);
         this.log.write(event);
@@ -266,17 +240,18 @@ class Session {
       const ahead = this.ahead;
       this.ahead = undefined;
       const summary = await runSync(options, ahead);
-      const aborted = this.abort.signal.aborted;
+      const aborted = signal.aborted;
       this.reporter.summary(summary, aborted);
       this.log.writeSummary(summary, aborted);
       this.lastCode = exitCodeFor(summary);
-      this.watchForDrive(summary);
+      return summary;
     } catch (error) {
-      if (this.abort.signal.aborted) return;
+      if (signal.aborted) return undefined;
       const text = escapeControls(messageOf(error));
       this.reporter.err(`folder-sync: ${error instanceof ConfigError ? '' : 'sync failed: '}${text}`);
       this.log.note(`run failed: ${messageOf(error)}`);
       this.lastCode = error instanceof ConfigError ? ExitCode.Usage : ExitCode.PartialFailure;
+      return undefined;
     }
   }
 }

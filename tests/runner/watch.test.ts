@@ -4,7 +4,7 @@ import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createChangeAggregator, watchForChanges, type ChangeWatcher } from '../../main/runner/watch.js';
-import { ManualClock } from '../cli/manual-clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 
 function counters() {
   const c = { pending: 0, quiet: 0, errors: [] as Error[] };
