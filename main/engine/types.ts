@@ -65,8 +65,11 @@ export type ActionType =
   | 'touch'
   | 'skip';
 
-/** One planned step. `path` is where it acts in the replica (relative byte string). */
-export type Action =
+/**
+ * One planned step. `path` is where it acts in the replica (relative byte string); `why` says in a few words what
+ * made the planner choose it (`--dry-run` shows it: "size changed", "same inode", "not in the source").
+ */
+export type Action = (
   | { readonly type: 'mkdir'; readonly path: string }
   | { readonly type: 'copy' | 'update'; readonly path: string; readonly size: number }
   | { readonly type: 'symlink'; readonly path: string; readonly target: string; readonly replace: boolean }
@@ -75,7 +78,8 @@ export type Action =
   | { readonly type: 'rmdir'; readonly path: string }
   | { readonly type: 'chmod'; readonly path: string; readonly mode: number }
   | { readonly type: 'touch'; readonly path: string }
-  | { readonly type: 'skip'; readonly path: string; readonly reason: string; readonly unrepresentable: boolean };
+  | { readonly type: 'skip'; readonly path: string; readonly reason: string; readonly unrepresentable: boolean }
+) & { readonly why?: string };
 
 export type OperationName = ActionType | 'error' | 'cleanup';
 
@@ -90,8 +94,11 @@ export type SyncEvent =
       readonly type: 'progress';
       readonly filesDone: number;
       readonly filesTotal: number;
+      /** Bytes of the files done, and of those being copied so far (a large file shows before it is done). */
       readonly bytesDone: number;
       readonly bytesTotal: number;
+      /** The file being copied, or copied last (byte-string path). */
+      readonly current?: string;
     };
 
 /** Why a run refused to change anything (exit code 3 on the CLI). */

@@ -40,7 +40,15 @@ export interface CopyJob {
 export type CopyOutcome =
   /** The copy's mtime as the replica holds it: all the record needs of it (a first mirror keeps 100,000). */
   | { readonly ok: true; readonly mtimeMs: number }
-  | { readonly ok: false; readonly code?: string; readonly message: string; readonly changed?: boolean };
+  | {
+      readonly ok: false;
+      readonly code?: string;
+      readonly message: string;
+      /** The source changed while it was read: skipped, copied next run. */
+      readonly changed?: boolean;
+      /** The copy worker died with it (crash, killed for memory): not copied, copied next run. */
+      readonly lost?: boolean;
+    };
 
 class Changed extends Error {}
 
@@ -62,8 +70,11 @@ function writeAll(fd: number, buffer: Buffer, length: number): void {
   for (let written = 0; written < length; ) written += fs.writeSync(fd, buffer, written, length - written);
 }
 
+/** Told the bytes of a large file copied so far, chunk by chunk: progress inside a file that takes minutes. */
+export type BytesCopied = (bytesSoFar: number) => void;
+
 /** Reads exactly the scanned size: a source that ends early or grows while read is "changed", never looped on. */
-function copyThroughUserSpace(sourceFd: number, temp: fs.PathLike, job: CopyJob): void {
+function copyThroughUserSpace(sourceFd: number, temp: fs.PathLike, job: CopyJob, onBytes: BytesCopied | undefined): void {
   const out = fs.openSync(temp, 'wx', job.mode & 0o777 | 0o600);
   try {
     const buffer = Buffer.allocUnsafe(CHUNK);
@@ -74,6 +85,7 @@ function copyThroughUserSpace(sourceFd: number, temp: fs.PathLike, job: CopyJob)
       position += read;
       if (position > job.size) throw new Changed();
       writeAll(out, buffer, read);
+      onBytes?.(position);
     }
     if (position !== job.size) throw new Changed();
   } finally {
@@ -116,7 +128,7 @@ function keepReplaced(targetBytes: string, trashBytes: string): void {
 
 let kernelCopyUnsupported = false;
 
-function copyLarge(sourceFd: number, source: fs.PathLike, temp: fs.PathLike, job: CopyJob): void {
+function copyLarge(sourceFd: number, source: fs.PathLike, temp: fs.PathLike, job: CopyJob, onBytes: BytesCopied | undefined): void {
   if (!kernelCopyUnsupported) {
     try {
       // Clone only (reflink): libuv's own copy loop (copy_file_range/sendfile) spins forever on a source
@@ -129,10 +141,10 @@ function copyLarge(sourceFd: number, source: fs.PathLike, temp: fs.PathLike, job
       fs.rmSync(temp, { force: true });
     }
   }
-  copyThroughUserSpace(sourceFd, temp, job);
+  copyThroughUserSpace(sourceFd, temp, job, onBytes);
 }
 
-export function copyFileAtomicSync(job: CopyJob): CopyOutcome {
+export function copyFileAtomicSync(job: CopyJob, onBytes?: BytesCopied): CopyOutcome {
   const source = fsPath(job.source);
   const temp = fsPath(job.temp);
   const target = fsPath(job.target);
@@ -146,7 +158,7 @@ export function copyFileAtomicSync(job: CopyJob): CopyOutcome {
     if (!unchanged(before, job)) throw new Changed();
     tempWritten = true;
     if (job.size <= SMALL_FILE) copySmall(sourceFd, temp, job);
-    else copyLarge(sourceFd, source, temp, job);
+    else copyLarge(sourceFd, source, temp, job, onBytes);
     if (!unchanged(fs.fstatSync(sourceFd), job)) throw new Changed();
     if (job.setMode) fs.chmodSync(temp, job.mode);
     fs.utimesSync(temp, seconds, seconds);

@@ -8,7 +8,7 @@ import os from 'node:os';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { copyFileAtomicSync, type CopyJob, type CopyOutcome } from './copy-file.js';
+import { copyFileAtomicSync, type BytesCopied, type CopyJob, type CopyOutcome } from './copy-file.js';
 
 const WORKER_URL = new URL('./copy-worker.js', import.meta.url);
 /** Enough jobs per message to amortise messaging, few enough bytes that progress stays smooth. */
@@ -27,9 +27,18 @@ export interface CopySource<T> {
   readonly jobOf: (item: T) => CopyJob | undefined;
 }
 
+export interface CopyListener<T> {
+  /** Each item as its copy completes (or fails). */
+  done(item: T, outcome: CopyOutcome): void;
+  /** Bytes copied so far inside a large file, now and then while it is copied. */
+  bytes?(item: T, bytesSoFar: number): void;
+  /** Checked between batches: true stops handing out work. */
+  shouldStop(): boolean;
+}
+
 export interface CopyPool {
-  /** Copies the items' jobs; `onDone` is called for each as it completes. */
-  run<T>(source: CopySource<T>, onDone: (item: T, outcome: CopyOutcome) => void, shouldStop: () => boolean): Promise<void>;
+  /** Copies the items' jobs, telling `listener` as they go. */
+  run<T>(source: CopySource<T>, listener: CopyListener<T>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,12 +76,21 @@ function batcher<T>(source: CopySource<T>): () => Batch<T> | undefined {
   };
 }
 
+/** Copies one batch in this thread. */
+function copyHere<T>(batch: Batch<T>, listener: CopyListener<T>): void {
+  batch.jobs.forEach((job, i) => {
+    const item = batch.items[i]!;
+    const onBytes: BytesCopied | undefined = listener.bytes === undefined ? undefined : (bytes) => listener.bytes!(item, bytes);
+    listener.done(item, copyFileAtomicSync(job, onBytes));
+  });
+}
+
 class InThreadPool implements CopyPool {
-  async run<T>(source: CopySource<T>, onDone: (item: T, outcome: CopyOutcome) => void, shouldStop: () => boolean): Promise<void> {
+  async run<T>(source: CopySource<T>, listener: CopyListener<T>): Promise<void> {
     const nextBatch = batcher(source);
     for (let batch = nextBatch(); batch !== undefined; batch = nextBatch()) {
-      if (shouldStop()) return;
-      batch.jobs.forEach((job, i) => onDone(batch.items[i]!, copyFileAtomicSync(job)));
+      if (listener.shouldStop()) return;
+      copyHere(batch, listener);
       await yieldToEvents(); // let events and signals through between batches
     }
   }
@@ -80,20 +98,29 @@ class InThreadPool implements CopyPool {
   async close(): Promise<void> {}
 }
 
+type WorkerReply = { id: number; outcomes: CopyOutcome[] } | { id: number; index: number; bytes: number };
+
+/** A worker that stopped without answering (crashed, killed for memory): its batch is lost, the rest goes on. */
+class WorkerLost extends Error {}
+
 class WorkerPool implements CopyPool {
   private readonly workers: Worker[];
   private nextId = 0;
 
-  constructor(size: number) {
+  constructor(size: number, script: URL) {
     // Copy workers keep little alive: a small young generation keeps their memory small.
-    this.workers = Array.from({ length: size }, () => new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
+    this.workers = Array.from({ length: size }, () => new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
   }
 
-  private send(worker: Worker, jobs: CopyJob[]): Promise<CopyOutcome[]> {
+  private send(worker: Worker, jobs: CopyJob[], onBytes: (index: number, bytes: number) => void): Promise<CopyOutcome[]> {
     const id = (this.nextId += 1);
     return new Promise((resolve, reject) => {
-      const onMessage = (reply: { id: number; outcomes: CopyOutcome[] }): void => {
+      const onMessage = (reply: WorkerReply): void => {
         if (reply.id !== id) return;
+        if ('bytes' in reply) {
+          onBytes(reply.index, reply.bytes);
+          return;
+        }
         cleanup();
         resolve(reply.outcomes);
       };
@@ -101,29 +128,48 @@ class WorkerPool implements CopyPool {
         cleanup();
         reject(error);
       };
+      const onExit = (code: number): void => {
+        cleanup();
+        reject(new WorkerLost(`the copy worker stopped (exit code ${code}) before this file was copied`));
+      };
       const cleanup = (): void => {
         worker.off('message', onMessage);
         worker.off('error', onError);
+        worker.off('exit', onExit);
       };
       worker.on('message', onMessage);
       worker.once('error', onError);
+      worker.once('exit', onExit);
       worker.postMessage({ id, jobs });
     });
   }
 
-  async run<T>(source: CopySource<T>, onDone: (item: T, outcome: CopyOutcome) => void, shouldStop: () => boolean): Promise<void> {
+  async run<T>(source: CopySource<T>, listener: CopyListener<T>): Promise<void> {
     const nextBatch = batcher(source);
+    const lost: Array<Batch<T>> = [];
     await Promise.all(
       this.workers.map(async (worker) => {
-        while (!shouldStop()) {
+        while (!listener.shouldStop()) {
           const batch = nextBatch();
           if (batch === undefined) return;
-          // A worker that cannot run (it failed to start) hands its batch back to this thread.
-          const outcomes = await this.send(worker, batch.jobs).catch(() => batch.jobs.map(copyFileAtomicSync));
-          batch.items.forEach((item, i) => onDone(item, outcomes[i]!));
+          const outcomes = await this.send(worker, batch.jobs, (index, bytes) => listener.bytes?.(batch.items[index]!, bytes)).catch((error: unknown) => {
+            // A worker that died mid-batch: those files are failed (copied next run), and it takes no more work.
+            if (error instanceof WorkerLost) return batch.jobs.map((): CopyOutcome => ({ ok: false, lost: true, message: error.message }));
+            lost.push(batch);
+            return undefined;
+          });
+          if (outcomes === undefined) return; // it never ran (failed to start): this thread copies its batch below
+          batch.items.forEach((item, i) => listener.done(item, outcomes[i]!));
+          if (outcomes.some((o) => !o.ok && o.lost === true)) return;
         }
       }),
     );
+    // Batches of workers that never started, and whatever is left once every worker is gone: copied here.
+    for (const batch of lost) copyHere(batch, listener);
+    for (let batch = nextBatch(); batch !== undefined && !listener.shouldStop(); batch = nextBatch()) {
+      copyHere(batch, listener);
+      await yieldToEvents();
+    }
   }
 
   async close(): Promise<void> {
@@ -131,9 +177,12 @@ class WorkerPool implements CopyPool {
   }
 }
 
-/** A pool sized for the machine: copying is mostly waiting on the disks, so a few more workers than cores. */
-export function createCopyPool(jobCount: number): CopyPool {
-  if (jobCount < 8 || !workerAvailable()) return new InThreadPool();
+/**
+ * A pool sized for the machine: copying is mostly waiting on the disks, so a few more workers than cores. `script`
+ * replaces the worker script (tests give one that dies).
+ */
+export function createCopyPool(jobCount: number, script: URL = WORKER_URL): CopyPool {
+  if (jobCount < 8 || (script === WORKER_URL && !workerAvailable())) return new InThreadPool();
   const size = Math.min(4, Math.max(2, os.availableParallelism()), Math.ceil(jobCount / BATCH_FILES));
-  return new WorkerPool(size);
+  return new WorkerPool(size, script);
 }

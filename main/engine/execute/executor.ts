@@ -146,6 +146,11 @@ export class Executor {
   private folderRenames: Promise<boolean> | undefined;
   private filesDone = 0;
   private progressAt = 0;
+  /** Bytes copied so far of files still being copied, by path, and their sum. */
+  private readonly partial = new Map<string, number>();
+  private partialBytes = 0;
+  /** The file copied last or being copied, for the progress shown. */
+  private current: string | undefined;
   private readonly filesTotal: number;
   private readonly bytesTotal: number;
 
@@ -467,11 +472,14 @@ export class Executor {
     const retry: Array<Extract<Action, { type: 'copy' | 'update' }>> = [];
     await pool.run(
       { items: copies, jobOf: (action) => this.jobUnlessBlocked(action) },
-      (action, outcome) => {
-        if (!outcome.ok && (outcome.code === 'EACCES' || outcome.code === 'EPERM')) retry.push(action);
-        else this.finishCopy(action, outcome);
+      {
+        done: (action, outcome) => {
+          if (!outcome.ok && (outcome.code === 'EACCES' || outcome.code === 'EPERM')) retry.push(action);
+          else this.finishCopy(action, outcome);
+        },
+        bytes: (action, bytesSoFar) => this.copying(action.path, bytesSoFar),
+        shouldStop: () => this.fatal !== undefined || this.input.signal?.aborted === true,
       },
-      () => this.fatal !== undefined || this.input.signal?.aborted === true,
     );
     // Read-only replica folders (mirrored from read-only source folders) are opened up and the copy tried again.
     for (const action of retry) {
@@ -513,6 +521,11 @@ export class Executor {
 
   private finishCopy(action: Extract<Action, { type: 'copy' | 'update' }>, outcome: CopyOutcome): void {
     const path = action.path;
+    const partial = this.partial.get(path);
+    if (partial !== undefined) {
+      this.partialBytes -= partial;
+      this.partial.delete(path);
+    }
     if (!outcome.ok) {
       this.failed.add(path);
       if (outcome.changed) {
@@ -537,7 +550,16 @@ export class Executor {
     else this.counts.updated += 1;
     this.counts.bytesCopied += size;
     this.filesDone += 1;
+    this.current = path;
     this.input.emit({ type: 'op', op: action.type, path });
+    this.reportProgress();
+  }
+
+  /** Bytes of a large file copied so far: shown before the file is done. */
+  private copying(rel: string, bytesSoFar: number): void {
+    this.partialBytes += bytesSoFar - (this.partial.get(rel) ?? 0);
+    this.partial.set(rel, bytesSoFar);
+    this.current = rel;
     this.reportProgress();
   }
 
@@ -550,8 +572,9 @@ export class Executor {
       type: 'progress',
       filesDone: this.filesDone,
       filesTotal: this.filesTotal,
-      bytesDone: this.counts.bytesCopied,
+      bytesDone: this.counts.bytesCopied + this.partialBytes,
       bytesTotal: this.bytesTotal,
+      ...(this.current !== undefined ? { current: this.current } : {}),
     });
   }
 

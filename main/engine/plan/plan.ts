@@ -128,7 +128,7 @@ export function planActions(input: PlanInput): Action[] {
     if (rep !== undefined && rep.kind !== src.kind) {
       if (input.isProtected(rel)) continue;
       replaced.add(rel);
-      removals.push(...removalsOf(input.replica, rel));
+      removals.push(...removalsOf(input.replica, rel, `the source has a ${KIND_WORDS[src.kind]} here now`));
     }
     const existing = rep !== undefined && rep.kind === src.kind ? rep : undefined;
     planEntry(input, rel, src, existing, recordAt(rel), { mkdirs, contents, metadata });
@@ -148,45 +148,59 @@ function planEntry(input: PlanInput, rel: string, src: Entry, rep: Entry | undef
     // A source folder that could not be listed is left as the replica has it: mirroring its mode (often 000)
     // would lock the replica's copy of its old contents away from the user and from every later run.
     if (input.isProtected(rel)) return;
-    if (rep === undefined) out.mkdirs.push({ type: 'mkdir', path: rel });
+    if (rep === undefined) out.mkdirs.push({ type: 'mkdir', path: rel, why: 'new folder' });
     else planMetadata(input, rel, src, rep, rec, out);
     return;
   }
   if (src.kind === 'symlink') {
     if (rep === undefined || rep.target !== src.target) {
-      out.contents.push({ type: 'symlink', path: rel, target: src.target ?? '', replace: rep !== undefined });
+      const why = rep === undefined ? 'new symlink' : 'link target changed';
+      out.contents.push({ type: 'symlink', path: rel, target: src.target ?? '', replace: rep !== undefined, why });
     } else planMetadata(input, rel, src, rep, rec, out);
     return;
   }
   if (rep === undefined) {
-    out.contents.push({ type: 'copy', path: rel, size: src.size });
-  } else if (!fileContentInSync(input, rel, src, rep, rec)) {
-    out.contents.push({ type: 'update', path: rel, size: src.size });
-  } else planMetadata(input, rel, src, rep, rec, out);
+    out.contents.push({ type: 'copy', path: rel, size: src.size, why: 'new file' });
+    return;
+  }
+  const why = contentChange(input, rel, src, rep, rec);
+  if (why !== undefined) out.contents.push({ type: 'update', path: rel, size: src.size, why });
+  else planMetadata(input, rel, src, rep, rec, out);
 }
 
-function fileContentInSync(input: PlanInput, rel: string, src: Entry, rep: Entry, rec: RecordEntry | undefined): boolean {
-  if (rep.size !== src.size) return false;
-  if (input.knownEqual.has(rel)) return true;
-  if (input.checksum) return false;
+/** Why the replica file's contents may differ from the source's, in a few words; undefined when they are in sync. */
+function contentChange(input: PlanInput, rel: string, src: Entry, rep: Entry, rec: RecordEntry | undefined): string | undefined {
+  if (rep.size !== src.size) return 'size changed';
+  if (input.knownEqual.has(rel)) return undefined;
+  if (input.checksum) return 'contents differ';
   if (rec !== undefined && rec.kind === 'file') {
-    return sourceMatchesRecord(src, rec, false, input.trustInodes ?? true) && replicaMatchesRecord(rep, rec, input.tolerance);
+    if (!sourceMatchesRecord(src, rec, false, input.trustInodes ?? true)) return sourceChange(src, rec);
+    return replicaMatchesRecord(rep, rec, input.tolerance) ? undefined : 'changed in the replica';
   }
-  return mtimeInSync(src, rep, undefined, input.tolerance);
+  return mtimeInSync(src, rep, undefined, input.tolerance) ? undefined : 'modification time changed';
+}
+
+/** What differs between a source file and the record of it (sourceMatchesRecord said something does). */
+function sourceChange(src: Entry, rec: RecordEntry): string {
+  if (rec.mtimeMs !== src.mtimeMs) return 'modification time changed';
+  if (rec.ino !== src.ino) return 'replaced by another file';
+  return 'rewritten in place (ctime changed)';
 }
 
 function planMetadata(input: PlanInput, rel: string, src: Entry, rep: Entry, rec: RecordEntry | undefined, out: Buckets): void {
   if (input.traits.modes && src.kind !== 'symlink' && src.mode !== rep.mode) {
-    out.metadata.push({ type: 'chmod', path: rel, mode: src.mode });
+    out.metadata.push({ type: 'chmod', path: rel, mode: src.mode, why: 'mode differs' });
   }
-  if (!mtimeInSync(src, rep, rec, input.tolerance)) out.metadata.push({ type: 'touch', path: rel });
+  if (!mtimeInSync(src, rep, rec, input.tolerance)) out.metadata.push({ type: 'touch', path: rel, why: 'modification time differs' });
 }
 
 /** Everything at and below `rel` in the replica, children before parents. */
-function removalsOf(replica: PathTree<Entry>, rel: string): Action[] {
+function removalsOf(replica: PathTree<Entry>, rel: string, why: string): Action[] {
   const paths = replica.subtree(rel).reverse();
-  return paths.map((path): Action => (replica.get(path)!.kind === 'dir' ? { type: 'rmdir', path } : { type: 'delete', path }));
+  return paths.map((path): Action => ({ type: replica.get(path)!.kind === 'dir' ? 'rmdir' : 'delete', path, why }));
 }
+
+const KIND_WORDS: Readonly<Record<Entry['kind'], string>> = { file: 'file', dir: 'folder', symlink: 'symlink', other: 'special file' };
 
 /** Replica entries the source no longer has, children before parents; protected ones stay. */
 function planDeletions(input: PlanInput, replaced: ReadonlySet<string>): Action[] {
@@ -201,7 +215,7 @@ function planDeletions(input: PlanInput, replaced: ReadonlySet<string>): Action[
     doomed.push(rel);
   }
   for (const rel of doomed.sort(byDepthDescending)) {
-    out.push(input.replica.get(rel)!.kind === 'dir' ? { type: 'rmdir', path: rel } : { type: 'delete', path: rel });
+    out.push({ type: input.replica.get(rel)!.kind === 'dir' ? 'rmdir' : 'delete', path: rel, why: 'not in the source' });
   }
   return out;
 }

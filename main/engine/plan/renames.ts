@@ -76,7 +76,7 @@ function applyCaseMoves(input: MoveInput, keyOf: (rel: string) => string, result
     const rec = input.record.get(from);
     const sameFile =
       rec !== undefined && sourceMatchesRecord(src, rec, true, input.trustInodes) && replicaMatchesRecord(rep, rec, input.tolerance);
-    result.moves.push({ type: 'move', from, path: rel, kind: rep.kind });
+    result.moves.push({ type: 'move', from, path: rel, kind: rep.kind, why: 'renamed, only in letter case' });
     input.replica.moveSubtree(from, rel);
     input.record.moveSubtree(from, rel);
     if (rep.kind === 'dir') renamedDirs.push([from, rel]);
@@ -145,7 +145,7 @@ function applyDirectoryMoves(input: MoveInput, result: MoveResult): void {
       const rep = input.replica.get(from);
       if (rec?.kind !== 'dir' || rep?.kind !== 'dir' || isWithin(to, from) || isWithin(from, to)) continue;
       if (!freeToLeave(input, from, src.ino) || !pathIsClear(input.replica, to)) continue;
-      result.moves.push({ type: 'move', from, path: to, kind: 'dir' });
+      result.moves.push({ type: 'move', from, path: to, kind: 'dir', why: 'same folder (inode)' });
       input.replica.moveSubtree(from, to);
       input.record.moveSubtree(from, to);
       index.noteDirMove(from, to);
@@ -161,6 +161,7 @@ function applyDirectoryMoves(input: MoveInput, result: MoveResult): void {
 async function applyFileMoves(input: MoveInput, result: MoveResult): Promise<void> {
   const index = new InodeIndex(input.record, 'file');
   const claimed = new Map<string, string>(); // from → to
+  const byContent = new Set<string>(); // the froms matched by hash rather than by inode
   const unmatched: Array<[string, Entry]> = [];
   // Hashing needs a replica file no longer wanted where it is; a first mirror has none, and a hundred thousand
   // newcomers need not be listed for nothing.
@@ -175,14 +176,14 @@ async function applyFileMoves(input: MoveInput, result: MoveResult): Promise<voi
     if (from !== undefined) claimed.set(from, to);
     else if (mayHash) unmatched.push([to, src]);
   }
-  if (unmatched.length > 0) await matchByHash(input, unmatched, claimed, result);
+  if (unmatched.length > 0) await matchByHash(input, unmatched, claimed, result, byContent);
   const taken = [...claimed].map(([from, to]) => ({ from, to, rep: input.replica.get(from)!, rec: input.record.get(from) }));
   for (const { from } of taken) {
     input.replica.delete(from);
     input.record.delete(from);
   }
   for (const { from, to, rep, rec } of taken) {
-    result.moves.push({ type: 'move', from, path: to, kind: 'file' });
+    result.moves.push({ type: 'move', from, path: to, kind: 'file', why: byContent.has(from) ? 'same contents' : 'same file (inode)' });
     input.replica.set(to, rep);
     if (rec) input.record.set(to, rec);
     else input.record.delete(to);
@@ -232,6 +233,7 @@ async function matchByHash(
   unmatched: Array<[string, Entry]>,
   claimed: Map<string, string>,
   result: MoveResult,
+  byContent: Set<string>,
 ): Promise<void> {
   const orphansBySize = new Map<number, string[]>();
   const gone = contentsKnownGone(input);
@@ -262,6 +264,7 @@ async function matchByHash(
     for (const from of candidates) {
       if ((await replicaHash(from)) === hash) {
         claimed.set(from, to);
+        byContent.add(from);
         break;
       }
     }

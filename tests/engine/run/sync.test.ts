@@ -203,6 +203,17 @@ describe('contents and metadata', () => {
     pair.expectMirror();
   });
 
+  it('progress tells the bytes inside a large file while it is copied, and which file', async () => {
+    pair = makePair();
+    fs.writeFileSync(path.join(pair.source, 'big.bin'), Buffer.alloc(24 << 20, 3));
+    const { events } = await pair.sync();
+    const progress = events.flatMap((e) => (e.type === 'progress' ? [e] : []));
+    const inside = progress.filter((e) => e.filesDone === 0 && e.bytesDone > 0 && e.bytesDone < e.bytesTotal);
+    expect(inside.length, JSON.stringify(progress)).toBeGreaterThan(0);
+    expect(inside.every((e) => e.current === 'big.bin')).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ filesDone: 1, filesTotal: 1, bytesDone: 24 << 20, bytesTotal: 24 << 20, current: 'big.bin' });
+  });
+
   it('mode-only change is a chmod, not a copy', async () => {
     pair = makePair();
     writeTree(pair.source, { 'f.sh': 'echo' });
