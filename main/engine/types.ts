@@ -104,6 +104,18 @@ export type SyncEvent =
 /** Why a run refused to change anything (exit code 3 on the CLI). */
 export type RefusalReason = 'source-missing' | 'source-emptied' | 'max-delete' | 'replica-not-connected';
 
+/** One entry a run could not sync, and why: what the window lists and the JSON summary carries. */
+export interface EntryFailure {
+  /** Byte-string path relative to the roots; '' for the run as a whole. */
+  readonly path: string;
+  readonly message: string;
+  /** The errno name when the system gave one (ENOSPC, EACCES, ...). */
+  readonly code?: string;
+}
+
+/** How many failures a summary lists by name; the count in `errors` is always complete. */
+export const FAILURES_LISTED = 100;
+
 export interface RunSummary {
   /** ok: replica equals source (maybe with warnings); partial: some entries failed; refused: nothing changed. */
   readonly status: 'ok' | 'partial' | 'refused';
@@ -122,7 +134,13 @@ export interface RunSummary {
   readonly skipped: number;
   readonly unrepresentable: number;
   readonly errors: number;
+  /** The first FAILURES_LISTED of the entries counted in `errors`, in the order they failed. */
+  readonly failures: readonly EntryFailure[];
   readonly bytesCopied: number;
+  /** Planned actions that did not complete (failed, or never started because the run was stopped). */
+  readonly undone: number;
+  /** Stopped part-way by its AbortSignal (Stop, a second Ctrl-C): the rest is for the next run. */
+  readonly aborted: boolean;
   readonly durationMs: number;
   readonly dryRun: boolean;
   readonly actions?: readonly Action[];

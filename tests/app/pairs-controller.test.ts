@@ -171,7 +171,7 @@ function manualClock(time = 1_700_000_000_000): Clock {
 
 function summaryOf(extra: Partial<RunSummary> = {}): RunSummary {
   return {
-    status: 'ok', copied: 0, updated: 0, moved: 0, deleted: 0, created: 0, metadata: 0, skipped: 0, unrepresentable: 0, errors: 0, bytesCopied: 0, durationMs: 5, dryRun: false,
+    status: 'ok', copied: 0, updated: 0, moved: 0, deleted: 0, created: 0, metadata: 0, skipped: 0, unrepresentable: 0, errors: 0, failures: [], undone: 0, aborted: false, bytesCopied: 0, durationMs: 5, dryRun: false,
     ...extra,
   };
 }

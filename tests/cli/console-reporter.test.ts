@@ -27,6 +27,7 @@ const summary: RunSummary = {
   skipped: 0,
   unrepresentable: 0,
   errors: 0,
+  failures: [], undone: 0, aborted: false,
   bytesCopied: 10,
   durationMs: 100,
   dryRun: false,

@@ -27,6 +27,7 @@ const summary: RunSummary = {
   skipped: 0,
   unrepresentable: 0,
   errors: 0,
+  failures: [], undone: 0, aborted: false,
   bytesCopied: 3 * 1024 * 1024,
   durationMs: 1500,
   dryRun: false,

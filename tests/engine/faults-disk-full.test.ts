@@ -43,6 +43,8 @@ describe.skipIf(tmpfsSupportMissing() !== undefined)('disk full', () => {
     expect(full.status).toBe('partial');
     expect(errors, JSON.stringify(errors)).toHaveLength(1);
     expect(errors[0]).toMatchObject({ detail: expect.stringContaining('ENOSPC') });
+    // The summary names the failure with its errno, for the window to say "the drive is full".
+    expect(full.failures).toEqual([expect.objectContaining({ code: 'ENOSPC', message: expect.stringContaining('ENOSPC') })]);
     expect(events.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message)).toEqual([
       expect.stringMatching(/^Stopped: the replica stopped taking writes \(ENOSPC\)/),
     ]);

@@ -148,6 +148,7 @@ describe('hostile trees', () => {
       },
     });
     expect(summary).toMatchObject({ status: 'partial', errors: 1, deleted: 39 });
+    expect(summary.failures).toEqual([{ path: 'old-7.txt', message: expect.stringContaining('found a folder') }]);
     expect(events).toContainEqual(expect.objectContaining({ type: 'op', op: 'error', path: 'old-7.txt', detail: expect.stringContaining('found a folder') }));
     expect(fs.readdirSync(pair.replica)).toEqual(['old-7.txt']);
     expect(fs.readFileSync(path.join(swapped, 'someone-elses.txt'), 'utf8')).toBe('keep');

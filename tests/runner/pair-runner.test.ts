@@ -14,7 +14,7 @@ const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 function summary(extra: Partial<RunSummary> = {}): RunSummary {
   return {
     status: 'ok', copied: 0, updated: 0, moved: 0, deleted: 0, created: 0, metadata: 0, skipped: 0, unrepresentable: 0,
-    errors: 0, bytesCopied: 0, durationMs: 1, dryRun: false, ...extra,
+    errors: 0, failures: [], undone: 0, aborted: false, bytesCopied: 0, durationMs: 1, dryRun: false, ...extra,
   };
 }
 

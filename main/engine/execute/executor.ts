@@ -22,7 +22,7 @@ import { folderRenameKeepsContents } from '../fs/probe.js';
 import { RESERVED_PREFIX, ancestorIn, display, fsPath, fsPathBuffer, joinPath, parentOf } from '../fs/paths.js';
 import { statEntry } from '../scan/walk.js';
 import type { RunTrash } from './trash.js';
-import type { Action, Entry, ReplicaTraits, SyncEvent } from '../types.js';
+import { FAILURES_LISTED, type Action, type EntryFailure, type Entry, type ReplicaTraits, type SyncEvent } from '../types.js';
 
 const fsp = fs.promises;
 
@@ -56,6 +56,7 @@ export interface ExecuteResult {
   /** Paths whose action did not complete (failed, skipped, aborted): the record must not vouch for them. */
   readonly notDone: Set<string>;
   readonly counts: Counts;
+  readonly failures: readonly EntryFailure[];
   /** Set when the replica stopped taking writes (full, read-only, gone). */
   readonly fatal?: string;
 }
@@ -138,6 +139,7 @@ export class Executor {
   private readonly counts: Counts = {
     copied: 0, updated: 0, moved: 0, deleted: 0, created: 0, metadata: 0, skipped: 0, unrepresentable: 0, errors: 0, bytesCopied: 0,
   };
+  private readonly failures: EntryFailure[] = [];
   private fatal: string | undefined;
   /** Consecutive failures with one errno, and the folders they were in (noteFailure). */
   private streak: { code: string; dirs: Set<string>; files: number } | undefined;
@@ -169,7 +171,7 @@ export class Executor {
     } finally {
       await pool.close();
     }
-    return { after: this.after, notDone: this.notDone, counts: this.counts, ...(this.fatal ? { fatal: this.fatal } : {}) };
+    return { after: this.after, notDone: this.notDone, counts: this.counts, failures: this.failures, ...(this.fatal ? { fatal: this.fatal } : {}) };
   }
 
   private async runWith(pool: CopyPool): Promise<void> {
@@ -231,7 +233,7 @@ export class Executor {
       if (code !== undefined && FATAL_CODES.has(code)) {
         this.fatal = `the replica stopped taking writes (${describe(error)}) at "${display(path)}"; nothing more was written`;
       } else this.noteFailure(path, code);
-      this.error(path, describe(error));
+      this.error(path, describe(error), code);
     }
   }
 
@@ -253,8 +255,9 @@ export class Executor {
     return this.failed.size === 0 ? undefined : ancestorIn(rel, this.failed);
   }
 
-  private error(path: string, detail: string): void {
+  private error(path: string, detail: string, code?: string): void {
     this.counts.errors += 1;
+    if (this.failures.length < FAILURES_LISTED) this.failures.push({ path, message: detail, ...(code !== undefined ? { code } : {}) });
     this.input.emit({ type: 'op', op: 'error', path, detail });
   }
 
@@ -538,7 +541,7 @@ export class Executor {
       if (outcome.code !== undefined && FATAL_CODES.has(outcome.code)) {
         this.fatal = `the replica stopped taking writes (${outcome.code}) at "${display(path)}"; nothing more was written`;
       } else this.noteFailure(path, outcome.code);
-      this.error(path, outcome.code !== undefined && !outcome.message.startsWith(outcome.code) ? `${outcome.code}: ${outcome.message}` : outcome.message);
+      this.error(path, outcome.code !== undefined && !outcome.message.startsWith(outcome.code) ? `${outcome.code}: ${outcome.message}` : outcome.message, outcome.code);
       return;
     }
     const size = this.sourceEntry(path).size;
@@ -665,7 +668,7 @@ export class Executor {
         if (rel !== '') this.after.set(rel, stateOf(statEntry(this.abs(rel)) ?? src));
         this.notDone.delete(rel);
       } catch (error) {
-        this.error(rel, describe(error));
+        this.error(rel, describe(error), codeOf(error));
         this.notDone.add(rel);
       }
     }

@@ -65,6 +65,15 @@ export function recordFileFor(stateDir: string, source: string, replica: string)
   return path.join(stateDir, `record-${id}.rec`);
 }
 
+/**
+ * Whether this tool has synced the pair before (its record, or an older version's, is there): the app asks before
+ * a first run deletes what a replica already holds.
+ */
+export function hasRecord(stateDir: string, source: string, replica: string): boolean {
+  const file = recordFileFor(stateDir, path.resolve(source), path.resolve(replica));
+  return fs.existsSync(file) || fs.existsSync(legacyFileOf(file));
+}
+
 /** A record under ~2,000 entries: the last run saw a small tree, so this one scans without worker threads. */
 const SMALL_RECORD_BYTES = 256 * 1024;
 

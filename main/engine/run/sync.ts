@@ -25,7 +25,7 @@ import { scanOne, type ScansAhead } from '../scan/parallel.js';
 import { emptyTableScan } from '../snapshot/scan-table.js';
 import { sourceLookup, triage, unsettledEntries } from '../plan/triage.js';
 import { RunTrash, pruneTrash } from '../execute/trash.js';
-import type { Action, Entry, ReplicaTraits, RunSummary, SyncEvent } from '../types.js';
+import { FAILURES_LISTED, type Action, type Entry, type ReplicaTraits, type RunSummary, type SyncEvent } from '../types.js';
 
 import { ConfigError } from './options.js';
 
@@ -58,7 +58,7 @@ const ZERO_COUNTS: Counts = {
 
 function summarise(counts: Counts, startedAt: number, dryRun: boolean, extra: Partial<RunSummary> = {}): RunSummary {
   const status = extra.status ?? (counts.errors > 0 ? 'partial' : 'ok');
-  return { ...counts, durationMs: Date.now() - startedAt, dryRun, ...extra, status };
+  return { ...counts, failures: [], undone: 0, aborted: false, durationMs: Date.now() - startedAt, dryRun, ...extra, status };
 }
 
 function refuse(refusal: Refusal, emit: (e: SyncEvent) => void, startedAt: number, dryRun: boolean): RunSummary {
@@ -274,7 +274,10 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
   if (stale || next.changed || !sameSettings(record, nextFile)) saveRecord(recordFile, nextFile, source, replica);
   // Entries the scans could not read were left alone: the run did not finish them, so it is partial (exit 1).
   const scanErrors = sourceScan.problems.length + replicaScan.problems.length;
-  return summarise({ ...result.counts, errors: result.counts.errors + scanErrors }, startedAt, false);
+  const scanFailures = [...sourceScan.problems, ...replicaScan.problems.map((p) => ({ path: p.path, message: `in the replica: ${p.message}` }))];
+  const failures = [...scanFailures, ...result.failures].slice(0, FAILURES_LISTED);
+  const aborted = options.signal?.aborted ?? false;
+  return summarise({ ...result.counts, errors: result.counts.errors + scanErrors }, startedAt, false, { failures, undone: result.notDone.size, aborted });
 }
 
 function sameMount(a: MountIdentity | undefined, b: MountIdentity | undefined): boolean {

@@ -495,6 +495,25 @@ describe('safety', () => {
     expect((await pair.sync({ maxDelete: { percent: 75 } })).summary.deleted).toBe(3);
   });
 
+  it('stopped part-way: the summary says so and counts what was left undone; the next run finishes it', async () => {
+    pair = makePair();
+    const files = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}.txt`, `${i}`]));
+    writeTree(pair.source, files);
+    const stop = new AbortController();
+    const { summary } = await pair.sync({
+      signal: stop.signal,
+      onEvent: (e) => {
+        if (e.type === 'op' && e.op === 'copy') stop.abort();
+      },
+    });
+    expect(summary.aborted).toBe(true);
+    expect(summary.copied).toBeGreaterThan(0);
+    expect(summary.undone).toBe(50 - summary.copied);
+    const next = (await pair.sync()).summary;
+    expect(next).toMatchObject({ aborted: false, undone: 0, copied: 50 - summary.copied });
+    pair.expectMirror();
+  });
+
   it('dry run changes nothing and reports the plan', async () => {
     pair = makePair();
     writeTree(pair.source, { 'a.txt': 'A', 'd/': '' });
