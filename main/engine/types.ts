@@ -113,6 +113,24 @@ export interface EntryFailure {
   readonly code?: string;
 }
 
+/** Where a run's time went, and how much it read: `-v` and `--json` show it, the benchmark prints it. */
+export interface RunStats {
+  readonly sourceEntries: number;
+  readonly replicaEntries: number;
+  /** File contents read: copied, and hashed to find renames or compare (--checksum). */
+  readonly bytesRead: number;
+  /** Milliseconds per stage. The two scans run at the same time (and may start before the run, on the CLI). */
+  readonly stageMs: {
+    readonly scanSource: number;
+    readonly scanReplica: number;
+    readonly loadRecord: number;
+    readonly triage: number;
+    readonly plan: number;
+    readonly execute: number;
+    readonly saveRecord: number;
+  };
+}
+
 /** How many failures a summary lists by name; the count in `errors` is always complete. */
 export const FAILURES_LISTED = 100;
 
@@ -141,6 +159,8 @@ export interface RunSummary {
   readonly undone: number;
   /** Stopped part-way by its AbortSignal (Stop, a second Ctrl-C): the rest is for the next run. */
   readonly aborted: boolean;
+  /** Absent for a run refused before it scanned. */
+  readonly stats?: RunStats;
   readonly durationMs: number;
   readonly dryRun: boolean;
   readonly actions?: readonly Action[];

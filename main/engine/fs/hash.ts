@@ -20,7 +20,8 @@ export async function openRegularFile(absBytes: string): Promise<fs.promises.Fil
   return handle;
 }
 
-export async function hashFile(absBytes: string): Promise<string> {
+/** `read` counts the bytes read, for the run's statistics. */
+export async function hashFile(absBytes: string, read?: { bytes: number }): Promise<string> {
   const handle = await openRegularFile(absBytes);
   try {
     const hash = createHash('sha256');
@@ -28,6 +29,7 @@ export async function hashFile(absBytes: string): Promise<string> {
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
       if (bytesRead === 0) break;
+      if (read !== undefined) read.bytes += bytesRead;
       hash.update(buffer.subarray(0, bytesRead));
     }
     return hash.digest('base64url');

@@ -25,9 +25,10 @@ import { scanOne, type ScansAhead } from '../scan/parallel.js';
 import { emptyTableScan } from '../snapshot/scan-table.js';
 import { sourceLookup, triage, unsettledEntries } from '../plan/triage.js';
 import { RunTrash, pruneTrash } from '../execute/trash.js';
-import { FAILURES_LISTED, type Action, type Entry, type ReplicaTraits, type RunSummary, type SyncEvent } from '../types.js';
+import { FAILURES_LISTED, type Action, type RunStats, type Entry, type ReplicaTraits, type RunSummary, type SyncEvent } from '../types.js';
 
 import { ConfigError } from './options.js';
+import { StageClock } from './stage-clock.js';
 
 export { ConfigError };
 
@@ -132,7 +133,8 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
   const replicaAtStart = isDirectory(replica) ? toByteString(fs.realpathSync(replica)) : undefined;
   const earlyReplicaScanning = replicaAtStart !== undefined ? (ahead?.take(replicaAtStart, options.excludes) ?? scanOne(replicaAtStart, options.excludes, small)) : undefined;
   earlyReplicaScanning?.catch(() => undefined);
-  const loaded = loadRecord(recordFile, source, replica);
+  const clock = new StageClock();
+  const loaded = clock.time('loadRecord', () => loadRecord(recordFile, source, replica));
   if (loaded.warning) emit({ type: 'warning', message: loaded.warning });
   const record = loaded.record;
   const [replicaMount, sourceMount] = await Promise.all([currentMount(replica), currentMount(source)]);
@@ -172,11 +174,12 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
     for (let at = rel; at !== ''; at = parentOf(at)) if (protectedRoots.has(at)) return true;
     return false;
   };
-  const settling = triage(sourceTable, replicaTable, record.table, {
+  const settling = clock.time('triage', () => triage(sourceTable, replicaTable, record.table, {
     modes: traits.modes,
     enabled: !(options.checksum ?? false) && !probed,
     ...(traits.caseSensitive ? {} : { fold: caseKey }),
-  });
+  }));
+  clock.start('plan');
   const unsettled = unsettledEntries(settling, sourceTable, replicaTable, record.table);
   const keyOf = traits.caseSensitive ? undefined : caseKey;
   const { wanted, skips } = selectWanted(unsettled.source, {
@@ -189,7 +192,8 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
   const tolerance = mtimeTolerance(traits, options.modifyWindowMs);
   const trustInodes = inodesLookStable(wanted, workingRecord, settling.settledFiles);
   if (!trustInodes) emit({ type: 'warning', message: 'The source\'s inode numbers changed since the last run (a FUSE drive remounted?): renames are found by content this time.' });
-  const tryHash = async (absBytes: string): Promise<string | undefined> => hashFile(absBytes).catch(() => undefined);
+  const hashed = { bytes: 0 };
+  const tryHash = async (absBytes: string): Promise<string | undefined> => hashFile(absBytes, hashed).catch(() => undefined);
   const moves = await findMoves({
     wanted,
     replica: workingReplica,
@@ -201,7 +205,7 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
     hashSource: (rel) => tryHash(joinPath(sourceRoot, rel)),
     hashReplica: (rel) => tryHash(joinPath(replicaRoot, rel)),
   });
-  if (options.checksum) await compareContents(wanted, workingReplica, moves.knownEqual, moves.sourceHashes, sourceRoot, replicaRoot);
+  if (options.checksum) await compareContents(wanted, workingReplica, moves.knownEqual, moves.sourceHashes, sourceRoot, replicaRoot, hashed);
   const actions = planActions({
     wanted,
     replica: workingReplica,
@@ -215,10 +219,17 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
     trustInodes,
     isProtected,
   });
+  clock.stop('plan');
   const maxDelete = checkMaxDelete(actions, replicaTable.rows, options.maxDelete);
   if (maxDelete) return refuse(maxDelete, emit, startedAt, dryRun);
   emit({ type: 'plan', actions });
-  if (dryRun) return summarise(countPlan(actions), startedAt, true, { actions });
+  const statsOf = (bytesCopied: number): RunStats => ({
+    sourceEntries: sourceTable.rows,
+    replicaEntries: replicaTable.rows,
+    bytesRead: bytesCopied + hashed.bytes,
+    stageMs: clock.stages(sourceScan.durationMs, replicaScan.durationMs),
+  });
+  if (dryRun) return summarise(countPlan(actions), startedAt, true, { actions, stats: statsOf(0) });
 
   const trash = options.trash ? new RunTrash(options.trash) : undefined;
   if (options.trash) for (const name of pruneTrash(options.trash)) emit({ type: 'op', op: 'cleanup', path: '', detail: `removed trash folder ${name} (older than ${options.trash.keepDays} days)` });
@@ -242,7 +253,9 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
     ...(options.signal ? { signal: options.signal } : {}),
     ...(trash ? { trash } : {}),
   });
+  clock.start('execute');
   const result = await executor.run();
+  clock.stop('execute');
   const changedRoot = result.counts.created + result.counts.copied + result.counts.deleted + result.counts.moved > 0;
   // fusefat fails (and drops the drive) when asked to stamp its root; FAT and exFAT roots keep no times anyway.
   if (probed && !changedRoot && sourceRootEntry && !(await isMountRoot(fsPathBuffer(replicaRoot)))) {
@@ -271,13 +284,14 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
   // Rule 7: a run that changed nothing rewrites nothing, the record included. A record written by an older version
   // (out of path order, or without the checksum that lets a load skip its slow checks) is rewritten once.
   const stale = !loaded.existed || loaded.outdated === true || probed || record.table.order !== undefined;
-  if (stale || next.changed || !sameSettings(record, nextFile)) saveRecord(recordFile, nextFile, source, replica);
+  if (stale || next.changed || !sameSettings(record, nextFile)) clock.time('saveRecord', () => saveRecord(recordFile, nextFile, source, replica));
   // Entries the scans could not read were left alone: the run did not finish them, so it is partial (exit 1).
   const scanErrors = sourceScan.problems.length + replicaScan.problems.length;
   const scanFailures = [...sourceScan.problems, ...replicaScan.problems.map((p) => ({ path: p.path, message: `in the replica: ${p.message}` }))];
   const failures = [...scanFailures, ...result.failures].slice(0, FAILURES_LISTED);
   const aborted = options.signal?.aborted ?? false;
-  return summarise({ ...result.counts, errors: result.counts.errors + scanErrors }, startedAt, false, { failures, undone: result.notDone.size, aborted });
+  const extra = { failures, undone: result.notDone.size, aborted, stats: statsOf(result.counts.bytesCopied) };
+  return summarise({ ...result.counts, errors: result.counts.errors + scanErrors }, startedAt, false, extra);
 }
 
 function sameMount(a: MountIdentity | undefined, b: MountIdentity | undefined): boolean {
@@ -311,11 +325,12 @@ async function compareContents(
   sourceHashes: Map<string, string>,
   sourceRoot: string,
   replicaRoot: string,
+  read: { bytes: number },
 ): Promise<void> {
   for (const [rel, src] of wanted) {
     const rep = replica.get(rel);
     if (src.kind !== 'file' || rep?.kind !== 'file' || rep.size !== src.size || knownEqual.has(rel)) continue;
-    const [a, b] = await Promise.all([hashFile(joinPath(sourceRoot, rel)), hashFile(joinPath(replicaRoot, rel))].map((p) => p.catch(() => undefined)));
+    const [a, b] = await Promise.all([hashFile(joinPath(sourceRoot, rel), read), hashFile(joinPath(replicaRoot, rel), read)].map((p) => p.catch(() => undefined)));
     if (a !== undefined) sourceHashes.set(rel, a);
     if (a !== undefined && a === b) knownEqual.add(rel);
   }

@@ -4,6 +4,7 @@
  * Falls back to scanning in this thread where the worker script is not built (tests running from sources).
  */
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ExcludeMatcher } from './exclude.js';
@@ -48,8 +49,14 @@ async function scanHere(root: string, excludes: readonly string[]): Promise<Tabl
   return tableScan(scanTreePacked(root, matcher));
 }
 
-/** Scans one tree (a byte-string absolute path), in a worker where one is available. */
+/** Scans one tree (a byte-string absolute path), in a worker where one is available; says how long it took. */
 export async function scanOne(root: string, excludes: readonly string[] = [], small = false): Promise<TableScan> {
+  const startedAt = performance.now();
+  const scan = await scanAnywhere(root, excludes, small);
+  return { ...scan, durationMs: performance.now() - startedAt };
+}
+
+async function scanAnywhere(root: string, excludes: readonly string[], small: boolean): Promise<TableScan> {
   const inThisThread = (): Promise<TableScan> => scanHere(root, excludes);
   // A small tree scans in a few milliseconds: less than starting a worker takes.
   if (small || !workerAvailable()) return inThisThread();

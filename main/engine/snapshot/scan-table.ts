@@ -24,7 +24,11 @@ export interface ScanTable {
   readonly targets: ReadonlyMap<number, string>;
 }
 
-export type TableScan = Omit<ScanResult, 'entries'> & { readonly table: ScanTable };
+export type TableScan = Omit<ScanResult, 'entries'> & {
+  readonly table: ScanTable;
+  /** How long the scan took, from its start to its last entry (set by scanOne). */
+  readonly durationMs?: number;
+};
 
 /** A scan as it arrives from its worker: the paths stay one joined text until a path is first asked for. */
 class ArrivedScanTable extends JoinedPaths implements ScanTable {

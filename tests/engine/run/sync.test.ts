@@ -214,6 +214,20 @@ describe('contents and metadata', () => {
     expect(progress.at(-1)).toMatchObject({ filesDone: 1, filesTotal: 1, bytesDone: 24 << 20, bytesTotal: 24 << 20, current: 'big.bin' });
   });
 
+  it('the summary says what was scanned and read, and the time of each stage', async () => {
+    pair = makePair();
+    writeTree(pair.source, { 'a.txt': 'AAAA', 'd/b.txt': 'BB' });
+    const first = (await pair.sync()).summary;
+    expect(first.stats).toMatchObject({ sourceEntries: 3, replicaEntries: 0, bytesRead: 6 });
+    for (const ms of Object.values(first.stats!.stageMs)) expect(ms).toBeGreaterThanOrEqual(0);
+    expect(first.stats!.stageMs.saveRecord).toBeGreaterThan(0);
+    // Renamed with no record of it: found by content, so both files were hashed.
+    fs.rmSync(path.join(pair.state), { recursive: true });
+    fs.renameSync(path.join(pair.source, 'a.txt'), path.join(pair.source, 'c.txt'));
+    const second = (await pair.sync()).summary;
+    expect(second).toMatchObject({ moved: 1, copied: 0, stats: { sourceEntries: 3, replicaEntries: 3, bytesRead: 8 } });
+  });
+
   it('mode-only change is a chmod, not a copy', async () => {
     pair = makePair();
     writeTree(pair.source, { 'f.sh': 'echo' });
