@@ -57,8 +57,11 @@ describe('scan', () => {
     expect(fs.existsSync(built), 'npm test builds dist/ first').toBe(true);
     const parallel = (await import(pathToFileURL(built).href)) as typeof import('../../../main/engine/scan/parallel.js');
     const bytes = sample();
-    const inWorker = await parallel.scanOne(bytes, ['*.tmp']);
-    expect(inWorker).toEqual(await parallel.scanOne(bytes, ['*.tmp'], true));
+    const { durationMs, ...inWorker } = await parallel.scanOne(bytes, ['*.tmp']);
+    const { durationMs: hereMs, ...here } = await parallel.scanOne(bytes, ['*.tmp'], true);
+    expect(inWorker).toEqual(here);
+    expect(durationMs).toBeGreaterThan(0);
+    expect(hereMs).toBeGreaterThan(0);
     expect(asEntries(inWorker.table)).toEqual(scanTree(bytes, createExcludeMatcher(['*.tmp'])).entries);
   });
 });
