@@ -21,6 +21,11 @@ export interface SyncOptions {
   readonly modifyWindowMs?: number;
   /** Keep deleted and overwritten replica files in dated folders under `dir` (outside source and replica). */
   readonly trash?: TrashOptions;
+  /**
+   * Descend into other file systems mounted inside the source (default: no, as rsync -x; the mount point itself is
+   * left out, with a warning). File systems mounted inside the replica are never entered nor emptied.
+   */
+  readonly crossFileSystems?: boolean;
   /** Called for every event of the run, synchronously. */
   readonly onEvent?: (event: SyncEvent) => void;
   /** Aborting stops the run between operations; the replica stays consistent (atomic renames). */
