@@ -17,12 +17,17 @@ export interface Entry {
   readonly mode: number;
   readonly ino: number;
   readonly dev: number;
+  /** Birth time in ms; 0 where the file system does not say (FUSE drives). */
+  readonly birthtimeMs: number;
   /** Symlink target as a byte string. */
   readonly target?: string;
 }
 
-/** A tree: relative byte-string path → entry. The root itself is not included. */
-export type Snapshot = Map<string, Entry>;
+/** What the record needs of a replica entry a run wrote: its kind and its own mtime, as they came out. */
+export type ReplicaState = Pick<Entry, 'kind' | 'mtimeMs'>;
+
+/** A tree as a map: relative byte-string path → entry. The root itself is not included. */
+export type EntryMap = Map<string, Entry>;
 
 /** What the replica's file system can hold, found by probing it (replica-fs.ts). */
 export interface ReplicaTraits {

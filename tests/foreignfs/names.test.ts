@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { caseKey, mtimeEqual, nameProblem, type NameTraits } from '../../main/engine/fs/names.js';
+import { caseKey, nameProblem, type NameTraits } from '../../main/engine/fs/names.js';
 
 /** Byte string (latin1 characters = bytes) of a UTF-8 text. */
 const b = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
@@ -97,48 +97,6 @@ describe('caseKey', () => {
         const flipped = [...text].map((char, i) => (upper[i] === true && /[a-z]/.test(char) ? char.toUpperCase() : char)).join('');
         expect(caseKey(b(flipped))).toBe(caseKey(b(text)));
       }),
-    );
-  });
-});
-
-/** What Node's stat reports as mtimeMs for a time in nanoseconds. */
-const msOf = (ns: bigint): number => Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
-const floorTo = (ns: bigint, step: bigint): bigint => ns - (ns % step);
-const nsTime = fc.bigInt({ min: 946_684_800_000_000_000n, max: 4_102_444_800_000_000_000n });
-
-describe('mtimeEqual', () => {
-  it('takes a floored, rounded or rounded-up replica mtime as equal to the exact source mtime', () => {
-    const source = 1_700_000_003_999.123;
-    expect(mtimeEqual(source, 1_700_000_002_000, 2000)).toBe(true); // FAT, floored
-    expect(mtimeEqual(source, 1_700_000_004_000, 2000)).toBe(true); // Windows' FAT, rounded up
-    expect(mtimeEqual(source, 1_700_000_003_000, 1000)).toBe(true); // exFAT, floored
-    expect(mtimeEqual(source, 1_700_000_003_990, 10)).toBe(true); // kernel exFAT, 10 ms
-  });
-
-  it('sees a change of more than one step', () => {
-    expect(mtimeEqual(1_700_000_002_000, 1_700_000_004_001, 2000)).toBe(false);
-    expect(mtimeEqual(1_700_000_006_500, 1_700_000_002_000, 2000)).toBe(false);
-    expect(mtimeEqual(1_700_000_005_000, 1_700_000_003_000, 1000)).toBe(false);
-    expect(mtimeEqual(1_700_000_000_000.002, 1_700_000_000_000, 0.001)).toBe(false);
-  });
-
-  it('widens by the modify window', () => {
-    expect(mtimeEqual(1_700_000_005_000, 1_700_000_003_000, 1000, 2000)).toBe(true);
-    expect(mtimeEqual(1_700_000_006_001, 1_700_000_003_000, 1000, 2000)).toBe(false);
-  });
-
-  it('for any FAT, exFAT or µs replica: floored equals exact, two steps later does not', () => {
-    const steps = [1_000n, 10_000_000n, 1_000_000_000n, 2_000_000_000n];
-    fc.assert(
-      fc.property(nsTime, fc.constantFrom(...steps), fc.bigInt({ min: 0n, max: 10n ** 9n }), (ns, step, extra) => {
-        const granularityMs = Number(step) / 1e6;
-        const replica = msOf(floorTo(ns, step));
-        expect(mtimeEqual(msOf(ns), replica, granularityMs)).toBe(true);
-        expect(mtimeEqual(replica, msOf(ns), granularityMs)).toBe(true);
-        const edited = ns + 2n * step + (extra % step);
-        expect(mtimeEqual(msOf(edited), replica, granularityMs)).toBe(false);
-      }),
-      { numRuns: 2000 },
     );
   });
 });

@@ -162,7 +162,7 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
 
   it('previews the plan with a dry run before the first sync', async () => {
     await page.click('#preview');
-    await expect.poll(() => page.locator('#preview-list li').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#preview-list li').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const lines = await page.locator('#preview-list li').allTextContents();
     expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^copy +notes\.txt$/), expect.stringMatching(/^mkdir +photos$/), expect.stringMatching(/^copy +photos\/beach\.jpg$/)]));
     expect(await page.textContent('#preview-summary')).toMatch(/planned action/);
@@ -294,7 +294,7 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     const sentence = 'This run would delete 2 entries from the replica, more than the deletion limit of 1; nothing was changed.';
     // Preview says so too, and lists what the sync would have deleted.
     await page.click('#preview');
-    await expect.poll(() => page.textContent('#preview-summary')).toMatch(/^A sync now would be refused: /);
+    await expect.poll(() => page.textContent('#preview-summary'), { timeout: 10_000 }).toMatch(/^A sync now would be refused: /);
     const planned = await page.locator('#preview-list li').allTextContents();
     // The two deletions, and the folder whose mtime the deletion changed.
     expect(await page.textContent('#preview-summary')).toBe(`A sync now would be refused: ${sentence} The plan it refuses: ${planned.length} planned actions.`);

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { mtimeNear } from '../plan/identity.js';
+import { mtimeNear, unchangedSinceScan } from '../plan/identity.js';
 import { fsPath } from '../fs/paths.js';
 import { moveAside } from './trash.js';
 
@@ -63,7 +63,7 @@ function openSource(source: fs.PathLike): number {
 }
 
 function unchanged(stat: fs.Stats, job: CopyJob): boolean {
-  return stat.isFile() && stat.ino === job.ino && stat.size === job.size && stat.mtimeMs === job.mtimeMs && stat.ctimeMs === job.ctimeMs;
+  return stat.isFile() && unchangedSinceScan(stat, job);
 }
 
 function writeAll(fd: number, buffer: Buffer, length: number): void {

@@ -22,7 +22,7 @@ import { folderRenameKeepsContents } from '../fs/probe.js';
 import { RESERVED_PREFIX, ancestorIn, display, fsPath, fsPathBuffer, joinPath, parentOf } from '../fs/paths.js';
 import { statEntry } from '../scan/walk.js';
 import type { RunTrash } from './trash.js';
-import { FAILURES_LISTED, type Action, type EntryFailure, type Entry, type ReplicaTraits, type SyncEvent } from '../types.js';
+import { FAILURES_LISTED, type Action, type EntryFailure, type Entry, type ReplicaState, type ReplicaTraits, type SyncEvent } from '../types.js';
 
 const fsp = fs.promises;
 
@@ -43,8 +43,6 @@ export interface ExecuteInput {
   readonly trash?: RunTrash;
 }
 
-/** What the record needs of a replica entry the run wrote: its kind and its own mtime, as they came out. */
-export type ReplicaState = Pick<Entry, 'kind' | 'mtimeMs'>;
 
 function stateOf(entry: Entry): ReplicaState {
   return { kind: entry.kind, mtimeMs: entry.mtimeMs };

@@ -84,21 +84,3 @@ function simpleUpper(char: string): string {
   const upper = char.toUpperCase();
   return upper.length === 1 ? upper : char;
 }
-
-/**
- * Half a microsecond of slack: epoch milliseconds in a double are good to about 0.24 µs (0.49 µs by 2100), so an
- * exact source mtime just under one step from its floored copy could otherwise compare unequal, and stay so after
- * every re-copy. The price: a change of exactly one step is taken as no change.
- */
-const FLOAT_SLACK_MS = 0.0005;
-
-/**
- * Whether two mtimes (ms) are the same at a granularity (the coarser of the two file systems') widened by a
- * user's modify window (rsync's --modify-window). Drivers floor (FAT and exFAT here), round to nearest or round
- * up (Windows' FAT), so a replica mtime lies less than one step from the exact source mtime; a change of more
- * than one step is always seen. A smaller change can go unnoticed: the replica cannot hold the difference
- * anyway, and a changed size or the record's ctime still catch such edits.
- */
-export function mtimeEqual(aMs: number, bMs: number, granularityMs: number, windowMs = 0): boolean {
-  return Math.abs(aMs - bMs) < granularityMs + windowMs + FLOAT_SLACK_MS;
-}

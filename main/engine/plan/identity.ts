@@ -1,19 +1,46 @@
 /**
- * The quick check: is a replica entry in sync with its source entry, judged from metadata alone?
- * mtimes are compared at the replica's precision (FAT keeps 2 s, exFAT 1 s, and Node's double-precision
- * utimes lands within a fraction of a microsecond even on ext4), widened by --modify-window.
+ * The identity of a file, written once: is this source entry the very one the record saw, unchanged since (then
+ * the replica's copy need not be read or rewritten), or the one the record saw under another name (then the
+ * replica's copy may be moved instead of copied)? And is the replica's copy as the record left it? Every stage
+ * asks here (in the spirit of Syncthing's FileInfo.IsEquivalentOptional): the triage over columns (settledRow), the
+ * planner and the rename finder over entries, the copy that checks its source did not change while it was read.
+ *
+ * What tells files apart, from metadata alone:
+ * - size and mtime: any ordinary edit changes one;
+ * - the inode: a file replaced by another (a save through a temp file, a restore) has another, unless the file system
+ *   hands the freed number to the new file at once (ext4 does), which is what the birth time tells apart;
+ * - the ctime: a writer that restores the mtime (cp -p, tar, rsync -t) still moves it; a rename does too, and a
+ *   chmod, which is why a changed mode explains a changed ctime and a renamed file's contents are confirmed.
+ * mtimes are compared exactly on the source side and at the replica's precision on the replica side (FAT keeps
+ * 2 s, exFAT 1 s, and Node's double-precision utimes lands within a fraction of a microsecond even on ext4).
  */
+import type { RecordSnapshot, RecordEntry } from '../snapshot/record-snapshot.js';
+import { BTIME, CTIME, INO, KIND, KIND_CODE, MODE, MTIME, NUMBERS, SIXTH, SIZE, SMALL, type Snapshot } from '../snapshot/snapshot.js';
 import { orderedLookup, type ReadableMap } from '../snapshot/ordered-lookup.js';
-import type { RecordEntry } from '../record/record.js';
 import type { Entry, ReplicaTraits } from '../types.js';
 
 /** libuv sets mtimes truncated to the microsecond: the finest step any replica shows. */
 const UTIMES_PRECISION_MS = 0.001;
-/** mtimeMs is a double: around 2026 it is only good to ~0.24 µs, so a correct µs-truncated copy can read 1 µs off. */
+/**
+ * Half a microsecond of slack: epoch milliseconds in a double are good to about 0.24 µs (0.49 µs by 2100), so an
+ * exact source mtime just under one step from its floored copy could otherwise compare unequal, and stay so after
+ * every re-copy. The price: a change of exactly one step is taken as no change.
+ */
 const DOUBLE_SLACK_MS = 0.0005;
 
+/**
+ * How far apart two mtimes may be and still be the same at a replica's granularity, widened by a user's modify
+ * window (rsync's --modify-window). Drivers floor (FAT and exFAT here), round to nearest or round up (Windows'
+ * FAT), so a replica mtime lies less than one step from the exact source mtime; a change of more than one step is
+ * always seen. A smaller change can go unnoticed: the replica cannot hold the difference anyway, and a changed size
+ * or the record's ctime still catch such edits.
+ */
+export function toleranceOf(granularityMs: number, modifyWindowMs = 0): number {
+  return Math.max(granularityMs, UTIMES_PRECISION_MS) + DOUBLE_SLACK_MS + modifyWindowMs;
+}
+
 export function mtimeTolerance(traits: ReplicaTraits, modifyWindowMs = 0): number {
-  return Math.max(traits.mtimeGranularityMs, UTIMES_PRECISION_MS) + DOUBLE_SLACK_MS + modifyWindowMs;
+  return toleranceOf(traits.mtimeGranularityMs, modifyWindowMs);
 }
 
 /** Equal at a tolerance: a floored replica mtime is below the exact one by less than one granule. */
@@ -21,42 +48,47 @@ export function mtimeNear(a: number, b: number, tolerance: number): boolean {
   return Math.abs(a - b) < tolerance;
 }
 
-/**
- * The source entry is the very one the record saw: same inode, size, mtime and (unless explained) ctime.
- * A file replaced by another of equal size and mtime has another inode or ctime. On a source whose file system
- * renumbers inodes (FUSE drives, after a remount: see inodesLookStable) only size and mtime can be compared.
- */
-export function sourceMatchesRecord(src: Entry, rec: RecordEntry, ignoreCtime: boolean, trustInodes = true): boolean {
+/** Birth times agree, or one side does not know (0: FUSE drives report none, older records kept none). */
+export function birthCompatible(a: number, b: number): boolean {
+  return a === b || a === 0 || b === 0;
+}
+
+/** How far sameSourceFile looks. */
+export interface SameFileOptions {
+  /**
+   * Hold a changed ctime against the file (unless a changed mode explains it). Off when the question is whether
+   * the record's file was renamed (a rename moves ctime): see renameEvidence.
+   */
+  readonly ctime: boolean;
+  /** The source's inode numbers identify files (see inodesLookStable); false compares size and mtime only. */
+  readonly trustInodes: boolean;
+}
+
+/** The source entry is the very one the record saw, unchanged since: same kind, size, mtime, inode, birth and ctime. */
+export function sameSourceFile(src: Entry, rec: RecordEntry, options: SameFileOptions): boolean {
   if (rec.kind !== src.kind || rec.mtimeMs !== src.mtimeMs) return false;
   if (src.kind === 'file' && rec.size !== src.size) return false;
-  if (!trustInodes) return true;
-  if (rec.ino !== src.ino) return false;
+  if (!options.trustInodes) return true;
+  if (rec.ino !== src.ino || !birthCompatible(rec.birthtimeMs, src.birthtimeMs)) return false;
   // chmod changes ctime too: a changed mode explains a changed ctime, and is mirrored by chmod alone.
-  return ignoreCtime || rec.ctimeMs === src.ctimeMs || rec.mode !== src.mode;
+  return !options.ctime || rec.ctimeMs === src.ctimeMs || rec.mode !== src.mode;
 }
 
 /**
- * False when the source's inode numbers changed wholesale since the record was written (exFAT and FAT drives
- * under FUSE number them by lookup order, anew at every mount): most files kept their size and mtime but not
- * their inode. Then inodes identify nothing, and renames are found by content instead. `confirmedElsewhere`
- * counts files known to have kept theirs (settled by triage.ts, so not in `source`).
+ * What the metadata says of a source file found where the record had another path: 'different' (not the record's
+ * file), 'same' (the record's file, ctime untouched: a file inside a renamed folder, so its contents are the
+ * recorded ones), or 'confirm' (the record's file, but its ctime moved: a rename does that, and so does a rewrite in
+ * place that restored size and mtime — only the contents can tell, so compare them before moving).
  */
-export function inodesLookStable(source: ReadonlyMap<string, Entry>, record: ReadableMap<RecordEntry>, confirmedElsewhere = 0): boolean {
-  let same = confirmedElsewhere;
-  let renumbered = 0;
-  const recordAt = orderedLookup(record);
-  for (const [rel, src] of source) {
-    if (src.kind !== 'file') continue;
-    const rec = recordAt(rel);
-    if (rec === undefined || rec.kind !== 'file' || rec.size !== src.size || rec.mtimeMs !== src.mtimeMs) continue;
-    if (rec.ino === src.ino) same += 1;
-    else renumbered += 1;
-  }
-  return renumbered < 8 || renumbered <= same;
+export type RenameEvidence = 'different' | 'same' | 'confirm';
+
+export function renameEvidence(src: Entry, rec: RecordEntry, trustInodes: boolean): RenameEvidence {
+  if (!sameSourceFile(src, rec, { ctime: false, trustInodes })) return 'different';
+  return trustInodes && rec.ctimeMs === src.ctimeMs ? 'same' : 'confirm';
 }
 
 /** The replica entry is as we left it (no edit behind our back), at the replica's precision. */
-export function replicaMatchesRecord(rep: Entry, rec: RecordEntry, tolerance: number): boolean {
+export function replicaAsRecorded(rep: Entry, rec: RecordEntry, tolerance: number): boolean {
   if (rep.kind !== rec.kind) return false;
   if (rep.kind === 'file' && rep.size !== rec.size) return false;
   return replicaMtimeAsRecorded(rep.mtimeMs, rec.repMtimeMs, tolerance);
@@ -83,4 +115,69 @@ export function mtimeInSync(src: Entry, rep: Entry, rec: RecordEntry | undefined
     return true;
   }
   return mtimeNear(src.mtimeMs, rep.mtimeMs, tolerance);
+}
+
+/** A file still the one a scan saw (the copy checks this before and after reading it). */
+export function unchangedSinceScan(now: Pick<Entry, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>, scanned: Pick<Entry, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>): boolean {
+  return now.ino === scanned.ino && now.size === scanned.size && now.mtimeMs === scanned.mtimeMs && now.ctimeMs === scanned.ctimeMs;
+}
+
+/**
+ * Settled: the source entry is the record's, unchanged (sameSourceFile with ctime), and the replica's is exactly as
+ * the record left it, mode and link target included. Planning a settled entry yields no action and the record keeps
+ * its row as it is, so the triage sets these aside before planning. The object form; settledRow is the same rule
+ * over columns (a property test holds the two equal).
+ */
+export function settled(src: Entry, rep: Entry, rec: RecordEntry, modes: boolean): boolean {
+  if (src.kind === 'other' || rep.kind !== src.kind || rec.kind !== src.kind) return false;
+  if (modes && src.kind !== 'symlink' && rep.mode !== src.mode) return false;
+  return (
+    src.size === rec.size && rep.size === src.size &&
+    src.mtimeMs === rec.mtimeMs && src.ctimeMs === rec.ctimeMs && src.ino === rec.ino && birthCompatible(src.birthtimeMs, rec.birthtimeMs) &&
+    src.mode === rec.mode && rep.mtimeMs === rec.repMtimeMs &&
+    (src.kind !== 'symlink' || src.target === rep.target)
+  );
+}
+
+/** settled() over rows of the source scan, the replica scan and the record: no object made. */
+export function settledRow(source: Snapshot, s: number, replica: Snapshot, r: number, record: RecordSnapshot, c: number, modes: boolean): boolean {
+  const kind = source.small[s * SMALL + KIND]!;
+  if (kind === KIND_CODE.other || replica.small[r * SMALL + KIND] !== kind || record.small[c * SMALL + KIND] !== kind) return false;
+  const mode = source.small[s * SMALL + MODE]!;
+  if (modes && kind !== KIND_CODE.symlink && replica.small[r * SMALL + MODE] !== mode) return false;
+  const src = source.numbers;
+  const rep = replica.numbers;
+  const rec = record.numbers;
+  const sn = s * NUMBERS;
+  const rn = r * NUMBERS;
+  const cn = c * NUMBERS;
+  const srcBirth = src[sn + BTIME]!;
+  const recBirth = rec[cn + BTIME]!;
+  const same =
+    src[sn + SIZE] === rec[cn + SIZE] && rep[rn + SIZE] === src[sn + SIZE] &&
+    src[sn + MTIME] === rec[cn + MTIME] && src[sn + CTIME] === rec[cn + CTIME] && src[sn + INO] === rec[cn + INO] &&
+    (srcBirth === recBirth || srcBirth === 0 || recBirth === 0) &&
+    mode === record.small[c * SMALL + MODE] &&
+    rep[rn + MTIME] === rec[cn + SIXTH]; // the replica's mtime as the record left it
+  return same && (kind !== KIND_CODE.symlink || source.targets.get(s) === replica.targets.get(r));
+}
+
+/**
+ * False when the source's inode numbers changed wholesale since the record was written (exFAT and FAT drives
+ * under FUSE number them by lookup order, anew at every mount): most files kept their size and mtime but not
+ * their inode. Then inodes identify nothing, and renames are found by content instead. `confirmedElsewhere`
+ * counts files known to have kept theirs (settled by the triage, so not in `source`).
+ */
+export function inodesLookStable(source: ReadonlyMap<string, Entry>, record: ReadableMap<RecordEntry>, confirmedElsewhere = 0): boolean {
+  let same = confirmedElsewhere;
+  let renumbered = 0;
+  const recordAt = orderedLookup(record);
+  for (const [rel, src] of source) {
+    if (src.kind !== 'file') continue;
+    const rec = recordAt(rel);
+    if (rec === undefined || rec.kind !== 'file' || rec.size !== src.size || rec.mtimeMs !== src.mtimeMs) continue;
+    if (rec.ino === src.ino) same += 1;
+    else renumbered += 1;
+  }
+  return renumbered < 8 || renumbered <= same;
 }

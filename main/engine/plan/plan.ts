@@ -5,7 +5,7 @@
  * Order of the list is the order of execution: moves, deletions (children first), new folders (parents
  * first), file contents, then metadata.
  */
-import { mtimeInSync, replicaMatchesRecord, sourceMatchesRecord } from './identity.js';
+import { mtimeInSync, replicaAsRecorded, sameSourceFile } from './identity.js';
 import { orderedLookup } from '../snapshot/ordered-lookup.js';
 import type { PathTree } from '../snapshot/path-tree.js';
 import { baseName, display, parentOf } from '../fs/paths.js';
@@ -109,7 +109,7 @@ export interface PlanInput {
   readonly knownEqual: ReadonlySet<string>;
   /** --checksum: contents decide, not size and mtime. */
   readonly checksum: boolean;
-  /** The source's inode numbers identify files (see inodesLookStable in compare.ts). */
+  /** The source's inode numbers identify files (see inodesLookStable in identity.ts). */
   readonly trustInodes?: boolean;
   /** Replica paths below source folders that could not be read: never deleted or replaced. */
   readonly isProtected: (rel: string) => boolean;
@@ -174,16 +174,16 @@ function contentChange(input: PlanInput, rel: string, src: Entry, rep: Entry, re
   if (input.knownEqual.has(rel)) return undefined;
   if (input.checksum) return 'contents differ';
   if (rec !== undefined && rec.kind === 'file') {
-    if (!sourceMatchesRecord(src, rec, false, input.trustInodes ?? true)) return sourceChange(src, rec);
-    return replicaMatchesRecord(rep, rec, input.tolerance) ? undefined : 'changed in the replica';
+    if (!sameSourceFile(src, rec, { ctime: true, trustInodes: input.trustInodes ?? true })) return sourceChange(src, rec);
+    return replicaAsRecorded(rep, rec, input.tolerance) ? undefined : 'changed in the replica';
   }
   return mtimeInSync(src, rep, undefined, input.tolerance) ? undefined : 'modification time changed';
 }
 
-/** What differs between a source file and the record of it (sourceMatchesRecord said something does). */
+/** What differs between a source file and the record of it (sameSourceFile said something does). */
 function sourceChange(src: Entry, rec: RecordEntry): string {
   if (rec.mtimeMs !== src.mtimeMs) return 'modification time changed';
-  if (rec.ino !== src.ino) return 'replaced by another file';
+  if (rec.ino !== src.ino || rec.birthtimeMs !== src.birthtimeMs) return 'replaced by another file';
   return 'rewritten in place (ctime changed)';
 }
 

@@ -8,7 +8,7 @@
  * Each found move is applied to the working copies of the replica and the record, so that planning the
  * rest sees the replica as it will be.
  */
-import { replicaMatchesRecord, sourceMatchesRecord } from './identity.js';
+import { renameEvidence, replicaAsRecorded } from './identity.js';
 import { orderedLookup } from '../snapshot/ordered-lookup.js';
 import type { PathTree } from '../snapshot/path-tree.js';
 import { isWithin, parentOf } from '../fs/paths.js';
@@ -28,8 +28,14 @@ export interface MoveInput {
   /** Replica paths that must not move or be deleted (below unreadable source folders). */
   readonly isProtected: (rel: string) => boolean;
   readonly tolerance: number;
-  /** The source's inode numbers identify files (see inodesLookStable in compare.ts). */
+  /** The source's inode numbers identify files (see inodesLookStable in identity.ts). */
   readonly trustInodes: boolean;
+  /**
+   * Whether the source file at `sourceRel` holds what the replica file at `replicaRel` does, compared on a bounded
+   * sample (contents.ts): asked only of a file that the record says was renamed but whose ctime moved, which a
+   * rewrite in place with its size and mtime restored does too. Absent: such a file is copied, not moved.
+   */
+  readonly sameContents?: (sourceRel: string, replicaRel: string) => Promise<boolean>;
   /** Content hashes; undefined when the file cannot be read. Absent: no hashing at all. */
   readonly hashSource?: (rel: string) => Promise<string | undefined>;
   readonly hashReplica?: (rel: string) => Promise<string | undefined>;
@@ -45,7 +51,7 @@ export interface MoveResult {
 
 export async function findMoves(input: MoveInput): Promise<MoveResult> {
   const result: MoveResult = { moves: [], knownEqual: new Set(), sourceHashes: new Map() };
-  if (input.keyOf) applyCaseMoves(input, input.keyOf, result);
+  if (input.keyOf) await applyCaseMoves(input, input.keyOf, result);
   applyDirectoryMoves(input, result);
   await applyFileMoves(input, result);
   return result;
@@ -56,7 +62,7 @@ function kindsMatch(a: Entry['kind'], b: Entry['kind']): a is 'file' | 'dir' | '
 }
 
 /** `Photos/A.JPG` in the replica and `photos/a.jpg` in the source are one entry on a case-insensitive drive. */
-function applyCaseMoves(input: MoveInput, keyOf: (rel: string) => string, result: MoveResult): void {
+async function applyCaseMoves(input: MoveInput, keyOf: (rel: string) => string, result: MoveResult): Promise<void> {
   const byKey = new Map<string, string>();
   for (const rel of input.replica.keys()) byKey.set(keyOf(rel), rel);
   const renamedDirs: Array<[string, string]> = [];
@@ -74,14 +80,23 @@ function applyCaseMoves(input: MoveInput, keyOf: (rel: string) => string, result
     // Only the very file the record saw, renamed, is known equal: a collision's new winner (another file whose
     // name has the same key) or a file edited along with its rename still has its contents compared.
     const rec = input.record.get(from);
-    const sameFile =
-      rec !== undefined && sourceMatchesRecord(src, rec, true, input.trustInodes) && replicaMatchesRecord(rep, rec, input.tolerance);
+    const sameFile = rep.kind !== 'dir' && rec !== undefined && replicaAsRecorded(rep, rec, input.tolerance) && (await isRenamed(input, src, rec, rel, from));
     result.moves.push({ type: 'move', from, path: rel, kind: rep.kind, why: 'renamed, only in letter case' });
     input.replica.moveSubtree(from, rel);
     input.record.moveSubtree(from, rel);
     if (rep.kind === 'dir') renamedDirs.push([from, rel]);
     else if (sameFile) result.knownEqual.add(rel);
   }
+}
+
+/**
+ * The source file at `to` is the record's file at `from`, renamed, with the contents the replica holds for it:
+ * known from metadata when its ctime did not move (a file inside a renamed folder), else confirmed on its contents.
+ */
+async function isRenamed(input: MoveInput, src: Entry, rec: RecordEntry, to: string, from: string): Promise<boolean> {
+  const evidence = renameEvidence(src, rec, input.trustInodes);
+  if (evidence === 'same') return true;
+  return evidence === 'confirm' && input.sameContents !== undefined && (await input.sameContents(to, from));
 }
 
 /** Index of the record by inode, translated through the folder moves found so far. */
@@ -172,7 +187,7 @@ async function applyFileMoves(input: MoveInput, result: MoveResult): Promise<voi
     const rep = replicaAt(to);
     const rec = recordAt(to);
     if (src.kind !== 'file' || !isNewcomer(rep, rec, src)) continue;
-    const from = index.candidates(src.ino).find((candidate) => movableByRecord(input, candidate, to, src, claimed));
+    const from = await firstMovable(input, index.candidates(src.ino), to, src, claimed);
     if (from !== undefined) claimed.set(from, to);
     else if (mayHash) unmatched.push([to, src]);
   }
@@ -205,13 +220,16 @@ function isNewcomer(rep: Entry | undefined, rec: RecordEntry | undefined, src: E
   return rep.kind === 'file' && rec?.kind === 'file' && rec.ino !== src.ino;
 }
 
-function movableByRecord(input: MoveInput, from: string, to: string, src: Entry, claimed: Map<string, string>): boolean {
-  if (from === to || claimed.has(from)) return false;
-  const rec = input.record.get(from);
-  const rep = input.replica.get(from);
-  if (rec?.kind !== 'file' || rep?.kind !== 'file') return false;
-  if (rec.size !== src.size || rec.mtimeMs !== src.mtimeMs) return false;
-  return replicaMatchesRecord(rep, rec, input.tolerance) && freeToLeave(input, from, src.ino);
+/** The first replica file of `candidates` (the record's files of this inode) that is this source file, renamed. */
+async function firstMovable(input: MoveInput, candidates: readonly string[], to: string, src: Entry, claimed: Map<string, string>): Promise<string | undefined> {
+  for (const from of candidates) {
+    if (from === to || claimed.has(from)) continue;
+    const rec = input.record.get(from);
+    const rep = input.replica.get(from);
+    if (rec?.kind !== 'file' || rep?.kind !== 'file' || !replicaAsRecorded(rep, rec, input.tolerance) || !freeToLeave(input, from, src.ino)) continue;
+    if (await isRenamed(input, src, rec, to, from)) return from;
+  }
+  return undefined;
 }
 
 /**
@@ -224,7 +242,7 @@ function contentsKnownGone(input: MoveInput): (rel: string, rep: Entry) => boole
   if (!input.trustInodes) return () => false;
   return (rel, rep) => {
     const rec = input.record.get(rel);
-    return rec?.kind === 'file' && replicaMatchesRecord(rep, rec, input.tolerance);
+    return rec?.kind === 'file' && replicaAsRecorded(rep, rec, input.tolerance);
   };
 }
 
@@ -250,7 +268,7 @@ async function matchByHash(
     if (!replicaHashes.has(rel)) {
       const rec = input.record.get(rel);
       const rep = input.replica.get(rel)!;
-      const known = rec?.hash !== undefined && replicaMatchesRecord(rep, rec, input.tolerance) ? rec.hash : undefined;
+      const known = rec?.hash !== undefined && replicaAsRecorded(rep, rec, input.tolerance) ? rec.hash : undefined;
       replicaHashes.set(rel, known ?? (await input.hashReplica!(rel)));
     }
     return replicaHashes.get(rel);

@@ -4,13 +4,12 @@
  * the next run compares them afresh. Hashes survive while the source file is unchanged.
  */
 import { orderedLookup } from '../snapshot/ordered-lookup.js';
-import { findRow } from '../snapshot/path-order.js';
 import type { PathTree } from '../snapshot/path-tree.js';
-import { TableBuilder, inPathOrder, rowEntry, type RecordEntry, type RecordTable } from './record.js';
-import { scanEntry, type ScanTable } from '../snapshot/scan-table.js';
+import type { RecordSnapshot } from '../snapshot/record-snapshot.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import type { Triage } from '../plan/triage.js';
-import type { ReplicaState } from '../execute/executor.js';
-import type { Entry } from '../types.js';
+import type { Entry, ReplicaState } from '../types.js';
+import { TableBuilder, inPathOrder, type RecordEntry } from './record.js';
 
 export interface PlannedRecordInput {
   /** The planned (unsettled) source entries the replica is to hold. */
@@ -23,26 +22,28 @@ export interface PlannedRecordInput {
   readonly isProtected: (rel: string) => boolean;
 }
 
-/** The record entry already says exactly this: same source stat and same replica mtime. */
+/** The record says of this path exactly what `entryFor` would write now: its row is kept as it is. */
 function reusable(old: RecordEntry, src: Entry, rep: ReplicaState): boolean {
-  return (
-    old.kind === src.kind && old.size === src.size && old.mtimeMs === src.mtimeMs && old.ctimeMs === src.ctimeMs &&
-    old.ino === src.ino && old.mode === src.mode && old.repMtimeMs === rep.mtimeMs
-  );
+  return sameEntry(old, entryFor(old.kind, src, rep, old, old.hash));
 }
 
 function sameEntry(a: RecordEntry, b: RecordEntry): boolean {
   if (a === b) return true;
   return (
-    a.kind === b.kind && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs &&
-    a.ino === b.ino && a.mode === b.mode && a.repMtimeMs === b.repMtimeMs && a.hash === b.hash
+    a.kind === b.kind && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino &&
+    a.birthtimeMs === b.birthtimeMs && a.mode === b.mode && a.repMtimeMs === b.repMtimeMs && a.hash === b.hash
   );
 }
 
+/**
+ * The entry the record keeps for a source entry the replica now holds. A hash survives while the file is the same
+ * (inode, size, mtime); a birth time the record knew survives a source that stopped saying it (never forgotten).
+ */
 function entryFor(kind: RecordEntry['kind'], src: Entry, rep: ReplicaState, old: RecordEntry | undefined, hash: string | undefined): RecordEntry {
   const kept = hash ?? (old?.hash !== undefined && old.ino === src.ino && old.size === src.size && old.mtimeMs === src.mtimeMs ? old.hash : undefined);
-  if (kept !== undefined) return { kind, size: src.size, mtimeMs: src.mtimeMs, ctimeMs: src.ctimeMs, ino: src.ino, mode: src.mode, repMtimeMs: rep.mtimeMs, hash: kept };
-  return { kind, size: src.size, mtimeMs: src.mtimeMs, ctimeMs: src.ctimeMs, ino: src.ino, mode: src.mode, repMtimeMs: rep.mtimeMs };
+  const birthtimeMs = src.birthtimeMs !== 0 ? src.birthtimeMs : old !== undefined && old.ino === src.ino ? old.birthtimeMs : 0;
+  const entry = { kind, size: src.size, mtimeMs: src.mtimeMs, ctimeMs: src.ctimeMs, ino: src.ino, birthtimeMs, mode: src.mode, repMtimeMs: rep.mtimeMs };
+  return kept === undefined ? entry : { ...entry, hash: kept };
 }
 
 /**
@@ -69,7 +70,7 @@ export function plannedRecord(input: PlannedRecordInput): PlannedRecord {
     if (src.kind === 'other' || input.notDone.has(rel)) return undefined;
     const rep = input.after.get(rel) ?? scanned;
     if (rep === undefined || rep.kind !== src.kind) return undefined;
-    if (old !== undefined && reusable(old, src, rep) && !input.sourceHashes.has(rel)) return old;
+    if (old !== undefined && !input.sourceHashes.has(rel) && reusable(old, src, rep)) return old;
     return entryFor(src.kind, src, rep, old, input.sourceHashes.get(rel));
   };
   const kept = new Map<string, RecordEntry>();
@@ -82,7 +83,7 @@ export function plannedRecord(input: PlannedRecordInput): PlannedRecord {
 }
 
 export interface NextRecord {
-  readonly table: RecordTable;
+  readonly table: RecordSnapshot;
   /** Differs from the record the run started from (then it is saved; rule 7: else nothing is rewritten). */
   readonly changed: boolean;
 }
@@ -93,21 +94,21 @@ export interface NextRecord {
  */
 export function nextRecord(
   t: Triage,
-  source: ScanTable,
-  old: RecordTable,
+  source: Snapshot,
+  old: RecordSnapshot,
   oldPlanned: ReadonlyMap<string, RecordEntry>,
   planned: PlannedRecord,
   run: { readonly after: ReadonlyMap<string, ReplicaState>; readonly notDone: ReadonlySet<string> },
 ): NextRecord {
   // Every entry settled and the run wrote nothing: the record stays as it is, row for row.
-  if (old.order === undefined && planned.empty && oldPlanned.size === 0 && run.after.size === 0 && run.notDone.size === 0) {
+  if (planned.empty && oldPlanned.size === 0 && run.after.size === 0 && run.notDone.size === 0) {
     return { table: old, changed: false };
   }
   const builder = new TableBuilder(source.rows);
   let changed = false;
   let fromPlanned = 0;
   for (let s = 0; s < source.rows; s += 1) {
-    const rel = source.paths[s]!;
+    const rel = source.path(s);
     const row = t.settledWith[s]!;
     if (row === -1) {
       const entry = planned.entryOf(rel);
@@ -129,8 +130,8 @@ export function nextRecord(
       builder.copyRow(old, row);
       continue;
     }
-    const was = rowEntry(old, row);
-    const src = scanEntry(source, s);
+    const was = old.recordEntry(row);
+    const src = source.entry(s);
     if (reusable(was, src, after)) {
       builder.copyRow(old, row);
       continue;
@@ -141,12 +142,12 @@ export function nextRecord(
   // Entries kept below unreadable source folders and not in the source scan: added after, then put in order.
   let extras = 0;
   for (const [rel, entry] of planned.kept) {
-    if (findRow(source.paths, undefined, rel) >= 0) continue;
+    if (source.find(rel) >= 0) continue;
     builder.add(rel, entry);
     extras += 1;
   }
   // The record's own planned rows all came back unchanged, and no settled row was dropped or rewritten.
   if (fromPlanned + extras !== oldPlanned.size) changed = true;
-  if (!changed && old.order === undefined) return { table: old, changed: false };
+  if (!changed) return { table: old, changed: false };
   return { table: extras > 0 ? inPathOrder(builder.build()) : builder.build(), changed };
 }

@@ -1,41 +1,46 @@
 /**
- * The record on disk: one file per (source, replica) pair in the state folder, written atomically (temp file,
- * fsync, rename, fsync of the folder), so a kill at any moment leaves the old record or the new one.
+ * The record on disk: one file per (source, replica) pair in the state folder, written atomically (a temp file
+ * opened O_CREAT|O_EXCL|O_NOFOLLOW under an unpredictable name, fsync, rename, fsync of the folder), so a kill at
+ * any moment leaves the old record or the new one, and a link planted at a temp name is never written through.
  *
- * Layout (version 2): one line of JSON (the pair, mounts, traits, row count, hashes), zero bytes up to a multiple
- * of 8, then the columns as they are in memory: the numbers (Float64, little-endian like every platform Electron
- * runs on), one kind byte per row, and the paths as raw bytes separated by NUL. Loading is a read and a few
- * copies: no text to parse per entry, no base64, and a changed run writes it without building a 10 MB string.
- * Every check failing (checksum, sizes, numbers, kinds, unsafe or repeated paths) sets the file aside and the run
- * starts from an empty record: never trusted. The header carries a SHA-256 of everything after it and says
- * whether the writer found the rows in path order; with both, a load checks the 8 MB of a 100,000-entry record
- * in a few milliseconds instead of comparing every path with the next. A record without them (written by an
- * older version) is checked path by path and rewritten once, as is a version 1 record (one JSON document, same
- * name ending .json).
+ * Layout (version 3): one line of JSON (the pair, mounts, traits, row count, hashes, whether the writer found the
+ * rows in path order), one line `sha256 <hex>` — the SHA-256 of the first line and of every byte after the padding,
+ * so nothing in the file, header included, can change unnoticed — zero bytes up to a multiple of 8, then the
+ * snapshot's columns as they are in memory: the numbers (Float64, little-endian like every platform Electron runs
+ * on), the small integers (Uint32: kind, mode), and the paths as raw bytes separated by NUL. Loading is a read and a
+ * few copies; a run that changed something writes it without building a 10 MB string.
+ *
+ * The file is opened only if it is a regular file (O_NONBLOCK|O_NOFOLLOW, then fstat): a FIFO or a folder planted
+ * there is set aside, never waited on. Every check failing (checksum, sizes, numbers, kinds, unsafe or repeated
+ * paths) sets the file aside and the run starts from an empty record: never trusted. Records of versions 1 (one
+ * JSON document, name ending .json) and 2 (the checksum covered the columns only, no birth times) are read once,
+ * checked path by path, and rewritten as version 3.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MountIdentity } from '../fs/mounts.js';
-import { JoinedPaths } from '../snapshot/joined-paths.js';
-import { DuplicatePathError, pathOrder } from '../snapshot/path-order.js';
 import { isSafeRelative } from '../fs/paths.js';
-import { CODE_KINDS, COLUMNS, emptyRecord, type RecordTable, type SyncRecord } from './record.js';
+import { DuplicatePathError, pathOrder } from '../snapshot/path-order.js';
+import { RECORD_KIND_CODES, RecordSnapshot } from '../snapshot/record-snapshot.js';
+import { NUMBERS, SMALL, KIND } from '../snapshot/snapshot.js';
 import type { ReplicaTraits } from '../types.js';
+import { emptyRecord, inPathOrder, type SyncRecord } from './record.js';
+import { decodeV1, decodeV2, type LegacyTable } from './record-legacy.js';
 
 export const RECORD_FORMAT = 'folder-sync-record';
-export const RECORD_VERSION = 2;
+export const RECORD_VERSION = 3;
 
 export interface LoadedRecord {
   readonly record: SyncRecord;
   /** Set when an unusable record file was moved aside: the sentence to log. */
   readonly warning?: string;
   readonly existed: boolean;
-  /** Written by an older version (no checksum, or version 1): the run saves it anew even if nothing changed. */
+  /** Written by an older version: the run saves it anew even if nothing changed. */
   readonly outdated?: boolean;
 }
 
-interface Header {
+export interface Header {
   format: string;
   version: number;
   source: string;
@@ -47,31 +52,13 @@ interface Header {
   pathBytes: number;
   /** Content hashes by row. */
   hashes: Record<string, string>;
-  /** SHA-256 (hex) of the bytes after the header's padding: the columns as written. */
-  sha256?: string;
   /** The writer checked that the rows are in path order (path-order.ts), no path listed twice. */
   inPathOrder?: boolean;
-}
-
-/** Version 1: the whole record as one JSON document, the numbers as base64. */
-interface HeaderV1 extends Omit<Header, 'rows' | 'pathBytes' | 'sha256' | 'inPathOrder'> {
-  paths: string[];
-  kinds: string;
-  numbers: string;
 }
 
 export function recordFileFor(stateDir: string, source: string, replica: string): string {
   const id = createHash('sha256').update(`${source}\0${replica}`).digest('hex').slice(0, 24);
   return path.join(stateDir, `record-${id}.rec`);
-}
-
-/**
- * Whether this tool has synced the pair before (its record, or an older version's, is there): the app asks before
- * a first run deletes what a replica already holds.
- */
-export function hasRecord(stateDir: string, source: string, replica: string): boolean {
-  const file = recordFileFor(stateDir, path.resolve(source), path.resolve(replica));
-  return fs.existsSync(file) || fs.existsSync(legacyFileOf(file));
 }
 
 /** A record under ~2,000 entries: the last run saw a small tree, so this one scans without worker threads. */
@@ -87,6 +74,15 @@ export function isSmallRecord(file: string): boolean {
 
 function legacyFileOf(file: string): string {
   return file.replace(/\.rec$/, '.json');
+}
+
+/**
+ * Whether this tool has synced the pair before (its record, or an older version's, is there): the app asks before
+ * a first run deletes what a replica already holds.
+ */
+export function hasRecord(stateDir: string, source: string, replica: string): boolean {
+  const file = recordFileFor(stateDir, path.resolve(source), path.resolve(replica));
+  return fs.existsSync(file) || fs.existsSync(legacyFileOf(file));
 }
 
 function isMount(value: unknown): value is MountIdentity {
@@ -112,7 +108,7 @@ function isTraits(value: unknown): value is ReplicaTraits {
 }
 
 /** Throws a sentence when the header is not one of a record of this pair. */
-function checkHeader(data: unknown, source: string, replica: string, version: number): asserts data is Partial<Header> {
+export function checkHeader(data: unknown, source: string, replica: string, version: number): asserts data is Partial<Header> {
   if (typeof data !== 'object' || data === null) throw new Error('not a record');
   const file = data as Partial<Header>;
   if (file.format !== RECORD_FORMAT) throw new Error('not a folder-sync record');
@@ -149,10 +145,12 @@ export function checkPathText(text: string, rows: number): void {
 }
 
 /** Every column but the paths, checked: sizes, numbers, kinds, hashes. */
-function checkedColumns(rows: number, kinds: string, numbers: Float64Array, hashes: Record<string, string>): Map<number, string> {
-  if (kinds.length !== rows || numbers.length !== rows * COLUMNS) throw new Error('damaged entries');
+function checkedColumns(rows: number, numbers: Float64Array, small: Uint32Array, hashes: Record<string, string>): Map<number, string> {
+  if (numbers.length !== rows * NUMBERS || small.length !== rows * SMALL) throw new Error('damaged entries');
   for (let i = 0; i < numbers.length; i += 1) if (!Number.isFinite(numbers[i]!)) throw new Error('damaged entries');
-  if (!KINDS.test(kinds)) throw new Error('damaged entries');
+  for (let row = 0; row < rows; row += 1) {
+    if (!(RECORD_KIND_CODES as readonly number[]).includes(small[row * SMALL + KIND]!)) throw new Error('damaged entries');
+  }
   const rowHashes = new Map<number, string>();
   for (const [key, hash] of Object.entries(hashes)) {
     const row = Number(key);
@@ -162,60 +160,24 @@ function checkedColumns(rows: number, kinds: string, numbers: Float64Array, hash
   return rowHashes;
 }
 
-/** The rows' order (path-order.ts), or a sentence naming a path listed twice. */
-function checkedOrder(paths: readonly string[]): Int32Array | undefined {
+/** The snapshot in path order (an older writer's may not be), or a sentence naming a path listed twice. */
+function inCheckedOrder(table: RecordSnapshot): RecordSnapshot {
   try {
-    return pathOrder(paths);
+    return pathOrder(table.paths) === undefined ? table : inPathOrder(table);
   } catch (error) {
     if (error instanceof DuplicatePathError) throw new Error(`unsafe or damaged entry ${JSON.stringify(error.path)}`);
     throw error;
   }
 }
 
-/** A version 1 table: paths from a JSON array, each checked, and the order always found. */
-function checkedTable(paths: readonly string[], kinds: string, numbers: Float64Array, hashes: Record<string, string>): RecordTable {
-  for (const rel of paths) if (!isSafeRelative(rel)) throw new Error(`unsafe or damaged entry ${JSON.stringify(rel)}`);
-  const rowHashes = checkedColumns(paths.length, kinds, numbers, hashes);
-  const order = checkedOrder(paths);
-  return { paths, kinds, numbers, hashes: rowHashes, ...(order ? { order } : {}) };
+/** An older version's table, each path checked, as a snapshot in path order. */
+function fromLegacy(table: LegacyTable): RecordSnapshot {
+  for (const rel of table.paths) if (!isSafeRelative(rel)) throw new Error(`unsafe or damaged entry ${JSON.stringify(rel)}`);
+  const hashes = checkedColumns(table.paths.length, table.numbers, table.small, table.hashes);
+  return inCheckedOrder(new RecordSnapshot(table.paths, table.paths.length, table.numbers, table.small, hashes));
 }
 
-/** A loaded record's table: its paths stay the NUL-joined text they were stored as until a path is first asked for. */
-class LoadedTable extends JoinedPaths implements RecordTable {
-  order?: Int32Array;
-
-  constructor(
-    text: string,
-    readonly kinds: string,
-    readonly numbers: Float64Array,
-    readonly hashes: ReadonlyMap<number, string>,
-  ) {
-    super(text);
-  }
-}
-
-/**
- * A table whose paths are the NUL-joined `text`, split only when a path is first asked for (path-list.ts): a run
- * that changed nothing never asks. The rows' order is found unless the writer vouched for it.
- */
-function checkedTableOfText(text: string, rows: number, kinds: string, numbers: Float64Array, hashes: Record<string, string>, inPathOrder: boolean): RecordTable {
-  checkPathText(text, rows);
-  const table = new LoadedTable(text, kinds, numbers, checkedColumns(rows, kinds, numbers, hashes));
-  if (!inPathOrder) {
-    const order = checkedOrder(table.paths);
-    if (order !== undefined) table.order = order;
-  }
-  return table;
-}
-
-/** One kind code per row, each one of CODE_KINDS. */
-const KINDS = new RegExp(`^[${Object.keys(CODE_KINDS).join('')}]*$`);
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-function recordOf(header: Partial<Header>, table: RecordTable): SyncRecord {
+function recordOf(header: Partial<Header>, table: RecordSnapshot): SyncRecord {
   return {
     table,
     ...(header.replicaMount ? { replicaMount: header.replicaMount } : {}),
@@ -225,39 +187,31 @@ function recordOf(header: Partial<Header>, table: RecordTable): SyncRecord {
 }
 
 const align8 = (offset: number): number => Math.ceil(offset / 8) * 8;
+const CHECKSUM_LINE = /^sha256 ([0-9a-f]{64})$/;
 
-function decode(bytes: Buffer, source: string, replica: string): { record: SyncRecord; outdated: boolean } {
-  const newline = bytes.indexOf(10);
-  if (newline < 0) throw new Error('not a record');
-  const header: unknown = JSON.parse(bytes.toString('utf8', 0, newline));
+function decode(bytes: Buffer, headerEnd: number, source: string, replica: string): SyncRecord {
+  const header: unknown = JSON.parse(bytes.toString('utf8', 0, headerEnd));
   checkHeader(header, source, replica, RECORD_VERSION);
-  const { rows, pathBytes, sha256: checksum } = header;
+  const checksumEnd = bytes.indexOf(10, headerEnd + 1);
+  const checksum = checksumEnd < 0 ? null : CHECKSUM_LINE.exec(bytes.toString('latin1', headerEnd + 1, checksumEnd));
+  if (checksum === null) throw new Error('damaged header');
+  const { rows, pathBytes } = header;
   if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(pathBytes) || rows! < 0 || pathBytes! < 0) throw new Error('damaged header');
-  const numbersAt = align8(newline + 1);
-  const kindsAt = numbersAt + rows! * COLUMNS * 8;
-  const pathsAt = kindsAt + rows!;
+  const numbersAt = align8(checksumEnd + 1);
+  const smallAt = numbersAt + rows! * NUMBERS * 8;
+  const pathsAt = smallAt + rows! * SMALL * 4;
   if (bytes.length !== pathsAt + pathBytes!) throw new Error('damaged entries');
-  if (checksum !== undefined && checksum !== sha256(bytes.subarray(numbersAt))) throw new Error('damaged: its checksum does not match');
-  const numbers = new Float64Array(rows! * COLUMNS);
-  bytes.copy(Buffer.from(numbers.buffer), 0, numbersAt, kindsAt);
-  const kinds = bytes.toString('latin1', kindsAt, pathsAt);
-  // The writer's word on the order counts only with the checksum: the bytes are then exactly those it checked.
-  const vouched = checksum !== undefined && header.inPathOrder === true;
-  const table = checkedTableOfText(bytes.toString('latin1', pathsAt), rows!, kinds, numbers, header.hashes!, vouched);
-  return { record: recordOf(header, table), outdated: checksum === undefined };
-}
-
-function decodeV1(text: string, source: string, replica: string): SyncRecord {
-  const data: unknown = JSON.parse(text);
-  checkHeader(data, source, replica, 1);
-  const file = data as Partial<HeaderV1>;
-  if (!Array.isArray(file.paths) || typeof file.kinds !== 'string' || typeof file.numbers !== 'string') throw new Error('damaged entries');
-  for (const rel of file.paths as unknown[]) if (typeof rel !== 'string') throw new Error(`unsafe or damaged entry ${JSON.stringify(rel)}`);
-  const bytes = Buffer.from(file.numbers, 'base64');
-  if (bytes.length % 8 !== 0) throw new Error('damaged entries');
-  const numbers = new Float64Array(bytes.length / 8);
-  bytes.copy(Buffer.from(numbers.buffer));
-  return recordOf(file, checkedTable(file.paths as string[], file.kinds, numbers, file.hashes!));
+  const digest = createHash('sha256').update(bytes.subarray(0, headerEnd + 1)).update(bytes.subarray(numbersAt)).digest('hex');
+  if (digest !== checksum[1]) throw new Error('damaged: its checksum does not match');
+  const numbers = new Float64Array(rows! * NUMBERS);
+  bytes.copy(Buffer.from(numbers.buffer), 0, numbersAt, smallAt);
+  const small = new Uint32Array(rows! * SMALL);
+  bytes.copy(Buffer.from(small.buffer), 0, smallAt, pathsAt);
+  const text = bytes.toString('latin1', pathsAt);
+  checkPathText(text, rows!);
+  const table = new RecordSnapshot(text, rows!, numbers, small, checkedColumns(rows!, numbers, small, header.hashes!));
+  // The writer's word on the order: the checksum makes the bytes exactly those it checked.
+  return recordOf(header, header.inPathOrder === true ? table : inCheckedOrder(table));
 }
 
 function processAlive(pid: number): boolean {
@@ -269,7 +223,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Temp files of record writes killed half-way: `<record>.<pid>.tmp` whose process is gone. */
+/** Temp files of record writes killed half-way: `<record>.<pid>.<random>.tmp` (or older `<record>.<pid>.tmp`) whose process is gone. */
 function removeStaleTemps(file: string): void {
   const prefix = `${path.basename(file)}.`;
   let names: string[];
@@ -279,33 +233,49 @@ function removeStaleTemps(file: string): void {
     return;
   }
   for (const name of names) {
-    const pid = Number(name.slice(prefix.length, -'.tmp'.length));
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp') || !Number.isInteger(pid) || processAlive(pid)) continue;
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (!Number.isInteger(pid) || processAlive(pid)) continue;
     fs.rmSync(path.join(path.dirname(file), name), { force: true });
   }
 }
 
+const { O_RDONLY, O_NONBLOCK, O_NOFOLLOW, O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
+
+class NotAFile extends Error {}
+
+/** The file's bytes if it is a regular file; undefined if there is none; NotAFile for a FIFO, folder, link... */
 function readIfThere(file: string): Buffer | undefined {
+  let fd: number;
   try {
-    return fs.readFileSync(file);
+    fd = fs.openSync(file, O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw new NotAFile('it is a symbolic link');
     throw error;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new NotAFile(stat.isDirectory() ? 'it is a folder' : 'it is not a regular file');
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
 /** Loads the record of a pair; a missing one is empty, an unusable one is moved aside and reported. */
 export function loadRecord(file: string, source: string, replica: string): LoadedRecord {
   removeStaleTemps(file);
-  const current = readIfThere(file);
-  const legacy = current === undefined && file.endsWith('.rec') ? legacyFileOf(file) : undefined;
-  const bytes = current ?? (legacy !== undefined ? readIfThere(legacy) : undefined);
-  if (bytes === undefined) return { record: emptyRecord(), existed: false };
-  const from = current !== undefined ? file : legacy!;
+  let from = file;
   try {
-    if (current === undefined) return { record: decodeV1(bytes.toString('utf8'), source, replica), existed: true, outdated: true };
-    const { record, outdated } = decode(bytes, source, replica);
-    return { record, existed: true, ...(outdated ? { outdated } : {}) };
+    const current = readIfThere(file);
+    if (current !== undefined) return loadBytes(current, source, replica);
+    from = legacyFileOf(file);
+    const legacy = file.endsWith('.rec') ? readIfThere(from) : undefined;
+    if (legacy === undefined) return { record: emptyRecord(), existed: false };
+    const v1 = decodeV1(legacy.toString('utf8'), (data, version) => checkHeader(data, source, replica, version));
+    return { record: recordOf(v1.header as Partial<Header>, fromLegacy(v1.table)), existed: true, outdated: true };
   } catch (error) {
     const aside = `${from}.corrupt-${Date.now()}`;
     fs.renameSync(from, aside);
@@ -318,7 +288,18 @@ export function loadRecord(file: string, source: string, replica: string): Loade
   }
 }
 
-function headerBytes(record: SyncRecord, source: string, replica: string, pathBytes: number, checksum: string): Buffer {
+function loadBytes(bytes: Buffer, source: string, replica: string): LoadedRecord {
+  const newline = bytes.indexOf(10);
+  if (newline < 0) throw new Error('not a record');
+  const version = (JSON.parse(bytes.toString('utf8', 0, newline)) as { version?: unknown }).version;
+  if (version === 2) {
+    const v2 = decodeV2(bytes, newline, (data) => checkHeader(data, source, replica, 2));
+    return { record: recordOf(v2.header as Partial<Header>, fromLegacy(v2.table)), existed: true, outdated: true };
+  }
+  return { record: decode(bytes, newline, source, replica), existed: true };
+}
+
+function headerLine(record: SyncRecord, source: string, replica: string, pathBytes: number): Buffer {
   const hashes: Record<string, string> = {};
   for (const [row, hash] of record.table.hashes) hashes[String(row)] = hash;
   const header: Header = {
@@ -329,15 +310,13 @@ function headerBytes(record: SyncRecord, source: string, replica: string, pathBy
     ...(record.replicaMount ? { replicaMount: record.replicaMount } : {}),
     ...(record.sourceMount ? { sourceMount: record.sourceMount } : {}),
     ...(record.traits ? { traits: record.traits } : {}),
-    rows: record.table.paths.length,
+    rows: record.table.rows,
     pathBytes,
     hashes,
-    sha256: checksum,
-    // A table without `order` is in path order: loads check it, and every table a run makes is built so (record.ts).
-    inPathOrder: record.table.order === undefined,
+    // Every snapshot a run makes is in path order (record.ts); loads check older ones and put them in it.
+    inPathOrder: true,
   };
-  const line = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
-  return Buffer.concat([line, Buffer.alloc(align8(line.length) - line.length)]);
+  return Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
@@ -360,21 +339,27 @@ function pathChunks(paths: readonly string[]): Buffer[] {
 /** Writes the record atomically: a kill at any moment leaves either the old file or the new one. */
 export function saveRecord(file: string, record: SyncRecord, source: string, replica: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const { numbers, kinds } = record.table;
+  const { numbers, small } = record.table;
   const paths = pathChunks(record.table.paths);
-  const columns = [new Uint8Array(numbers.buffer, numbers.byteOffset, numbers.byteLength), Buffer.from(kinds, 'latin1'), ...paths];
-  const hash = createHash('sha256');
-  for (const column of columns) hash.update(column);
   const pathBytes = paths.reduce((sum, chunk) => sum + chunk.length, 0);
-  const temp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(temp, 'w', 0o600);
+  const header = headerLine(record, source, replica, pathBytes);
+  const columns = [new Uint8Array(numbers.buffer, numbers.byteOffset, numbers.byteLength), new Uint8Array(small.buffer, small.byteOffset, small.byteLength), ...paths];
+  const hash = createHash('sha256').update(header);
+  for (const column of columns) hash.update(column);
+  const checksum = Buffer.from(`sha256 ${hash.digest('hex')}\n`, 'latin1');
+  const written = header.length + checksum.length;
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = fs.openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
   try {
-    writeAll(fd, headerBytes(record, source, replica, pathBytes, hash.digest('hex')));
+    writeAll(fd, Buffer.concat([header, checksum, Buffer.alloc(align8(written) - written)]));
     for (const column of columns) writeAll(fd, column);
     fs.fsyncSync(fd);
-  } finally {
+  } catch (error) {
     fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
+    throw error;
   }
+  fs.closeSync(fd);
   fs.renameSync(temp, file);
   const dirFd = fs.openSync(path.dirname(file), 'r');
   try {

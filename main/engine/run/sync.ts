@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { inodesLookStable, mtimeTolerance } from '../plan/identity.js';
 import { Executor, type Counts } from '../execute/executor.js';
+import { sameSampledContents } from '../fs/contents.js';
 import { hashFile } from '../fs/hash.js';
 import { isMountRoot, mountOf } from '../fs/mounts.js';
 import { caseKey, nameProblem } from '../fs/names.js';
@@ -22,7 +23,7 @@ import { NATIVE_TRAITS, conservativeTraits, probeReplica } from '../fs/probe.js'
 import { checkEmptiedSource, checkMaxDelete, validatePairSync, type Refusal } from '../plan/safety.js';
 import { statEntry } from '../scan/walk.js';
 import { scanOne, type ScansAhead } from '../scan/parallel.js';
-import { emptyTableScan } from '../snapshot/scan-table.js';
+import { emptyTableScan } from '../scan/packed.js';
 import { sourceLookup, triage, unsettledEntries } from '../plan/triage.js';
 import { RunTrash, pruneTrash } from '../execute/trash.js';
 import { FAILURES_LISTED, type Action, type RunStats, type Entry, type ReplicaTraits, type RunSummary, type SyncEvent } from '../types.js';
@@ -202,6 +203,7 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
     isProtected,
     tolerance,
     trustInodes,
+    sameContents: (to, from) => sameSampledContents(joinPath(sourceRoot, to), joinPath(replicaRoot, from), wanted.get(to)?.size ?? -1, hashed),
     hashSource: (rel) => tryHash(joinPath(sourceRoot, rel)),
     hashReplica: (rel) => tryHash(joinPath(replicaRoot, rel)),
   });
@@ -282,8 +284,8 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
     traits,
   };
   // Rule 7: a run that changed nothing rewrites nothing, the record included. A record written by an older version
-  // (out of path order, or without the checksum that lets a load skip its slow checks) is rewritten once.
-  const stale = !loaded.existed || loaded.outdated === true || probed || record.table.order !== undefined;
+  // is rewritten once.
+  const stale = !loaded.existed || loaded.outdated === true || probed;
   if (stale || next.changed || !sameSettings(record, nextFile)) clock.time('saveRecord', () => saveRecord(recordFile, nextFile, source, replica));
   // Entries the scans could not read were left alone: the run did not finish them, so it is partial (exit 1).
   const scanErrors = sourceScan.problems.length + replicaScan.problems.length;

@@ -4,23 +4,22 @@
  * than the scan saves; this costs a few milliseconds.
  */
 import { constants as fsConstants } from 'node:fs';
+import { BTIME, CTIME, EMPTY_SCAN, INO, KIND, MODE, MTIME, NUMBERS, ScanSnapshot, SIXTH, SIZE, SMALL } from '../snapshot/snapshot.js';
 import { walkTree, type ScanResult } from './walk.js';
 import type { ExcludeMatcher } from './exclude.js';
-import { SCAN_NUMBERS, SCAN_SMALL } from '../snapshot/scan-table.js';
 
 export interface PackedScan {
   readonly paths: string;
   readonly count: number;
+  /** Per row, in the snapshot's layout (snapshot.ts): size, mtime, ctime, inode, birth time, device. */
   readonly numbers: Float64Array;
+  /** Per row: kind code, mode. */
   readonly small: Uint32Array;
   readonly targets: Array<[number, string]>;
   readonly problems: ScanResult['problems'];
   readonly unreadableDirs: string[];
   readonly reserved: string[];
 }
-
-const NUMBERS = SCAN_NUMBERS;
-const SMALL = SCAN_SMALL;
 
 const { S_IFMT, S_IFREG, S_IFDIR, S_IFLNK } = fsConstants;
 
@@ -79,14 +78,15 @@ export function scanTreePacked(rootBytes: string, exclude?: ExcludeMatcher): Pac
         if (target !== undefined) targets.push([count, target]);
         folderNames.push(name);
         const n = count * NUMBERS;
-        numbers[n] = kind === 0 ? stat.size : 0;
-        numbers[n + 1] = stat.mtimeMs;
-        numbers[n + 2] = stat.ctimeMs;
-        numbers[n + 3] = stat.ino;
-        numbers[n + 4] = stat.dev;
+        numbers[n + SIZE] = kind === 0 ? stat.size : 0;
+        numbers[n + MTIME] = stat.mtimeMs;
+        numbers[n + CTIME] = stat.ctimeMs;
+        numbers[n + INO] = stat.ino;
+        numbers[n + BTIME] = stat.birthtimeMs;
+        numbers[n + SIXTH] = stat.dev;
         const m = count * SMALL;
-        small[m] = kind;
-        small[m + 1] = mode & 0o7777;
+        small[m + KIND] = kind;
+        small[m + MODE] = mode & 0o7777;
         count += 1;
       },
     },
@@ -102,4 +102,21 @@ export function scanTreePacked(rootBytes: string, exclude?: ExcludeMatcher): Pac
     targets,
     ...report,
   };
+}
+
+/** A scan as the planner takes it: its snapshot and what the walk reported. */
+export type TableScan = Omit<ScanResult, 'entries'> & {
+  readonly table: ScanSnapshot;
+  /** How long the scan took, from its start to its last entry (set by scanOne). */
+  readonly durationMs?: number;
+};
+
+/** A packed scan as a snapshot: the paths stay one joined text until a path is first asked for. */
+export function tableScan(packed: PackedScan): TableScan {
+  const table = new ScanSnapshot(packed.paths, packed.count, packed.numbers, packed.small, new Map(packed.targets));
+  return { table, problems: packed.problems, unreadableDirs: packed.unreadableDirs, reserved: packed.reserved };
+}
+
+export function emptyTableScan(): TableScan {
+  return { table: EMPTY_SCAN, problems: [], unreadableDirs: [], reserved: [] };
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ExcludeMatcher } from './exclude.js';
 import { scanTreePacked, type PackedScan } from './packed.js';
-import { tableScan, type TableScan } from '../snapshot/scan-table.js';
+import { tableScan, type TableScan } from './packed.js';
 
 const WORKER_URL = new URL('./scan-worker.js', import.meta.url);
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { ExcludeMatcher } from './exclude.js';
 import { fsPath, isReservedName } from '../fs/paths.js';
-import type { Entry, EntryKind, Snapshot } from '../types.js';
+import type { Entry, EntryKind, EntryMap } from '../types.js';
 
 export interface ScanProblem {
   readonly path: string;
@@ -14,7 +14,7 @@ export interface ScanProblem {
 }
 
 export interface ScanResult {
-  readonly entries: Snapshot;
+  readonly entries: EntryMap;
   /** Entries that could not be read (their parents' listing worked): logged, left alone. */
   readonly problems: ScanProblem[];
   /** Folders whose listing failed: whatever the other side holds below them must be left alone. */
@@ -40,6 +40,7 @@ export function entryFromStats(stat: fs.Stats, target?: string): Entry {
     mode: stat.mode & 0o7777,
     ino: stat.ino,
     dev: stat.dev,
+    birthtimeMs: stat.birthtimeMs,
   };
   return target === undefined ? entry : { ...entry, target };
 }
@@ -136,7 +137,7 @@ export function walkTree(rootBytes: string, sink: ScanSink, exclude?: ExcludeMat
 }
 
 export function scanTree(rootBytes: string, exclude?: ExcludeMatcher): ScanResult {
-  const entries: Snapshot = new Map();
+  const entries: EntryMap = new Map();
   const sink: ScanSink = { add: (dirPrefix, name, stat, target) => entries.set(dirPrefix + name, entryFromStats(stat, target)) };
   const report = walkTree(rootBytes, sink, exclude);
   return { entries, ...report };

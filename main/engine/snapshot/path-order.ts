@@ -52,18 +52,3 @@ export class DuplicatePathError extends Error {
     super(`the path ${JSON.stringify(path)} is listed twice`);
   }
 }
-
-/** The row holding `path` among rows kept in path order (`order` as pathOrder gave it), or -1. */
-export function findRow(paths: readonly string[], order: Int32Array | undefined, path: string): number {
-  let low = 0;
-  let high = paths.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const row = order === undefined ? middle : order[middle]!;
-    const c = comparePaths(paths[row]!, path);
-    if (c === 0) return row;
-    if (c < 0) low = middle + 1;
-    else high = middle - 1;
-  }
-  return -1;
-}

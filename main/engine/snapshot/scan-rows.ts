@@ -3,18 +3,18 @@
  * and the executor see source entries as a map; a first mirror has all 100,000 of them to plan, and holding them
  * as objects (each with five boxed numbers) cost 20 MB that these few bytes of index per row replace.
  */
-import { scanEntry, type ScanTable } from './scan-table.js';
 import type { Entry } from '../types.js';
+import type { Snapshot } from './snapshot.js';
 
 export class ScanRows implements ReadonlyMap<string, Entry> {
   private readonly rows = new Map<string, number>();
 
   /** `rows`: row numbers of `table`, in the order the map lists them. */
   constructor(
-    private readonly table: ScanTable,
+    private readonly table: Snapshot,
     rows: Iterable<number>,
   ) {
-    for (const row of rows) this.rows.set(table.paths[row]!, row);
+    for (const row of rows) this.rows.set(table.path(row), row);
   }
 
   get size(): number {
@@ -23,7 +23,7 @@ export class ScanRows implements ReadonlyMap<string, Entry> {
 
   get(rel: string): Entry | undefined {
     const row = this.rows.get(rel);
-    return row === undefined ? undefined : scanEntry(this.table, row);
+    return row === undefined ? undefined : this.table.entry(row);
   }
 
   has(rel: string): boolean {
@@ -35,11 +35,11 @@ export class ScanRows implements ReadonlyMap<string, Entry> {
   }
 
   *entries(): MapIterator<[string, Entry]> {
-    for (const [rel, row] of this.rows) yield [rel, scanEntry(this.table, row)];
+    for (const [rel, row] of this.rows) yield [rel, this.table.entry(row)];
   }
 
   *values(): MapIterator<Entry> {
-    for (const row of this.rows.values()) yield scanEntry(this.table, row);
+    for (const row of this.rows.values()) yield this.table.entry(row);
   }
 
   [Symbol.iterator](): MapIterator<[string, Entry]> {
@@ -47,7 +47,7 @@ export class ScanRows implements ReadonlyMap<string, Entry> {
   }
 
   forEach(callback: (value: Entry, key: string, map: ReadonlyMap<string, Entry>) => void): void {
-    for (const [rel, row] of this.rows) callback(scanEntry(this.table, row), rel, this);
+    for (const [rel, row] of this.rows) callback(this.table.entry(row), rel, this);
   }
 
   /** The same rows but those of `paths`. */

@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toByteString } from '../../../main/engine/fs/paths.js';
 import { loadRecord, recordFileFor } from '../../../main/engine/record/record-file.js';
 import { scanTreePacked } from '../../../main/engine/scan/packed.js';
-import { tableScan } from '../../../main/engine/snapshot/scan-table.js';
+import { tableScan } from '../../../main/engine/scan/packed.js';
+import { RecordSnapshot } from '../../../main/engine/snapshot/record-snapshot.js';
+import { ScanSnapshot } from '../../../main/engine/snapshot/snapshot.js';
 import { caseKey } from '../../../main/engine/fs/names.js';
 import { triage, unsettledEntries, type TriageOptions } from '../../../main/engine/plan/triage.js';
 import { makePair, type Pair } from '../../helpers/pair.js';
@@ -24,8 +26,10 @@ async function unsettledAfter(change: (p: Pair) => void, options: TriageOptions 
   const { record } = loadRecord(recordFileFor(pair.state, pair.source, pair.replica), pair.source, pair.replica);
   const t = triage(source, replica, record.table, options);
   // Copies lose the texts the lists were split from, so rows are matched by comparing paths: same answer.
-  const copy = <T extends { paths: readonly string[] }>(table: T): T => ({ ...table, paths: [...table.paths] });
-  expect(triage(copy(source), copy(replica), copy(record.table), options)).toEqual(t);
+  const copy = (table: ScanSnapshot): ScanSnapshot => new ScanSnapshot([...table.paths], table.rows, table.numbers, table.small, table.targets);
+  const { table: rec } = record;
+  const recordCopy = new RecordSnapshot([...rec.paths], rec.rows, rec.numbers, rec.small, rec.hashes);
+  expect(triage(copy(source), copy(replica), recordCopy, options)).toEqual(t);
   const rest = unsettledEntries(t, source, replica, record.table);
   return { source: [...rest.source.keys()], replica: [...rest.replica.keys()], record: [...rest.record.keys()], settledFiles: t.settledFiles };
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,15 +6,21 @@ import { isSafeRelative } from '../../../main/engine/fs/paths.js';
 import { entriesOf, tableOf, type RecordEntry } from '../../../main/engine/record/record.js';
 import { checkPathText, loadRecord, recordFileFor, saveRecord } from '../../../main/engine/record/record-file.js';
 import fc from 'fast-check';
-import { dropChecksum, recordV1 } from '../../helpers/record-edit.js';
+import { recordV1, recordV2, withoutBirthTimes } from '../../helpers/record-edit.js';
 import { tempDir } from '../../helpers/tree.js';
 
 let dir: string;
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const entry = (over: Partial<RecordEntry> = {}): RecordEntry => ({
-  kind: 'file', size: 12, mtimeMs: 1_795_596_591_422.9951, ctimeMs: 1_795_596_591_500.125, ino: 123_456_789, mode: 0o644, repMtimeMs: 1_795_596_591_422.995, ...over,
+  kind: 'file', size: 12, mtimeMs: 1_795_596_591_422.9951, ctimeMs: 1_795_596_591_500.125, ino: 123_456_789, birthtimeMs: 1_795_596_000_001.25, mode: 0o644, repMtimeMs: 1_795_596_591_422.995, ...over,
 });
+
+const TRAITS = {
+  mtimeGranularityMs: 0.001, caseSensitive: true, symlinks: true, modes: true, renameKeepsMtime: true, refusesWindowsChars: false,
+  keepsTrailingDots: true, keepsTrailingSpaces: true, unicodeNames: true, byteNames: true, summary: 'native (ext4-like)',
+};
+const MOUNT = { mountPoint: '/', fsType: 'ext4', source: '/dev/vda' };
 
 describe('the record file', () => {
   it('round-trips every path character and every number bit for bit', () => {
@@ -82,37 +89,69 @@ describe('the record file', () => {
     expect(loadRecord(file, '/src', '/rep').warning).toContain('damaged');
   });
 
-  it('any byte changed after the header fails the checksum', () => {
+  it('any byte changed, header included, is refused: the columns by the checksum', () => {
     dir = tempDir();
     const file = recordFileFor(dir, '/src', '/rep');
-    saveRecord(file, { table: tableOf(new Map([['a', entry()], ['b', entry({ kind: 'dir', size: 0 })]])) }, '/src', '/rep');
+    saveRecord(file, { table: tableOf(new Map([['a', entry()], ['b', entry({ kind: 'dir', size: 0 })]])), traits: TRAITS, replicaMount: MOUNT }, '/src', '/rep');
     const good = fs.readFileSync(file);
-    const bodyAt = Math.ceil((good.indexOf(10) + 1) / 8) * 8;
-    // Every byte of the columns, each changed in a way no other check would notice (a number's low bit, a path's case).
-    for (let at = bodyAt; at < good.length; at += 1) {
+    const bodyAt = Math.ceil((good.indexOf(10, good.indexOf(10) + 1) + 1) / 8) * 8;
+    // Every byte, each changed in a way no other check would notice where it can be (a number's low bit, a path's case).
+    for (let at = 0; at < good.length; at += 1) {
+      if (at >= good.indexOf(10) && at < bodyAt) continue; // the checksum line and the padding: checked below
       const bad = Buffer.from(good);
       bad[at] = bad[at]! ^ (bad[at] === 0 ? 0 : 0x20);
       if (bad[at] === good[at]) bad[at] = 1;
       fs.writeFileSync(file, bad);
-      expect(loadRecord(file, '/src', '/rep').warning, `byte ${at}`).toContain('checksum');
+      const warning = loadRecord(file, '/src', '/rep').warning;
+      expect(warning, `byte ${at}`).toContain('will be rebuilt');
+      if (at >= bodyAt) expect(warning, `byte ${at}`).toContain('checksum');
     }
   });
 
-  it('a record written before the checksum is checked path by path, then flagged to be written anew', () => {
+  it.each([
+    ['the replica mount', (h: Record<string, unknown>) => (h.replicaMount = { mountPoint: '/media/elsewhere', fsType: 'ext4', source: '/dev/sdz1' })],
+    ['the traits', (h: Record<string, unknown>) => (h.traits = { ...TRAITS, caseSensitive: false, summary: 'edited' })],
+    ['a hash', (h: Record<string, unknown>) => (h.hashes = { 0: 'forged' })],
+  ])('a header edited into another valid one (%s) fails the checksum', (_what, edit) => {
     dir = tempDir();
     const file = recordFileFor(dir, '/src', '/rep');
-    const entries = new Map([['a', entry()], ['a/b', entry()], ['a-b', entry({ kind: 'dir', size: 0 })]]);
-    saveRecord(file, { table: tableOf(entries) }, '/src', '/rep');
-    expect(loadRecord(file, '/src', '/rep').outdated).toBeUndefined();
-    dropChecksum(file);
-    const loaded = loadRecord(file, '/src', '/rep');
-    expect(loaded.warning).toBeUndefined();
-    expect(loaded.outdated).toBe(true);
-    expect(entriesOf(loaded.record.table)).toEqual(entries);
-    // Without the checksum the writer's word on the order is not taken: a repeated path is still found.
-    saveRecord(file, { table: { ...tableOf(entries), paths: ['a', 'a', 'a-b'] } }, '/src', '/rep');
-    dropChecksum(file);
+    saveRecord(file, { table: tableOf(new Map([['a', entry()]])), traits: TRAITS, replicaMount: MOUNT }, '/src', '/rep');
+    const good = fs.readFileSync(file);
+    const headerEnd = good.indexOf(10);
+    const header = JSON.parse(good.toString('utf8', 0, headerEnd)) as Record<string, unknown>;
+    edit(header);
+    // Same length padding is not needed: the layout is found from the lines, the body kept as it was.
+    const rest = good.subarray(headerEnd);
+    const line = Buffer.from(JSON.stringify(header), 'utf8');
+    const checksumLine = rest.subarray(0, rest.indexOf(10, 1) + 1);
+    const body = good.subarray(Math.ceil((headerEnd + checksumLine.length) / 8) * 8);
+    const written = line.length + checksumLine.length;
+    fs.writeFileSync(file, Buffer.concat([line, checksumLine, Buffer.alloc(Math.ceil(written / 8) * 8 - written), body]));
+    expect(loadRecord(file, '/src', '/rep').warning).toContain('checksum');
+  });
+
+  it('a version 2 record is read (with or without its checksum), checked path by path, and flagged to be written anew', () => {
+    dir = tempDir();
+    const file = recordFileFor(dir, '/src', '/rep');
+    const entries = new Map([['a', entry()], ['a/b', entry({ hash: 'h' })], ['a-b', entry({ kind: 'dir', size: 0 })]]);
+    for (const checksum of [true, false]) {
+      fs.writeFileSync(file, recordV2([...entries], '/src', '/rep', { checksum, extra: { traits: TRAITS } }));
+      const loaded = loadRecord(file, '/src', '/rep');
+      expect(loaded.warning).toBeUndefined();
+      expect(loaded.outdated).toBe(true);
+      expect(entriesOf(loaded.record.table)).toEqual(withoutBirthTimes(entries));
+      expect(loaded.record.traits).toEqual(TRAITS);
+    }
+    // Out of order (as the oldest writers left them): put in order; a repeated path is found.
+    fs.writeFileSync(file, recordV2([...entries].reverse(), '/src', '/rep'));
+    expect([...entriesOf(loadRecord(file, '/src', '/rep').record.table).keys()]).toEqual(['a', 'a-b', 'a/b']);
+    fs.writeFileSync(file, recordV2([['a', entry()], ['a', entry()], ['a-b', entry()]], '/src', '/rep', { checksum: true }));
     expect(loadRecord(file, '/src', '/rep').warning).toContain('unsafe or damaged entry "a"');
+    // A version 2 record whose columns do not match its checksum is damaged too.
+    const bytes = recordV2([...entries], '/src', '/rep', { checksum: true });
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x20;
+    fs.writeFileSync(file, bytes);
+    expect(loadRecord(file, '/src', '/rep').warning).toContain('checksum');
   });
 
   it('a version 1 record (one JSON document) is read, then replaced by the current format', () => {
@@ -120,16 +159,44 @@ describe('the record file', () => {
     const file = recordFileFor(dir, '/src', '/rep');
     const entries = new Map([['a', entry()], ['a/b', entry({ hash: undefined })], ['a-b', entry({ kind: 'dir', size: 0 })]]);
     const legacy = file.replace(/\.rec$/, '.json');
-    fs.writeFileSync(legacy, recordV1(tableOf(entries), '/src', '/rep'));
+    fs.writeFileSync(legacy, recordV1([...entries], '/src', '/rep'));
     const loaded = loadRecord(file, '/src', '/rep');
     expect(loaded.existed).toBe(true);
     expect(loaded.warning).toBeUndefined();
-    expect(entriesOf(loaded.record.table)).toEqual(entries);
+    expect(entriesOf(loaded.record.table)).toEqual(withoutBirthTimes(entries));
     // Flagged outdated, so the run that loaded it saves it anew (sync.ts), which removes the old file.
     expect(loaded.outdated).toBe(true);
     saveRecord(file, loaded.record, '/src', '/rep');
     expect(fs.readdirSync(dir)).toEqual([path.basename(file)]);
-    expect(entriesOf(loadRecord(file, '/src', '/rep').record.table)).toEqual(entries);
+    expect(entriesOf(loadRecord(file, '/src', '/rep').record.table)).toEqual(withoutBirthTimes(entries));
+  });
+
+  it.each([
+    ['a FIFO', (file: string) => execFileSync('mkfifo', [file])],
+    ['a folder', (file: string) => fs.mkdirSync(file)],
+    ['a symlink', (file: string) => fs.symlinkSync('/etc/passwd', file)],
+  ])('%s at the record path is set aside at once, never waited on or followed', (_what, plant) => {
+    dir = tempDir();
+    const file = recordFileFor(dir, '/src', '/rep');
+    plant(file);
+    const loaded = loadRecord(file, '/src', '/rep');
+    expect(loaded.existed).toBe(false);
+    expect(loaded.warning).toContain('will be rebuilt');
+    expect(fs.existsSync(file)).toBe(false);
+    saveRecord(file, { table: tableOf(new Map([['ok', entry()]])) }, '/src', '/rep');
+    expect(entriesOf(loadRecord(file, '/src', '/rep').record.table).size).toBe(1);
+  });
+
+  it('a link planted at a temp name is never written through: the temp name cannot be guessed and is opened O_EXCL', () => {
+    dir = tempDir();
+    const file = recordFileFor(dir, '/src', '/rep');
+    const victim = path.join(dir, 'victim');
+    fs.writeFileSync(victim, 'keep');
+    // The names older versions used, and ones with this process's id.
+    for (const name of [`${file}.${process.pid}.tmp`, `${file}.tmp`]) fs.symlinkSync(victim, name);
+    saveRecord(file, { table: tableOf(new Map([['ok', entry()]])) }, '/src', '/rep');
+    expect(fs.readFileSync(victim, 'utf8')).toBe('keep');
+    expect(loadRecord(file, '/src', '/rep').warning).toBeUndefined();
   });
 });
 
@@ -165,12 +232,12 @@ describe('temp files of killed record writes', () => {
     dir = tempDir();
     const file = recordFileFor(dir, '/src', '/rep');
     saveRecord(file, { table: tableOf(new Map([['ok', entry()]])) }, '/src', '/rep');
-    const dead = `${file}.999999999.tmp`;
-    const alive = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(dead, '{"half": ');
-    fs.writeFileSync(alive, '{"half": ');
+    // As this version names them (pid, then a random part) and as older ones did (pid only).
+    const dead = [`${file}.999999999.0a1b2c3d4e5f.tmp`, `${file}.999999999.tmp`];
+    const alive = [`${file}.${process.pid}.0a1b2c3d4e5f.tmp`, `${file}.${process.pid}.tmp`];
+    for (const temp of [...dead, ...alive]) fs.writeFileSync(temp, '{"half": ');
     expect(loadRecord(file, '/src', '/rep').record.table.paths.length).toBe(1);
-    expect(fs.existsSync(dead)).toBe(false);
-    expect(fs.existsSync(alive)).toBe(true);
+    for (const temp of dead) expect(fs.existsSync(temp), temp).toBe(false);
+    for (const temp of alive) expect(fs.existsSync(temp), temp).toBe(true);
   });
 });

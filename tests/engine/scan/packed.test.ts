@@ -50,7 +50,7 @@ function referenceScan(rootBytes: string, exclude?: ExcludeMatcher): { entries: 
   return out;
 }
 
-/** Reads the columns back, by the layout PackedScan documents: 5 numbers and 2 small integers per entry. */
+/** Reads the columns back, by the layout PackedScan documents: 6 numbers and 2 small integers per entry. */
 function decode(packed: PackedScan): { entries: Map<string, Entry> } & Omit<ScanResult, 'entries'> {
   const kinds: EntryKind[] = ['file', 'dir', 'symlink', 'other'];
   const paths = packed.count === 0 ? [] : packed.paths.split('\0');
@@ -59,7 +59,9 @@ function decode(packed: PackedScan): { entries: Map<string, Entry> } & Omit<Scan
   const { numbers: n, small: s } = packed;
   const entries = new Map<string, Entry>(
     paths.map((rel, i) => {
-      const entry: Entry = { kind: kinds[s[2 * i]!]!, size: n[5 * i]!, mtimeMs: n[5 * i + 1]!, ctimeMs: n[5 * i + 2]!, mode: s[2 * i + 1]!, ino: n[5 * i + 3]!, dev: n[5 * i + 4]! };
+      const entry: Entry = {
+        kind: kinds[s[2 * i]!]!, size: n[6 * i]!, mtimeMs: n[6 * i + 1]!, ctimeMs: n[6 * i + 2]!, mode: s[2 * i + 1]!, ino: n[6 * i + 3]!, birthtimeMs: n[6 * i + 4]!, dev: n[6 * i + 5]!,
+      };
       const target = targets.get(i);
       return [rel, target === undefined ? entry : { ...entry, target }];
     }),
@@ -90,7 +92,7 @@ function awkwardTree(): string {
 function expectSameAsReference(rootBytes: string, globs: string[] = []): void {
   const reference = referenceScan(rootBytes, createExcludeMatcher(globs));
   const packed = scanTreePacked(rootBytes, createExcludeMatcher(globs));
-  expect(packed.numbers.length).toBe(packed.count * 5);
+  expect(packed.numbers.length).toBe(packed.count * 6);
   expect(packed.small.length).toBe(packed.count * 2);
   const unpacked = decode(packed);
   expect([...unpacked.entries]).toEqual(reference.entries);

@@ -6,11 +6,13 @@ import { createExcludeMatcher } from '../../../main/engine/scan/exclude.js';
 import { toByteString } from '../../../main/engine/fs/paths.js';
 import { scanTree } from '../../../main/engine/scan/walk.js';
 import { scanTreePacked } from '../../../main/engine/scan/packed.js';
-import { scanEntry, tableScan, type ScanTable } from '../../../main/engine/snapshot/scan-table.js';
+import { tableScan } from '../../../main/engine/scan/packed.js';
+import type { Snapshot } from '../../../main/engine/snapshot/snapshot.js';
+import type { Entry } from '../../../main/engine/types.js';
 import { tempDir, writeTree } from '../../helpers/tree.js';
 
-function asEntries(table: ScanTable): Map<string, ReturnType<typeof scanEntry>> {
-  return new Map(table.paths.map((rel, row) => [rel, scanEntry(table, row)]));
+function asEntries(table: Snapshot): Map<string, Entry> {
+  return new Map(table.paths.map((rel, row) => [rel, table.entry(row)]));
 }
 
 let root: string;

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toByteString } from '../../../main/engine/fs/paths.js';
 import { scanTreePacked } from '../../../main/engine/scan/packed.js';
 import { ScanRows } from '../../../main/engine/snapshot/scan-rows.js';
-import { scanEntry, tableScan } from '../../../main/engine/snapshot/scan-table.js';
+import { tableScan } from '../../../main/engine/scan/packed.js';
 import { tempDir, writeTree } from '../../helpers/tree.js';
 
 let root: string;
@@ -17,7 +17,7 @@ describe('rows of a scan seen as a map', () => {
     fs.chmodSync(path.join(root, 'a.txt'), 0o600);
     const table = tableScan(scanTreePacked(toByteString(root))).table;
     const rows = [0, 2, 3, 4];
-    const expected = new Map(rows.map((row) => [table.paths[row]!, scanEntry(table, row)]));
+    const expected = new Map(rows.map((row) => [table.paths[row]!, table.entry(row)]));
     const map = new ScanRows(table, rows);
     expect(map.size).toBe(4);
     expect([...map]).toEqual([...expected]);
