@@ -40,6 +40,13 @@ export function nativeAtOps(addon: NativeAddon): AtOps {
     seekData: (fd, offset) => addon.seekData(fd, offset),
     seekHole: (fd, offset) => addon.seekHole(fd, offset),
     scanSync: (rootFd, options) => addon.scanSync(rootFd, ...scanArgs(options), options.exclude),
-    scanAsync: (rootFd, options) => addon.scanAsync(rootFd, ...scanArgs(options)),
+    scanAsync: (rootFd, options) => {
+      // A bad descriptor is refused before the scan is queued: a rejection still, as from any async function.
+      try {
+        return addon.scanAsync(rootFd, ...scanArgs(options));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
   };
 }
