@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <uchar.h>
 
 #include "errors.h"
 
@@ -45,9 +46,13 @@ bool get_number(napi_env env, napi_value value, double *out) {
   return number_of(env, value, out);
 }
 
+/*
+ * Read as UTF-16 and narrowed here, not with napi_get_value_string_latin1: that keeps only the low byte of a
+ * char above U+00FF, so U+012F would arrive as '/'. A byte string never holds such a char; one that does is EINVAL.
+ */
 bool get_path(napi_env env, napi_value value, const char *syscall, struct bytes_arg *out) {
   size_t len;
-  if (napi_get_value_string_latin1(env, value, NULL, 0, &len) != napi_ok) {
+  if (napi_get_value_string_utf16(env, value, NULL, 0, &len) != napi_ok) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "folder_sync: a string was expected");
     return false;
   }
@@ -55,8 +60,16 @@ bool get_path(napi_env env, napi_value value, const char *syscall, struct bytes_
     throw_errno(env, ENAMETOOLONG, syscall, NULL, NULL);
     return false;
   }
-  napi_get_value_string_latin1(env, value, out->bytes, sizeof out->bytes, &out->len);
-  if (memchr(out->bytes, '\0', out->len) == NULL) return true;
+  char16_t wide[BYTES_MAX];
+  napi_get_value_string_utf16(env, value, wide, BYTES_MAX, &len);
+  bool bytes = true;
+  for (size_t i = 0; i < len; i += 1) {
+    bytes = bytes && wide[i] != 0 && wide[i] <= 0xff;
+    out->bytes[i] = (char)wide[i];
+  }
+  out->bytes[len] = '\0';
+  out->len = len;
+  if (bytes) return true;
   throw_errno(env, EINVAL, syscall, NULL, NULL);
   return false;
 }

@@ -20,9 +20,9 @@ bool get_args(napi_env env, napi_callback_info info, size_t count, napi_value *a
 bool get_int(napi_env env, napi_value value, int32_t *out);
 bool get_uint(napi_env env, napi_value value, uint32_t *out);
 bool get_number(napi_env env, napi_value value, double *out);
-/* One path component: NUL, '/', '.' and '..' are EINVAL (they would not name an entry of the folder). */
+/* One path component: besides what get_path refuses, '/', '.' and '..' are EINVAL (they would not name an entry of the folder). */
 bool get_name(napi_env env, napi_value value, const char *syscall, struct bytes_arg *out);
-/* A path or a symlink target: anything but NUL. */
+/* A path or a symlink target: any bytes but NUL (chars U+0001-U+00FF). */
 bool get_path(napi_env env, napi_value value, const char *syscall, struct bytes_arg *out);
 
 napi_value js_undefined(napi_env env);

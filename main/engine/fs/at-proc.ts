@@ -20,10 +20,19 @@ const LSTAT_OPTIONS = { throwIfNoEntry: false } as const;
 // eslint-disable-next-line no-control-regex
 const ASCII = /^[\x01-\x7f]*$/;
 
-/** The rules the addon applies (native/src/args.c): one component, so NUL, '/', '.' and '..' are EINVAL; '' is ENOENT, as the kernel says. */
+// A byte string holds chars U+0001-U+00FF only: Buffer.from(latin1) keeps the low byte of any other, so U+012F would become '/'.
+// eslint-disable-next-line no-control-regex
+const NOT_BYTES = /[^\x01-\xff]/;
+
+/** The rules the addon applies (native/src/args.c): bytes but NUL, and for a name one component ('/', '.' and '..' are EINVAL; '' is ENOENT, as the kernel says). */
+function checkBytes(text: string, syscall: string): void {
+  if (NOT_BYTES.test(text)) throw errnoError('EINVAL', syscall, text);
+}
+
 function checkName(name: string, syscall: string): void {
   if (name === '') throw errnoError('ENOENT', syscall, name);
-  if (name === '.' || name === '..' || name.includes('/') || name.includes('\0')) throw errnoError('EINVAL', syscall, name);
+  checkBytes(name, syscall);
+  if (name === '.' || name === '..' || name.includes('/')) throw errnoError('EINVAL', syscall, name);
 }
 
 function bytePath(text: string): string | Buffer {
@@ -83,7 +92,10 @@ function chmodPinned(path: string | Buffer, mode: number): void {
 export function procAtOps(): AtOps {
   return {
     backend: 'proc',
-    openRoot: (absPath) => fs.openSync(bytePath(absPath), O_RDONLY | O_DIRECTORY),
+    openRoot(absPath) {
+      checkBytes(absPath, 'open');
+      return fs.openSync(bytePath(absPath), O_RDONLY | O_DIRECTORY);
+    },
     openDirAt(dirFd, name) {
       try {
         return fs.openSync(procPath(dirFd, name, 'open'), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
@@ -150,7 +162,7 @@ export function procAtOps(): AtOps {
       }
     },
     symlinkAt(target, dirFd, name) {
-      if (target.includes('\0')) throw errnoError('EINVAL', 'symlink', target);
+      checkBytes(target, 'symlink');
       try {
         fs.symlinkSync(Buffer.from(target, 'latin1'), procPath(dirFd, name, 'symlink'));
       } catch (error) {

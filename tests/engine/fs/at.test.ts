@@ -157,12 +157,15 @@ describe.each(BACKENDS)('AtOps, %s backend', (backend, ops: AtOps) => {
   it('refuses a name that is not one component, and a descriptor that is not open', () => {
     const rootFd = keep(ops.openRoot(root));
     fs.mkdirSync(`${root}/a`);
-    for (const name of ['a/b', '/', '.', '..', 'nul\0x']) {
+    // U+012F's low byte is '/': a char above U+00FF is no byte and is refused, never narrowed into one.
+    for (const name of ['a/b', '/', '.', '..', 'nul\0x', '..\u012fescape', 'wide\u0100']) {
       expect(codeOf(() => ops.statAt(rootFd, name))).toBe('EINVAL');
       expect(codeOf(() => ops.mkdirAt(rootFd, name, 0o755))).toBe('EINVAL');
     }
     expect(codeOf(() => ops.openDirAt(rootFd, ''))).toBe('ENOENT');
     expect(codeOf(() => ops.symlinkAt('bad\0target', rootFd, 'l'))).toBe('EINVAL');
+    expect(codeOf(() => ops.symlinkAt('wide\u0141', rootFd, 'l'))).toBe('EINVAL');
+    expect(codeOf(() => ops.openRoot(`${root}\u012f..`))).toBe('EINVAL');
     const closed = ops.openRoot(root);
     ops.close(closed);
     expect(codeOf(() => ops.statAt(closed, 'a'))).toBe('EBADF');
