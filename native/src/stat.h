@@ -1,6 +1,6 @@
 /*
  * lstat/fstat as Node's fs does them (libuv: statx with STATX_BASIC_STATS|STATX_BTIME, fstatat where statx is
- * missing), and the numbers in the form fs.Stats gives them, bit for bit.
+ * missing), the numbers in the form fs.Stats gives them, bit for bit, and a symlink's target.
  */
 #ifndef FOLDER_SYNC_STAT_H
 #define FOLDER_SYNC_STAT_H
