@@ -3,7 +3,8 @@
  * Proves the electron-builder config offline (no Electron download here): packs the built app with a stub
  * Electron into a temp `linux-unpacked` folder (electron-builder's `dir` target, the step every Linux
  * target starts from) and checks that what the app loads at run time is in the package: the main entry,
- * the preload bundle and the settings page in app.asar, the tray icons and app icons beside it.
+ * the preload bundle and the settings page in app.asar, the tray icons and app icons beside it, and the native
+ * file-access module unpacked beside the archive (where this machine built it: dlopen cannot read inside an asar).
  * AppImage and .deb need downloads (AppImage runtime, fpm): `npm run dist` builds them where the
  * internet is.
  */
@@ -40,6 +41,8 @@ try {
     }
   }
   if (!fs.existsSync(path.join(resources, 'icons', '256x256.png'))) problems.push('resources/icons/256x256.png is missing');
+  const addon = 'native/build/folder_sync.node';
+  if (fs.existsSync(path.join(root, addon)) && !fs.existsSync(path.join(resources, 'app.asar.unpacked', addon))) problems.push(`resources/app.asar.unpacked/${addon} is missing`);
   if (!fs.existsSync(path.join(unpacked, pkg.build.linux.executableName))) problems.push(`the executable ${pkg.build.linux.executableName} is missing`);
   if ([...inAsar].some((p) => p.startsWith('/tests') || p.endsWith('.map'))) problems.push('app.asar holds tests or source maps');
   for (const problem of problems) console.error(`pack check: ${problem}`);

@@ -1,0 +1,52 @@
+/** The 'native' AtOps: a thin typed wrapper of the C addon (native/src/ops.c, scan_js.c). */
+import type { AtOps, NativeScanOptions } from './at.js';
+import { fileStatFrom, STAT_FIELDS } from './file-stat.js';
+import type { NativeAddon } from './native-addon.js';
+
+const DEFAULT_FILE_MODE = 0o666;
+
+/** The addon's listing, names joined by NUL: one string to make in C instead of one per name. */
+function splitNames(joined: string): string[] {
+  return joined === '' ? [] : joined.split('\0');
+}
+
+export function nativeAtOps(addon: NativeAddon): AtOps {
+  // Filled by every stat call and read at once: one array per backend (per thread) instead of one per call.
+  const numbers = new Float64Array(STAT_FIELDS);
+  const scanArgs = (options: Omit<NativeScanOptions, 'exclude'>): [string, boolean] => [options.reservedPrefix, options.sameDevice ?? false];
+  return {
+    backend: 'native',
+    openRoot: (absPath) => addon.openRoot(absPath),
+    openDirAt: (dirFd, name) => addon.openDirAt(dirFd, name),
+    openAt: (dirFd, name, flags, mode = DEFAULT_FILE_MODE) => addon.openAt(dirFd, name, flags, mode),
+    statAt: (dirFd, name) => (addon.statAt(dirFd, name, numbers) ? fileStatFrom(numbers) : undefined),
+    fstat: (fd) => {
+      addon.fstat(fd, numbers);
+      return fileStatFrom(numbers);
+    },
+    readDir: (dirFd) => splitNames(addon.readDir(dirFd)),
+    mkdirAt: (dirFd, name, mode) => addon.mkdirAt(dirFd, name, mode),
+    unlinkAt: (dirFd, name) => addon.unlinkAt(dirFd, name),
+    rmdirAt: (dirFd, name) => addon.rmdirAt(dirFd, name),
+    renameAt: (fromDirFd, fromName, toDirFd, toName) => addon.renameAt(fromDirFd, fromName, toDirFd, toName),
+    linkAt: (fromDirFd, fromName, toDirFd, toName) => addon.linkAt(fromDirFd, fromName, toDirFd, toName),
+    symlinkAt: (target, dirFd, name) => addon.symlinkAt(target, dirFd, name),
+    readlinkAt: (dirFd, name) => addon.readlinkAt(dirFd, name),
+    chmodAt: (dirFd, name, mode) => addon.chmodAt(dirFd, name, mode),
+    fchmod: (fd, mode) => addon.fchmod(fd, mode),
+    setTimesAt: (dirFd, name, atimeMs, mtimeMs) => addon.setTimesAt(dirFd, name, atimeMs, mtimeMs),
+    futimes: (fd, atimeMs, mtimeMs) => addon.futimes(fd, atimeMs, mtimeMs),
+    close: (fd) => addon.close(fd),
+    seekData: (fd, offset) => addon.seekData(fd, offset),
+    seekHole: (fd, offset) => addon.seekHole(fd, offset),
+    scanSync: (rootFd, options) => addon.scanSync(rootFd, ...scanArgs(options), options.exclude),
+    scanAsync: (rootFd, options) => {
+      // A bad descriptor is refused before the scan is queued: a rejection still, as from any async function.
+      try {
+        return addon.scanAsync(rootFd, ...scanArgs(options));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+  };
+}
