@@ -82,8 +82,8 @@ static bool add_row(struct walk *w, const struct raw_stat *st, const struct buf 
       ms_from_timespec(st->mtime_sec, st->mtime_nsec),
       ms_from_timespec(st->ctime_sec, st->ctime_nsec),
       (double)st->ino,
-      (double)st->dev,
       st->has_btime ? ms_from_timespec(st->btime_sec, st->btime_nsec) : 0,
+      (double)st->dev,
   };
   uint32_t small[SCAN_SMALL] = {kind, st->mode & 07777};
   bool ok = (r->count == 0 || buf_append(&r->paths, "", 1)) && buf_append(&r->paths, w->rel.data, w->rel.len) &&

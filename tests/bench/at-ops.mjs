@@ -22,8 +22,8 @@ const ENGINE = path.resolve(HERE, '../../dist/main/engine');
 const { loadNativeAddon } = await import(path.join(ENGINE, 'fs/native-addon.js'));
 const { nativeAtOps } = await import(path.join(ENGINE, 'fs/at-native.js'));
 const { procAtOps } = await import(path.join(ENGINE, 'fs/at-proc.js'));
-const { scanTreePacked } = await import(path.join(ENGINE, 'scan-codec.js'));
-const { RESERVED_PREFIX } = await import(path.join(ENGINE, 'paths.js'));
+const { scanTreePacked } = await import(path.join(ENGINE, 'scan/packed.js'));
+const { RESERVED_PREFIX } = await import(path.join(ENGINE, 'fs/paths.js'));
 
 function parseArgs(argv) {
   const args = { entries: '100000', ops: '10000', repeats: '5', dir: os.tmpdir() };

@@ -7,8 +7,8 @@
  */
 import fs from 'node:fs';
 import { loadAtOps } from '../../dist/main/engine/fs/at.js';
-import { scanTreePacked } from '../../dist/main/engine/scan-codec.js';
-import { RESERVED_PREFIX } from '../../dist/main/engine/paths.js';
+import { scanTreePacked } from '../../dist/main/engine/scan/packed.js';
+import { RESERVED_PREFIX } from '../../dist/main/engine/fs/paths.js';
 
 const [root, lockedRoot] = process.argv.slice(2);
 const ops = loadAtOps();

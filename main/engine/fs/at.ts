@@ -34,12 +34,12 @@ export interface NativeScanOptions {
   readonly sameDevice?: boolean;
 }
 
-/** scanTreePacked's PackedScan (scan-codec.ts), with a birth-time column and the mount points. */
+/** scanTreePacked's PackedScan (scan/packed.ts), in the snapshot's column layout, with the mount points. */
 export interface NativeScan {
   /** Relative paths (byte strings) joined by NUL, no trailing NUL ('' for none). */
   readonly paths: string;
   readonly count: number;
-  /** Per row: size (0 unless a regular file), mtimeMs, ctimeMs, ino, dev, birthtimeMs (0 when unknown). */
+  /** Per row, as snapshot.ts lays them out: size (0 unless a regular file), mtimeMs, ctimeMs, ino, birthtimeMs (0 when unknown), dev. */
   readonly numbers: Float64Array;
   /** Per row: kind code (0 file, 1 dir, 2 symlink, 3 other), mode & 0o7777. */
   readonly small: Uint32Array;
@@ -52,7 +52,7 @@ export interface NativeScan {
   readonly mountPoints: string[];
 }
 
-/** Numbers per row in NativeScan.numbers: scan-table.ts's SCAN_NUMBERS and the birth time. */
+/** Numbers per row in NativeScan.numbers: snapshot.ts's NUMBERS. */
 export const NATIVE_SCAN_NUMBERS = 6;
 
 /**

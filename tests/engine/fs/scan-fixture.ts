@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { RESERVED_PREFIX } from '../../../main/engine/paths.js';
+import { RESERVED_PREFIX } from '../../../main/engine/fs/paths.js';
 
 const bytes = (latin1: string): Buffer => Buffer.from(latin1, 'latin1');
 

@@ -1,5 +1,5 @@
 /**
- * The native scanner against the one it must agree with, scanTreePacked (scan-codec.ts): the same rows in the
+ * The native scanner against the one it must agree with, scanTreePacked (scan/packed.ts): the same rows in the
  * same order with bit-identical numbers, the same problems, reserved names and unreadable folders, as root and
  * as `nobody`; plus what only it does: birth times, mount points, never walking through a symlink (a folder
  * swapped mid-scan), a bounded number of descriptors in deep trees, scans on libuv's pool.
@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AtOps, NativeScan } from '../../../main/engine/fs/at.js';
-import { RESERVED_PREFIX } from '../../../main/engine/paths.js';
-import { scanTreePacked, type PackedScan } from '../../../main/engine/scan-codec.js';
-import { SCAN_NUMBERS } from '../../../main/engine/scan-table.js';
+import { RESERVED_PREFIX } from '../../../main/engine/fs/paths.js';
+import { scanTreePacked, type PackedScan } from '../../../main/engine/scan/packed.js';
+import { BTIME, NUMBERS, SIXTH } from '../../../main/engine/snapshot/snapshot.js';
 import { giveToNobody, unprivilegedSupportMissing } from '../../helpers/fault-perms.js';
 import { tempDir } from '../../helpers/tree.js';
 import { BACKENDS } from './backends.js';
@@ -31,20 +31,15 @@ function plain(scan: PackedScan | NativeScan): PlainScan {
   return { ...scan, numbers: Array.from(scan.numbers), small: Array.from(scan.small) };
 }
 
-/** The native scan's numbers without its 6th column (birth time), to compare with scanTreePacked's five. */
-function withoutBirth(scan: PlainScan): number[] {
-  return scan.numbers.filter((_, i) => i % (SCAN_NUMBERS + 1) !== SCAN_NUMBERS);
-}
-
 function birthColumn(scan: PlainScan): number[] {
-  return scan.numbers.filter((_, i) => i % (SCAN_NUMBERS + 1) === SCAN_NUMBERS);
+  return scan.numbers.filter((_, i) => i % NUMBERS === BTIME);
 }
 
 /** Field for field, numbers with Object.is (toEqual on arrays does): what the JS scanner said, the native one says. */
 function expectSameScan(js: PlainScan, nat: PlainScan): void {
   expect(nat.count).toBe(js.count);
   expect(nat.paths.split('\0')).toEqual(js.paths.split('\0'));
-  expect(withoutBirth(nat)).toEqual(js.numbers);
+  expect(nat.numbers).toEqual(js.numbers);
   expect(nat.small).toEqual(js.small);
   expect(nat.targets).toEqual(js.targets);
   expect(nat.problems).toEqual(js.problems);
@@ -175,8 +170,8 @@ describe.skipIf(native === undefined)('native scan', () => {
     const walled = plain(scanSync(root, { reservedPrefix: RESERVED_PREFIX, sameDevice: true }));
     expect(walled.paths.split('\0')).toEqual(['before', 'mnt']);
     expect(walled.mountPoints).toEqual(['mnt']);
-    expect(walled.numbers[1 * 6 + 4]).toBe(fs.statSync(`${root}/mnt`).dev);
-    expect(walled.numbers[1 * 6 + 5]).toBe(fs.statSync(`${root}/mnt`).birthtimeMs);
+    expect(walled.numbers[1 * NUMBERS + SIXTH]).toBe(fs.statSync(`${root}/mnt`).dev);
+    expect(walled.numbers[1 * NUMBERS + BTIME]).toBe(fs.statSync(`${root}/mnt`).birthtimeMs);
     const open = plain(scanSync(root));
     expect(open.paths.split('\0')).toEqual(['before', 'mnt', 'mnt/inside', 'mnt/inside/file']);
     expect(open.mountPoints).toEqual([]);
