@@ -22,9 +22,14 @@ export function scanAhead(argv: readonly string[]): ScansAhead | undefined {
   const { source, replica, stateDir, excludes } = command.config;
   const small = isSmallRecord(recordFileFor(stateDir, path.resolve(source), path.resolve(replica)));
   const ahead = new ScansAhead();
-  for (const root of [source, replica]) {
+  // The same requests as the run's (runSync): a replica scan never crosses into another file system.
+  const requests = [
+    [source, { excludes, sameDevice: true, small }],
+    [replica, { excludes, sameDevice: true, small }],
+  ] as const;
+  for (const [root, request] of requests) {
     const real = folderRealPath(root);
-    if (real !== undefined) ahead.start(toByteString(real), excludes, small);
+    if (real !== undefined) ahead.start(toByteString(real), request);
   }
   return ahead;
 }

@@ -110,7 +110,7 @@ export function watchForChanges(options: WatchOptions): ChangeWatcher {
     if (excluded === undefined) return false;
     const rel = path.relative(root, absolute);
     if (rel === '' || rel.startsWith('..')) return false;
-    return excluded(toByteString(rel));
+    return excluded(toByteString(rel), false);
   };
 
   const create = options.createWatcher ?? watch;

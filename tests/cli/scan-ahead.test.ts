@@ -14,16 +14,18 @@ afterEach(() => pair.cleanup());
 const root = (folder: string): string => toByteString(fs.realpathSync(folder));
 
 describe('scans started ahead of a run', () => {
-  it('are taken once, and only for the same root and excludes', async () => {
+  it('are taken once, and only for the same root, excludes and crossing of file systems', async () => {
     pair = makePair();
     writeTree(pair.source, { 'a.txt': 'a', 'd/b.txt': 'b' });
     const ahead = new ScansAhead();
-    ahead.start(root(pair.source), ['*.tmp'], true);
-    expect(ahead.take(root(pair.source), [])).toBeUndefined();
-    expect(ahead.take(root(pair.replica), ['*.tmp'])).toBeUndefined();
-    const scan = ahead.take(root(pair.source), ['*.tmp']);
-    expect((await scan!).table.paths).toEqual((await scanOne(root(pair.source), ['*.tmp'], true)).table.paths);
-    expect(ahead.take(root(pair.source), ['*.tmp'])).toBeUndefined();
+    const request = { excludes: ['*.tmp'], sameDevice: true, small: true };
+    ahead.start(root(pair.source), request);
+    expect(ahead.take(root(pair.source), { ...request, excludes: [] })).toBeUndefined();
+    expect(ahead.take(root(pair.source), { ...request, sameDevice: false })).toBeUndefined();
+    expect(ahead.take(root(pair.replica), request)).toBeUndefined();
+    const scan = ahead.take(root(pair.source), request);
+    expect((await scan!).table.paths).toEqual((await scanOne(root(pair.source), request)).table.paths);
+    expect(ahead.take(root(pair.source), request)).toBeUndefined();
   });
 
   it('are what the command line starts for the pair it names, before it checks anything else', async () => {
@@ -31,13 +33,14 @@ describe('scans started ahead of a run', () => {
     writeTree(pair.source, { 'a.txt': 'a' });
     const argv = ['-s', pair.source, '-r', pair.replica, '--once', '-l', path.join(pair.root, 'logs'), '--state-dir', pair.state];
     const ahead = scanAhead(argv)!;
-    expect(ahead.take(root(pair.replica))).toBeDefined();
-    expect((await ahead.take(root(pair.source)))?.table.paths).toEqual(['a.txt']);
+    const request = { excludes: [], sameDevice: true };
+    expect(ahead.take(root(pair.replica), request)).toBeDefined();
+    expect((await ahead.take(root(pair.source), request))?.table.paths).toEqual(['a.txt']);
     // A replica yet to be made is not scanned; a mistake on the command line starts nothing (runCli reports it).
     fs.rmdirSync(pair.replica);
     const fresh = scanAhead(argv)!;
-    expect(fresh.take(root(pair.source))).toBeDefined();
-    expect(fresh.take(toByteString(pair.replica))).toBeUndefined();
+    expect(fresh.take(root(pair.source), request)).toBeDefined();
+    expect(fresh.take(toByteString(pair.replica), request)).toBeUndefined();
     expect(scanAhead(['-s', pair.source, '-i', 'soon'])).toBeUndefined();
     expect(scanAhead(['--help'])).toBeUndefined();
   });
@@ -46,8 +49,8 @@ describe('scans started ahead of a run', () => {
     pair = makePair();
     writeTree(pair.source, { 'a.txt': 'a', 'd/b.txt': 'b' });
     const ahead = new ScansAhead();
-    ahead.start(root(pair.source), [], true);
-    ahead.start(root(pair.replica), [], true);
+    ahead.start(root(pair.source), { excludes: [], sameDevice: true, small: true });
+    ahead.start(root(pair.replica), { excludes: [], sameDevice: true, small: true });
     // Written after the scans: the run does not copy it (the next one will), which proves it used them.
     fs.writeFileSync(path.join(pair.source, 'late.txt'), 'late');
     expect(await runSync({ source: pair.source, replica: pair.replica, stateDir: pair.state }, ahead)).toMatchObject({ status: 'ok', copied: 2, created: 1 });

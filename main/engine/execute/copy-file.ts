@@ -2,39 +2,49 @@
  * One file copy, synchronous, for the copy workers (copy-pool.ts): a handful of plain syscalls per file instead
  * of a dozen thread-pool round trips, which is what made small-file mirrors slow.
  *
- * The source is opened without following symlinks and without blocking (a FIFO swapped in after the scan must
- * not hang the run) and checked to still be the scanned file. Contents go to a temp file beside the target, get
- * their mode and mtime, and one rename makes them visible. A source that changed while it was read is
- * discarded, never recorded as synced.
+ * Every open, write, rename and stamp acts through the trees' folder descriptors (fs/tree.ts), never through a
+ * path a swapped folder could redirect. The source is opened without following links and without blocking (a
+ * FIFO swapped in after the scan must not hang the run) and checked to still be the scanned file. Contents go to a
+ * temp file beside the target, created O_EXCL (a link planted at its name is never written through), get their
+ * mode and mtime, and one rename makes them visible. A source that changed while it was read is discarded, never
+ * recorded as synced. A sparse source stays sparse: its holes are left unwritten.
  */
 import fs from 'node:fs';
-import path from 'node:path';
+import type { AtOps } from '../fs/at.js';
+import type { Tree } from '../fs/tree.js';
 import { mtimeNear, unchangedSinceScan } from '../plan/identity.js';
-import { fsPath } from '../fs/paths.js';
-import { moveAside } from './trash.js';
+import type { RunTrash } from './trash.js';
 
-const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, COPYFILE_FICLONE_FORCE } = fs.constants;
+const { COPYFILE_EXCL, COPYFILE_FICLONE_FORCE } = fs.constants;
 /** Up to this size a file is read and written in one go; above, it is cloned where the drive can, else streamed. */
 const SMALL_FILE = 1 << 20;
 const CHUNK = 1 << 20;
 /** Drives that cannot clone (ext4, tmpfs, FUSE, across file systems): copy through user space. */
-const COPYFILE_UNSUPPORTED = new Set(['ENOSYS', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EINVAL', 'ENOTTY']);
+const CLONE_UNSUPPORTED = new Set(['ENOSYS', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EINVAL', 'ENOTTY', 'EBADF']);
 
 export interface CopyJob {
-  /** Byte-string absolute paths. */
-  readonly source: string;
-  readonly target: string;
+  /** The path in both trees (byte string). */
+  readonly rel: string;
+  /** A free name beside it in the replica, for the contents until they are complete. */
   readonly temp: string;
   readonly size: number;
   readonly mtimeMs: number;
   /** The scanned ctime: a writer that restores the mtime (cp -p, tar, rsync -t) still changes it. */
   readonly ctimeMs: number;
   readonly ino: number;
+  /** The mode the copy gets (the source's as mirrored: identity.ts mirroredMode). */
   readonly mode: number;
   readonly setMode: boolean;
   readonly tolerance: number;
-  /** --trash: where the replaced replica file is kept (byte-string absolute path). */
-  readonly trashTarget?: string;
+  /** --trash: keep the replica file this copy replaces. */
+  readonly keepReplaced: boolean;
+}
+
+/** The trees a copy acts in; a worker makes its own over the run's root descriptors. */
+export interface CopyTrees {
+  readonly source: Tree;
+  readonly replica: Tree;
+  readonly trash?: RunTrash;
 }
 
 export type CopyOutcome =
@@ -50,14 +60,18 @@ export type CopyOutcome =
       readonly lost?: boolean;
     };
 
+/** Told the bytes of a large file copied so far, chunk by chunk: progress inside a file that takes minutes. */
+export type BytesCopied = (bytesSoFar: number) => void;
+
 class Changed extends Error {}
 
-/** A source deleted or renamed since the scan is skipped like a changed one (rule 6), not failed. */
-function openSource(source: fs.PathLike): number {
+/** A source deleted, renamed or moved behind a link since the scan is skipped like a changed one, not failed. */
+function openSource(source: Tree, rel: string): number {
   try {
-    return fs.openSync(source, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    return source.openRead(rel);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Changed('vanished since the scan');
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') throw new Changed('vanished since the scan');
     throw error;
   }
 }
@@ -66,34 +80,78 @@ function unchanged(stat: fs.Stats, job: CopyJob): boolean {
   return stat.isFile() && unchangedSinceScan(stat, job);
 }
 
-function writeAll(fd: number, buffer: Buffer, length: number): void {
-  for (let written = 0; written < length; ) written += fs.writeSync(fd, buffer, written, length - written);
+function writeAll(fd: number, buffer: Buffer, length: number, position: number): void {
+  for (let written = 0; written < length; ) written += fs.writeSync(fd, buffer, written, length - written, position + written);
 }
 
-/** Told the bytes of a large file copied so far, chunk by chunk: progress inside a file that takes minutes. */
-export type BytesCopied = (bytesSoFar: number) => void;
+/** The block size holes are found at without SEEK_DATA (what cp --sparse=always looks at). */
+const HOLE_BLOCK = 4096;
+const ZEROS = Buffer.alloc(HOLE_BLOCK);
 
-/** Reads exactly the scanned size: a source that ends early or grows while read is "changed", never looped on. */
-function copyThroughUserSpace(sourceFd: number, temp: fs.PathLike, job: CopyJob, onBytes: BytesCopied | undefined): void {
-  const out = fs.openSync(temp, 'wx', job.mode & 0o777 | 0o600);
-  try {
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    let position = 0;
-    for (;;) {
-      const read = fs.readSync(sourceFd, buffer, 0, CHUNK, position);
-      if (read === 0) break;
-      position += read;
-      if (position > job.size) throw new Changed();
-      writeAll(out, buffer, read);
-      onBytes?.(position);
-    }
-    if (position !== job.size) throw new Changed();
-  } finally {
-    fs.closeSync(out);
+/** Writes the chunk's blocks that hold any data; all-zero blocks are left as holes. */
+function writeNonZero(fd: number, buffer: Buffer, length: number, position: number): void {
+  for (let at = 0; at < length; ) {
+    const end = Math.min(at + HOLE_BLOCK, length);
+    if (!buffer.subarray(at, end).equals(ZEROS.subarray(0, end - at))) {
+      // Join the run of data blocks that starts here into one write.
+      let stop = end;
+      while (stop < length) {
+        const next = Math.min(stop + HOLE_BLOCK, length);
+        if (buffer.subarray(stop, next).equals(ZEROS.subarray(0, next - stop))) break;
+        stop = next;
+      }
+      writeAll(fd, buffer.subarray(at, stop), stop - at, position + at);
+      at = stop;
+    } else at = end;
   }
 }
 
-function copySmall(sourceFd: number, temp: fs.PathLike, job: CopyJob): void {
+/**
+ * Reads exactly the scanned size: a source that ends early or grows while read is "changed", never looped on.
+ * `skipZeros`: all-zero chunks are not written (a sparse source's holes stay holes; the size is set at the end).
+ */
+function copyRange(sourceFd: number, out: number, job: CopyJob, from: number, to: number, skipZeros: boolean, onBytes: BytesCopied | undefined): void {
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  for (let position = from; position < to; ) {
+    const read = fs.readSync(sourceFd, buffer, 0, Math.min(CHUNK, to - position), position);
+    if (read === 0) throw new Changed(); // it ended early
+    if (skipZeros) writeNonZero(out, buffer, read, position);
+    else writeAll(out, buffer, read, position);
+    position += read;
+    onBytes?.(position);
+  }
+  if (job.size !== to) return;
+  // The scanned size read: one more byte means it grew while we read it.
+  if (fs.readSync(sourceFd, buffer, 0, 1, job.size) !== 0) throw new Changed();
+}
+
+/** The data runs of a sparse file, found with SEEK_DATA/SEEK_HOLE where the native backend has them. */
+function dataRuns(ops: AtOps, fd: number, size: number): Array<[number, number]> | undefined {
+  if (ops.seekData === undefined || ops.seekHole === undefined) return undefined;
+  const runs: Array<[number, number]> = [];
+  for (let at = 0; at < size; ) {
+    const data = ops.seekData(fd, at);
+    if (data < 0 || data >= size) break;
+    const hole = Math.min(ops.seekHole(fd, data), size);
+    runs.push([data, hole]);
+    at = hole;
+  }
+  return runs;
+}
+
+/** A file whose allocated blocks cover less than its size has holes. */
+function isSparse(stat: fs.Stats): boolean {
+  return stat.blocks * 512 < stat.size;
+}
+
+function copySparse(sourceFd: number, out: number, job: CopyJob, ops: AtOps, onBytes: BytesCopied | undefined): void {
+  const runs = dataRuns(ops, sourceFd, job.size);
+  if (runs === undefined) copyRange(sourceFd, out, job, 0, job.size, true, onBytes);
+  else for (const [from, to] of runs) copyRange(sourceFd, out, job, from, to, false, onBytes);
+  fs.ftruncateSync(out, job.size);
+}
+
+function copySmall(sourceFd: number, out: number, job: CopyJob): void {
   const buffer = Buffer.allocUnsafe(job.size + 1);
   let length = 0;
   for (;;) {
@@ -103,74 +161,73 @@ function copySmall(sourceFd: number, temp: fs.PathLike, job: CopyJob): void {
     if (length === buffer.length) throw new Changed(); // it grew while we read it
   }
   if (length !== job.size) throw new Changed();
-  const out = fs.openSync(temp, 'wx', 0o600);
-  try {
-    writeAll(out, buffer, length);
-  } finally {
-    fs.closeSync(out);
-  }
+  writeAll(out, buffer, length, 0);
 }
+
+let cloneUnsupported = false;
 
 /**
- * Keeps the file about to be overwritten: a hard link leaves the target in place until the atomic rename;
- * drives without hard links (FAT, exFAT) get the old file moved aside instead.
+ * Clone only (reflink), through the descriptors' /proc paths: libuv's own copy loop (copy_file_range/sendfile)
+ * spins forever on a source truncated while it copies (libuv 1.46, Node 20); the user-space loop notices it.
+ * COPYFILE_EXCL makes the clone's open of the temp name O_EXCL too. True when it cloned.
  */
-function keepReplaced(targetBytes: string, trashBytes: string): void {
-  fs.mkdirSync(fsPath(path.posix.dirname(trashBytes)), { recursive: true });
+function tryClone(sourceFd: number, trees: CopyTrees, job: CopyJob): boolean {
+  if (cloneUnsupported) return false;
   try {
-    fs.linkSync(fsPath(targetBytes), fsPath(trashBytes));
+    fs.copyFileSync(`/proc/self/fd/${sourceFd}`, trees.replica.procPath(job.temp), COPYFILE_EXCL | COPYFILE_FICLONE_FORCE);
+    return true;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
-    moveAside(targetBytes, trashBytes);
+    if (!CLONE_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    cloneUnsupported = true;
+    return false;
   }
 }
 
-let kernelCopyUnsupported = false;
-
-function copyLarge(sourceFd: number, source: fs.PathLike, temp: fs.PathLike, job: CopyJob, onBytes: BytesCopied | undefined): void {
-  if (!kernelCopyUnsupported) {
-    try {
-      // Clone only (reflink): libuv's own copy loop (copy_file_range/sendfile) spins forever on a source
-      // truncated while it copies (libuv 1.46, Node 20); the user-space loop below notices it instead.
-      fs.copyFileSync(source, temp, COPYFILE_FICLONE_FORCE);
-      return;
-    } catch (error) {
-      if (!COPYFILE_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-      kernelCopyUnsupported = true;
-      fs.rmSync(temp, { force: true });
-    }
+/** Writes the temp file: cloned, or copied densely or sparsely. Returns its open descriptor. */
+function writeTemp(sourceFd: number, before: fs.Stats, trees: CopyTrees, job: CopyJob, onBytes: BytesCopied | undefined): number {
+  const { replica } = trees;
+  // A clone shares the source's extents, holes included.
+  if (job.size > SMALL_FILE && tryClone(sourceFd, trees, job)) return replica.openWritable(job.temp);
+  const out = replica.openNew(job.temp, 0o600);
+  try {
+    if (isSparse(before)) copySparse(sourceFd, out, job, replica.ops, onBytes);
+    else if (job.size <= SMALL_FILE) copySmall(sourceFd, out, job);
+    else copyRange(sourceFd, out, job, 0, job.size, false, onBytes);
+  } catch (error) {
+    fs.closeSync(out);
+    throw error;
   }
-  copyThroughUserSpace(sourceFd, temp, job, onBytes);
+  return out;
 }
 
-export function copyFileAtomicSync(job: CopyJob, onBytes?: BytesCopied): CopyOutcome {
-  const source = fsPath(job.source);
-  const temp = fsPath(job.temp);
-  const target = fsPath(job.target);
-  const seconds = job.mtimeMs / 1000;
+export function copyFileAtomicSync(job: CopyJob, trees: CopyTrees, onBytes?: BytesCopied): CopyOutcome {
+  const { replica } = trees;
   let sourceFd: number | undefined;
   let tempWritten = false;
   try {
-    sourceFd = openSource(source);
+    sourceFd = openSource(trees.source, job.rel);
     const before = fs.fstatSync(sourceFd);
     if (!before.isFile()) return { ok: false, code: 'EINVAL', message: 'no longer a regular file' };
     if (!unchanged(before, job)) throw new Changed();
     tempWritten = true;
-    if (job.size <= SMALL_FILE) copySmall(sourceFd, temp, job);
-    else copyLarge(sourceFd, source, temp, job, onBytes);
-    if (!unchanged(fs.fstatSync(sourceFd), job)) throw new Changed();
-    if (job.setMode) fs.chmodSync(temp, job.mode);
-    fs.utimesSync(temp, seconds, seconds);
-    if (job.trashTarget !== undefined) keepReplaced(job.target, job.trashTarget);
-    fs.renameSync(temp, target);
-    tempWritten = false;
-    let after = fs.lstatSync(target);
-    // Some drivers (fusefat) re-stamp the mtime on rename: set it again where it did not stick.
-    if (!mtimeNear(after.mtimeMs, job.mtimeMs, job.tolerance)) {
-      fs.utimesSync(target, seconds, seconds);
-      after = fs.lstatSync(target);
+    const out = writeTemp(sourceFd, before, trees, job, onBytes);
+    try {
+      if (!unchanged(fs.fstatSync(sourceFd), job)) throw new Changed();
+      if (job.setMode) replica.ops.fchmod(out, job.mode);
+      replica.ops.futimes(out, job.mtimeMs, job.mtimeMs);
+    } finally {
+      fs.closeSync(out);
     }
+    if (job.keepReplaced && trees.trash !== undefined) trees.trash.keep(replica, job.rel);
+    replica.rename(job.temp, job.rel);
+    tempWritten = false;
+    let after = replica.lstat(job.rel);
+    // Some drivers (fusefat) re-stamp the mtime on rename: set it again where it did not stick.
+    if (after !== undefined && !mtimeNear(after.mtimeMs, job.mtimeMs, job.tolerance)) {
+      replica.setMtime(job.rel, job.mtimeMs);
+      after = replica.lstat(job.rel);
+    }
+    if (after === undefined) return { ok: false, code: 'ENOENT', message: 'vanished right after it was written' };
     return { ok: true, mtimeMs: after.mtimeMs };
   } catch (error) {
     if (error instanceof Changed) {
@@ -181,6 +238,14 @@ export function copyFileAtomicSync(job: CopyJob, onBytes?: BytesCopied): CopyOut
     return { ok: false, ...(e.code !== undefined ? { code: e.code } : {}), message: e.message ?? String(error) };
   } finally {
     if (sourceFd !== undefined) fs.closeSync(sourceFd);
-    if (tempWritten) fs.rmSync(temp, { force: true });
+    if (tempWritten) removeQuietly(replica, job.temp);
+  }
+}
+
+function removeQuietly(tree: Tree, rel: string): void {
+  try {
+    tree.unlink(rel);
+  } catch {
+    // Gone already, or the folder is: nothing to clean.
   }
 }

@@ -8,7 +8,17 @@ import os from 'node:os';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { copyFileAtomicSync, type BytesCopied, type CopyJob, type CopyOutcome } from './copy-file.js';
+import { copyFileAtomicSync, type BytesCopied, type CopyJob, type CopyOutcome, type CopyTrees } from './copy-file.js';
+
+/** What a copy worker is started with: the run's root descriptors (process-wide), and the run's trash folder. */
+export interface CopyRoots {
+  readonly source: number;
+  readonly replica: number;
+  readonly trash?: { readonly fd: number; readonly folder: string };
+}
+
+/** How long a worker may take to close its descriptors before it is terminated anyway. */
+const CLOSE_WAIT_MS = 2000;
 
 const WORKER_URL = new URL('./copy-worker.js', import.meta.url);
 /** Enough jobs per message to amortise messaging, few enough bytes that progress stays smooth. */
@@ -77,20 +87,22 @@ function batcher<T>(source: CopySource<T>): () => Batch<T> | undefined {
 }
 
 /** Copies one batch in this thread. */
-function copyHere<T>(batch: Batch<T>, listener: CopyListener<T>): void {
+function copyHere<T>(batch: Batch<T>, listener: CopyListener<T>, trees: CopyTrees): void {
   batch.jobs.forEach((job, i) => {
     const item = batch.items[i]!;
     const onBytes: BytesCopied | undefined = listener.bytes === undefined ? undefined : (bytes) => listener.bytes!(item, bytes);
-    listener.done(item, copyFileAtomicSync(job, onBytes));
+    listener.done(item, copyFileAtomicSync(job, trees, onBytes));
   });
 }
 
 class InThreadPool implements CopyPool {
+  constructor(private readonly trees: CopyTrees) {}
+
   async run<T>(source: CopySource<T>, listener: CopyListener<T>): Promise<void> {
     const nextBatch = batcher(source);
     for (let batch = nextBatch(); batch !== undefined; batch = nextBatch()) {
       if (listener.shouldStop()) return;
-      copyHere(batch, listener);
+      copyHere(batch, listener, this.trees);
       await yieldToEvents(); // let events and signals through between batches
     }
   }
@@ -107,9 +119,18 @@ class WorkerPool implements CopyPool {
   private readonly workers: Worker[];
   private nextId = 0;
 
-  constructor(size: number, script: URL) {
+  constructor(
+    size: number,
+    script: URL,
+    private readonly trees: CopyTrees,
+  ) {
+    const roots: CopyRoots = {
+      source: trees.source.rootFd,
+      replica: trees.replica.rootFd,
+      ...(trees.trash ? { trash: { fd: trees.trash.tree.rootFd, folder: trees.trash.folder } } : {}),
+    };
     // Copy workers keep little alive: a small young generation keeps their memory small.
-    this.workers = Array.from({ length: size }, () => new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
+    this.workers = Array.from({ length: size }, () => new Worker(script, { workerData: roots, resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
   }
 
   private send(worker: Worker, jobs: CopyJob[], onBytes: (index: number, bytes: number) => void): Promise<CopyOutcome[]> {
@@ -165,24 +186,41 @@ class WorkerPool implements CopyPool {
       }),
     );
     // Batches of workers that never started, and whatever is left once every worker is gone: copied here.
-    for (const batch of lost) copyHere(batch, listener);
+    for (const batch of lost) copyHere(batch, listener, this.trees);
     for (let batch = nextBatch(); batch !== undefined && !listener.shouldStop(); batch = nextBatch()) {
-      copyHere(batch, listener);
+      copyHere(batch, listener, this.trees);
       await yieldToEvents();
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    await Promise.all(this.workers.map((worker) => closeWorker(worker)));
   }
+}
+
+/** Asks a worker to close its descriptors, then ends it (at once if it is gone or does not answer in time). */
+function closeWorker(worker: Worker): Promise<number> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    worker.on('message', (reply: { closed?: true }) => {
+      if (reply.closed === true) done();
+    });
+    worker.once('exit', done);
+    worker.once('error', done);
+    worker.postMessage({ close: true });
+  }).then(() => worker.terminate());
 }
 
 /**
  * A pool sized for the machine: copying is mostly waiting on the disks, so a few more workers than cores. `script`
  * replaces the worker script (tests give one that dies).
  */
-export function createCopyPool(jobCount: number, script: URL = WORKER_URL): CopyPool {
-  if (jobCount < 8 || (script === WORKER_URL && !workerAvailable())) return new InThreadPool();
+export function createCopyPool(jobCount: number, trees: CopyTrees, script: URL = WORKER_URL): CopyPool {
+  if (jobCount < 8 || (script === WORKER_URL && !workerAvailable())) return new InThreadPool(trees);
   const size = Math.min(4, Math.max(2, os.availableParallelism()), Math.ceil(jobCount / BATCH_FILES));
-  return new WorkerPool(size, script);
+  return new WorkerPool(size, script, trees);
 }

@@ -9,9 +9,9 @@
  * It writes into the replica root, so call it only when that root exists.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
+import fs from 'node:fs';
 import { RESERVED_PREFIX } from './paths.js';
+import { isLink, Tree } from './tree.js';
 import type { ReplicaTraits } from '../types.js';
 
 /** Every probe folder's name starts with this. */
@@ -67,43 +67,72 @@ export function conservativeTraits(probeError: string): ReplicaTraits {
   return { ...traits, summary: `not probed (${probeError}): assuming FAT-like limits` };
 }
 
-export async function probeReplica(root: string): Promise<ReplicaTraits> {
-  const dir = path.join(root, `${PROBE_PREFIX}${process.pid}.${randomBytes(4).toString('hex')}`);
+/**
+ * Probes the replica root (an opened tree, or a byte-string path opened for the probe). Every call acts through descriptors,
+ * inside a folder this probe made 0o700, so nobody else can swap anything in it.
+ */
+export function probeReplica(root: string | Tree): ReplicaTraits {
+  if (typeof root !== 'string') return probeTree(root);
+  let tree: Tree;
   try {
-    await fs.mkdir(dir);
+    tree = Tree.open(root);
   } catch (error) {
-    return conservativeTraits(`cannot create a probe folder in ${root}: ${errorCode(error)}`);
+    return conservativeTraits(`cannot open the replica folder ${root}: ${errorCode(error)}`);
   }
   try {
-    return await probeIn(dir);
+    return probeTree(tree);
   } finally {
-    await removeProbeDir(dir);
+    tree.close();
   }
 }
 
-async function probeIn(dir: string): Promise<ReplicaTraits> {
-  const first = path.join(dir, 'm');
+function probeFolderName(): string {
+  return `${PROBE_PREFIX}${process.pid}.${randomBytes(4).toString('hex')}`;
+}
+
+function probeTree(tree: Tree): ReplicaTraits {
+  const dir = probeFolderName();
   try {
-    await fs.writeFile(first, '');
+    tree.mkdir(dir, 0o700);
   } catch (error) {
-    return conservativeTraits(`cannot create a probe file in ${path.dirname(dir)}: ${errorCode(error)}`);
+    return conservativeTraits(`cannot create a probe folder in the replica: ${errorCode(error)}`);
   }
-  const mtime = await probeMtime(dir, first);
+  try {
+    return probeIn(tree, dir);
+  } finally {
+    removeQuietly(tree, dir);
+  }
+}
+
+/** Creates an empty file; false when the drive refuses the name. */
+function tryCreate(tree: Tree, rel: string): boolean {
+  try {
+    fs.closeSync(tree.openNew(rel, 0o644));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function probeIn(tree: Tree, dir: string): ReplicaTraits {
+  const first = `${dir}/m`;
+  if (!tryCreate(tree, first)) return conservativeTraits('cannot create a probe file in the replica');
+  const mtime = probeMtime(tree, dir, first);
   const file = mtime.file;
-  const caseSensitive = await probeCaseSensitive(file);
-  const symlinks = await probeSymlinks(dir);
-  const modes = await probeModes(file);
+  const caseSensitive = probeCaseSensitive(tree, file);
+  const symlinks = probeSymlinks(tree, dir);
+  const modes = probeModes(tree, file);
+  const bytesName = Buffer.from(BYTES_NAME).toString('latin1');
   const created = {
-    windows: await tryCreate(path.join(dir, WINDOWS_CHARS_NAME)),
-    dot: await tryCreate(path.join(dir, TRAILING_DOT_NAME)),
-    space: await tryCreate(path.join(dir, TRAILING_SPACE_NAME)),
-    unicode: await tryCreate(path.join(dir, UNICODE_NAME)),
-    bytes: await tryCreate(Buffer.concat([Buffer.from(`${dir}/`), BYTES_NAME])),
+    windows: tryCreate(tree, `${dir}/${WINDOWS_CHARS_NAME}`),
+    dot: tryCreate(tree, `${dir}/${TRAILING_DOT_NAME}`),
+    space: tryCreate(tree, `${dir}/${TRAILING_SPACE_NAME}`),
+    unicode: tryCreate(tree, `${dir}/${Buffer.from(UNICODE_NAME).toString('latin1')}`),
+    bytes: tryCreate(tree, `${dir}/${bytesName}`),
   };
   // A name counts as kept only if it reads back byte for byte: a driver may accept a name and store another.
-  const listed = await listNames(dir);
-  const kept = (ok: boolean, name: string | Buffer): boolean =>
-    ok && listed.has(Buffer.from(name).toString('latin1'));
+  const listed = listNames(tree, dir);
+  const kept = (ok: boolean, name: string | Buffer): boolean => ok && listed.has(Buffer.from(name).toString('latin1'));
   const traits = {
     mtimeGranularityMs: mtime.granularityMs,
     caseSensitive,
@@ -119,28 +148,31 @@ async function probeIn(dir: string): Promise<ReplicaTraits> {
   return { ...traits, summary: describeTraits(traits) };
 }
 
+/** The mtime in nanoseconds, read through the folder's descriptor (a double of milliseconds cannot tell 1 µs steps). */
+function mtimeNs(tree: Tree, rel: string): bigint {
+  return fs.lstatSync(tree.procPath(rel), { bigint: true }).mtimeNs;
+}
+
 /**
  * Sets an mtime and reads it back twice: at once, and after a rename (a fresh lookup, which also shows whether
  * the driver re-stamps on rename). The coarser reading wins: some FUSE drivers report the exact value first.
+ * Set through libuv (lutimes: never follows), which truncates to the microsecond as every copy's stamp may be.
  */
-async function probeMtime(
-  dir: string,
-  file: string,
-): Promise<{ granularityMs: number; renameKeepsMtime: boolean; file: string }> {
+function probeMtime(tree: Tree, dir: string, file: string): { granularityMs: number; renameKeepsMtime: boolean; file: string } {
   let afterSet: bigint | undefined;
   try {
-    await fs.utimes(file, PROBE_MTIME_S, PROBE_MTIME_S);
-    afterSet = (await fs.stat(file, { bigint: true })).mtimeNs;
+    fs.lutimesSync(tree.procPath(file), PROBE_MTIME_S, PROBE_MTIME_S);
+    afterSet = mtimeNs(tree, file);
   } catch {
     afterSet = undefined;
   }
-  const renamed = path.join(dir, 'n');
+  const renamed = `${dir}/n`;
   let afterRename: bigint | undefined;
   let current = file;
   try {
-    await fs.rename(file, renamed);
+    tree.rename(file, renamed);
     current = renamed;
-    afterRename = (await fs.stat(renamed, { bigint: true })).mtimeNs;
+    afterRename = mtimeNs(tree, renamed);
   } catch {
     afterRename = undefined;
   }
@@ -163,92 +195,77 @@ function stepOf(readNs: bigint): bigint | undefined {
 /**
  * Whether renaming a folder keeps what is inside it. fusefat's rename loses a folder's entries for good (the
  * folder arrives empty), so on such a drive folders must be moved entry by entry. Tried in a temporary folder in
- * `root` (a byte path), only when a run is about to move a folder; never throws, and answers false when unsure.
+ * the replica root, only when a run is about to move a folder; never throws, and answers false when unsure.
  */
-export async function folderRenameKeepsContents(root: Buffer): Promise<boolean> {
-  const dir = Buffer.concat([root, Buffer.from(`/${PROBE_PREFIX}${process.pid}.${randomBytes(4).toString('hex')}`)]);
-  const inside = (name: string): Buffer => Buffer.concat([dir, Buffer.from(`/${name}`)]);
+export function folderRenameKeepsContents(tree: Tree): boolean {
+  const dir = probeFolderName();
   try {
-    await fs.mkdir(dir);
+    tree.mkdir(dir, 0o700);
   } catch {
     return false;
   }
   try {
-    await fs.mkdir(inside('a'));
-    await fs.writeFile(inside('a/f'), '');
-    await fs.rename(inside('a'), inside('b'));
-    return (await fs.readdir(inside('b'))).includes('f');
+    tree.mkdir(`${dir}/a`, 0o700);
+    fs.closeSync(tree.openNew(`${dir}/a/f`, 0o600));
+    tree.rename(`${dir}/a`, `${dir}/b`);
+    return tree.readDir(`${dir}/b`).includes('f');
   } catch {
     return false;
   } finally {
-    await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    removeQuietly(tree, dir);
   }
 }
 
 /** Looks the file up with its name upper-cased; anything but "not found" counts as insensitive (conservative). */
-async function probeCaseSensitive(file: string): Promise<boolean> {
-  const upper = path.join(path.dirname(file), path.basename(file).toUpperCase());
+function probeCaseSensitive(tree: Tree, file: string): boolean {
+  const slash = file.lastIndexOf('/');
   try {
-    await fs.lstat(upper);
+    return tree.lstat(`${file.slice(0, slash)}/${file.slice(slash + 1).toUpperCase()}`) === undefined;
+  } catch {
     return false;
-  } catch (error) {
-    return errorCode(error) === 'ENOENT';
   }
 }
 
 /** ENOSYS (exFAT, FAT), EPERM, ENOTSUP or anything else: no symlinks. */
-async function probeSymlinks(dir: string): Promise<boolean> {
-  const link = path.join(dir, 'l');
+function probeSymlinks(tree: Tree, dir: string): boolean {
+  const link = `${dir}/l`;
   try {
-    await fs.symlink('n', link);
-    return (await fs.readlink(link)) === 'n';
+    tree.symlink('n', link);
+    const stat = tree.lstat(link);
+    return stat !== undefined && isLink(stat) && tree.readlink(link) === 'n';
   } catch {
     return false;
   }
 }
 
 /** chmod must change what stat reports: FAT refuses chmod, exFAT and NTFS accept it and keep 0777. */
-async function probeModes(file: string): Promise<boolean> {
+function probeModes(tree: Tree, file: string): boolean {
   try {
-    const before = (await fs.stat(file)).mode & 0o777;
+    const before = (tree.lstat(file)?.mode ?? 0) & 0o777;
     // A umask of 027 already gives 0640, so pick a mode the file does not have yet.
     const wanted = before === 0o640 ? 0o604 : 0o640;
-    await fs.chmod(file, wanted);
-    return ((await fs.stat(file)).mode & 0o777) === wanted;
-  } catch {
-    return false;
-  }
-}
-
-async function tryCreate(file: string | Buffer): Promise<boolean> {
-  try {
-    await fs.writeFile(file, '');
-    return true;
+    tree.chmod(file, wanted);
+    return ((tree.lstat(file)?.mode ?? 0) & 0o777) === wanted;
   } catch {
     return false;
   }
 }
 
 /** The probe folder's names as byte strings; empty when it cannot be read (every name then counts as refused). */
-async function listNames(dir: string): Promise<Set<string>> {
+function listNames(tree: Tree, dir: string): Set<string> {
   try {
-    const names = await fs.readdir(dir, { encoding: 'buffer' });
-    return new Set(names.map((name) => name.toString('latin1')));
+    return new Set(tree.readDir(dir));
   } catch {
     return new Set();
   }
 }
 
-/** Removes the probe folder by the names the drive reports (byte paths: one of them is not UTF-8). Never throws. */
-async function removeProbeDir(dir: string): Promise<void> {
+/** Removes the probe folder by the names the drive reports. Never throws. */
+function removeQuietly(tree: Tree, dir: string): void {
   try {
-    const dirBytes = Buffer.from(`${dir}/`);
-    for (const name of await fs.readdir(dir, { encoding: 'buffer' })) {
-      await fs.unlink(Buffer.concat([dirBytes, name])).catch(() => undefined);
-    }
-    await fs.rmdir(dir);
+    tree.removeAll(dir);
   } catch {
-    await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    // A drive that dropped out mid-probe: the next run removes the leftover (reserved prefix).
   }
 }
 

@@ -48,6 +48,23 @@ export function mtimeNear(a: number, b: number, tolerance: number): boolean {
   return Math.abs(a - b) < tolerance;
 }
 
+/**
+ * Set-uid and set-gid: the replica's files are owned by whoever runs the mirror (ownership is not mirrored), so
+ * these bits would hand that user's rights — root's, for a system backup — to anyone who can run the copy. Cleared,
+ * as cp does when it cannot keep the owner; on folders set-gid goes too (it passes a group on), the sticky bit stays
+ * (it only restricts).
+ */
+const PRIVILEGE_BITS = 0o6000;
+
+/** The mode a replica entry is given for a source mode. */
+export function mirroredMode(mode: number): number {
+  return mode & 0o7777 & ~PRIVILEGE_BITS;
+}
+
+export function hasPrivilegeBits(entry: Pick<Entry, 'kind' | 'mode'>): boolean {
+  return entry.kind !== 'symlink' && (entry.mode & PRIVILEGE_BITS) !== 0;
+}
+
 /** Birth times agree, or one side does not know (0: FUSE drives report none, older records kept none). */
 export function birthCompatible(a: number, b: number): boolean {
   return a === b || a === 0 || b === 0;
@@ -130,7 +147,7 @@ export function unchangedSinceScan(now: Pick<Entry, 'ino' | 'size' | 'mtimeMs' |
  */
 export function settled(src: Entry, rep: Entry, rec: RecordEntry, modes: boolean): boolean {
   if (src.kind === 'other' || rep.kind !== src.kind || rec.kind !== src.kind) return false;
-  if (modes && src.kind !== 'symlink' && rep.mode !== src.mode) return false;
+  if (modes && src.kind !== 'symlink' && rep.mode !== mirroredMode(src.mode)) return false;
   return (
     src.size === rec.size && rep.size === src.size &&
     src.mtimeMs === rec.mtimeMs && src.ctimeMs === rec.ctimeMs && src.ino === rec.ino && birthCompatible(src.birthtimeMs, rec.birthtimeMs) &&
@@ -144,7 +161,7 @@ export function settledRow(source: Snapshot, s: number, replica: Snapshot, r: nu
   const kind = source.small[s * SMALL + KIND]!;
   if (kind === KIND_CODE.other || replica.small[r * SMALL + KIND] !== kind || record.small[c * SMALL + KIND] !== kind) return false;
   const mode = source.small[s * SMALL + MODE]!;
-  if (modes && kind !== KIND_CODE.symlink && replica.small[r * SMALL + MODE] !== mode) return false;
+  if (modes && kind !== KIND_CODE.symlink && replica.small[r * SMALL + MODE] !== mirroredMode(mode)) return false;
   const src = source.numbers;
   const rep = replica.numbers;
   const rec = record.numbers;

@@ -5,7 +5,7 @@
  * Order of the list is the order of execution: moves, deletions (children first), new folders (parents
  * first), file contents, then metadata.
  */
-import { mtimeInSync, replicaAsRecorded, sameSourceFile } from './identity.js';
+import { mirroredMode, mtimeInSync, replicaAsRecorded, sameSourceFile } from './identity.js';
 import { orderedLookup } from '../snapshot/ordered-lookup.js';
 import type { PathTree } from '../snapshot/path-tree.js';
 import { baseName, display, parentOf } from '../fs/paths.js';
@@ -188,8 +188,8 @@ function sourceChange(src: Entry, rec: RecordEntry): string {
 }
 
 function planMetadata(input: PlanInput, rel: string, src: Entry, rep: Entry, rec: RecordEntry | undefined, out: Buckets): void {
-  if (input.traits.modes && src.kind !== 'symlink' && src.mode !== rep.mode) {
-    out.metadata.push({ type: 'chmod', path: rel, mode: src.mode, why: 'mode differs' });
+  if (input.traits.modes && src.kind !== 'symlink' && mirroredMode(src.mode) !== rep.mode) {
+    out.metadata.push({ type: 'chmod', path: rel, mode: mirroredMode(src.mode), why: 'mode differs' });
   }
   if (!mtimeInSync(src, rep, rec, input.tolerance)) out.metadata.push({ type: 'touch', path: rel, why: 'modification time differs' });
 }

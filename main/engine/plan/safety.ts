@@ -39,28 +39,34 @@ export function validatePairSync(options: Pick<SyncOptions, 'source' | 'replica'
       'replica-parent-missing',
     );
   }
-  const realSource = realpathLoose(source);
-  const realReplica = realpathLoose(replica);
-  if (realSource === realReplica) {
+  const replicaInSource = isSameOrInside(replica, source);
+  const sourceInReplica = isSameOrInside(source, replica);
+  if (replicaInSource && sourceInReplica) {
     throw new ConfigError(`The source "${options.source}" and the replica "${options.replica}" are the same folder.`);
   }
-  if (isSameOrInside(realReplica, realSource)) {
+  if (replicaInSource) {
     throw new ConfigError(`The replica "${options.replica}" is inside the source "${options.source}"; choose a folder outside it.`);
   }
-  if (isSameOrInside(realSource, realReplica)) {
+  if (sourceInReplica) {
     throw new ConfigError(`The source "${options.source}" is inside the replica "${options.replica}"; choose a folder outside it.`);
   }
-  if (options.trash) validateTrash(options.trash.dir, realSource, realReplica);
+  if (options.trash) validateTrash(options.trash.dir, source, replica);
 }
 
-/** The trash folder must be outside both trees: inside the replica it would be mirrored away, inside the source mirrored. */
-function validateTrash(dir: string, realSource: string, realReplica: string): void {
+/**
+ * The trash folder must be outside both trees (inside the replica it would be mirrored away, inside the source
+ * mirrored) and must hold neither (pruning it would remove them).
+ */
+function validateTrash(dir: string, source: string, replica: string): void {
   const realTrash = realpathLoose(dir);
-  if (isSameOrInside(realTrash, realReplica) || isSameOrInside(realReplica, realTrash)) {
+  if (isSameOrInside(dir, replica) || isSameOrInside(replica, dir)) {
     throw new ConfigError(`The trash folder "${dir}" overlaps the replica; choose a folder beside it, not inside it.`);
   }
-  if (isSameOrInside(realTrash, realSource)) {
+  if (isSameOrInside(dir, source)) {
     throw new ConfigError(`The trash folder "${dir}" is inside the source; choose a folder outside it.`);
+  }
+  if (isSameOrInside(source, dir)) {
+    throw new ConfigError(`The trash folder "${dir}" holds the source; choose a folder that does not contain it.`);
   }
   const existing = statOrUndefined(realTrash);
   if (existing !== undefined && !existing.isDirectory()) throw new ConfigError(`The trash path "${dir}" is a file, not a folder.`);

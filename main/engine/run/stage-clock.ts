@@ -18,10 +18,24 @@ export class StageClock {
     this.started.delete(stage);
   }
 
+  /** Adds time a stage measured itself. */
+  add(stage: Stage, ms: number): void {
+    this.spent[stage] += ms;
+  }
+
   time<T>(stage: Stage, work: () => T): T {
     this.start(stage);
     try {
       return work();
+    } finally {
+      this.stop(stage);
+    }
+  }
+
+  async timeAsync<T>(stage: Stage, work: () => Promise<T>): Promise<T> {
+    this.start(stage);
+    try {
+      return await work();
     } finally {
       this.stop(stage);
     }

@@ -1,12 +1,14 @@
 /**
- * Scan: a tree on disk → a snapshot (metadata only, never file contents). Synchronous on purpose: batched
- * `lstatSync` calls are several times faster than promise-per-entry, and the caller runs this off the main
- * thread (scan-worker.ts) so the event loop is never blocked.
+ * Scan, in JavaScript: a tree on disk → entries (metadata only, never file contents), where the native scanner
+ * (fs/at.ts scanSync/scanAsync) is not there. The same walk and the same guarantee: each folder is opened from its
+ * parent's descriptor without following links, listed and stat'ed through that descriptor, so a folder swapped for
+ * a symlink mid-scan is never followed out of the tree. Synchronous on purpose: batched calls are several times
+ * faster than promise-per-entry, and the caller runs this off the main thread (scan-worker.ts).
  */
-import fs from 'node:fs';
-import type { ExcludeMatcher } from './exclude.js';
-import { fsPath, isReservedName } from '../fs/paths.js';
+import { loadAtOps, type AtOps, type FileStat } from '../fs/at.js';
+import { isReservedName } from '../fs/paths.js';
 import type { Entry, EntryKind, EntryMap } from '../types.js';
+import type { ExcludeMatcher } from './exclude.js';
 
 export interface ScanProblem {
   readonly path: string;
@@ -21,17 +23,28 @@ export interface ScanResult {
   readonly unreadableDirs: string[];
   /** Names with the engine's reserved prefix (temp files, staging, probes left by a killed run). */
   readonly reserved: string[];
+  /** Folders on another file system than the root's, not walked (the scan was asked not to cross). */
+  readonly mountPoints: string[];
 }
 
-function kindOf(stat: fs.Stats): EntryKind {
-  if (stat.isFile()) return 'file';
-  if (stat.isDirectory()) return 'dir';
-  if (stat.isSymbolicLink()) return 'symlink';
+/** What lstat says, as fs.Stats or at.ts's FileStat give it. */
+export type StatLike = Pick<FileStat, 'mode' | 'size' | 'mtimeMs' | 'ctimeMs' | 'birthtimeMs' | 'ino' | 'dev'>;
+
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+
+export function kindOfMode(mode: number): EntryKind {
+  const type = mode & S_IFMT;
+  if (type === S_IFREG) return 'file';
+  if (type === S_IFDIR) return 'dir';
+  if (type === S_IFLNK) return 'symlink';
   return 'other';
 }
 
-export function entryFromStats(stat: fs.Stats, target?: string): Entry {
-  const kind = kindOf(stat);
+export function entryOf(stat: StatLike, target?: string): Entry {
+  const kind = kindOfMode(stat.mode);
   const entry: Entry = {
     kind,
     size: kind === 'file' ? stat.size : 0,
@@ -45,100 +58,140 @@ export function entryFromStats(stat: fs.Stats, target?: string): Entry {
   return target === undefined ? entry : { ...entry, target };
 }
 
-/** lstat that reads a symlink's target too; undefined when the path vanished. */
-export function statEntry(absBytes: string): Entry | undefined {
-  const stat = fs.lstatSync(fsPath(absBytes), { throwIfNoEntry: false });
-  if (stat === undefined) return undefined;
-  if (!stat.isSymbolicLink()) return entryFromStats(stat);
-  const target = fs.readlinkSync(fsPath(absBytes), { encoding: 'latin1' });
-  return entryFromStats(stat, target);
-}
-
 function errorText(error: unknown): string {
   if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.message;
   return String(error);
 }
 
 /**
- * Receives each scanned entry: the Map of scanTree, or the packed columns a scan worker sends. The relative
- * path is `dirPrefix + name`; it is left to the sink to build, because the packed sink never needs it per entry.
+ * Receives each scanned entry. The relative path is `dirPrefix + name`; it is left to the sink to build, because
+ * the packed sink never needs it per entry.
  */
 export interface ScanSink {
   /** `dirPrefix` is the folder's relative path with a trailing slash, '' for the root; one string per folder. */
-  add(dirPrefix: string, name: string, stat: fs.Stats, target: string | undefined): void;
+  add(dirPrefix: string, name: string, stat: FileStat, target: string | undefined): void;
 }
 
 export type ScanReport = Omit<ScanResult, 'entries'>;
 
-// Hoisted: an options literal per call is garbage, and there are 100,000 calls.
-const LIST_OPTIONS = { encoding: 'latin1' } as const;
-const LSTAT_OPTIONS = { bigint: false, throwIfNoEntry: false } as const;
-const LINK_OPTIONS = { encoding: 'latin1' } as const;
+export interface WalkOptions {
+  readonly exclude?: ExcludeMatcher;
+  /** Do not walk into folders on another device than the root's; they are listed in `mountPoints`. */
+  readonly sameDevice?: boolean;
+}
 
-// NUL never occurs in a name; 0x01-0x7f is ASCII. Same test as fsPath's, but per name instead of per path.
-// eslint-disable-next-line no-control-regex
-const ASCII = /^[\x01-\x7f]*$/;
-
-/** A folder waiting to be listed: its relative prefix and its absolute path, built once for all its entries. */
-interface Folder {
+/** A folder being walked: its descriptor (opened from its parent's), and its subfolders still to walk. */
+interface Frame {
   readonly relPrefix: string;
-  readonly abs: string;
+  readonly fd: number;
+  readonly subdirs: string[];
+  next: number;
 }
 
 /**
- * Walks `rootBytes` (a byte-string absolute path to an existing folder), depth first, names sorted. Each
- * folder's entries are reported together, then its subfolders are walked in name order.
+ * Walks the tree whose root folder is open as `rootFd`, depth first, names sorted by their bytes. Each folder's
+ * entries are reported together, then its subfolders are walked in name order, each opened from its parent's
+ * descriptor when the walk reaches it (so at most one descriptor per level is open). The caller keeps `rootFd`.
  */
-export function walkTree(rootBytes: string, sink: ScanSink, exclude?: ExcludeMatcher): ScanReport {
-  const report: ScanReport = { problems: [], unreadableDirs: [], reserved: [] };
-  const pending: Folder[] = [{ relPrefix: '', abs: rootBytes }];
-  const subdirs: string[] = [];
-  while (pending.length > 0) {
-    const { relPrefix, abs: absDir } = pending.pop()!;
-    // A path is ASCII when its folder and its name are: one test per name instead of a regex over every path.
-    const asciiDir = ASCII.test(absDir);
-    let names: string[];
-    try {
-      // latin1 names are the raw bytes, one character each: exactly the byte strings the engine works in.
-      names = fs.readdirSync(asciiDir ? absDir : Buffer.from(absDir, 'latin1'), LIST_OPTIONS).sort();
-    } catch (error) {
-      const dir = relPrefix.slice(0, -1);
-      report.unreadableDirs.push(dir);
-      if (dir !== '') report.problems.push({ path: dir, message: `cannot list folder (${errorText(error)})` });
-      else throw error;
-      continue;
-    }
-    const absPrefix = absDir.endsWith('/') ? absDir : `${absDir}/`;
-    subdirs.length = 0;
-    for (const name of names) {
-      if (isReservedName(name)) {
-        report.reserved.push(relPrefix + name);
+export function walkTree(rootFd: number, sink: ScanSink, options: WalkOptions = {}, ops: AtOps = loadAtOps()): ScanReport {
+  const report: ScanReport & { rootError?: unknown } = { problems: [], unreadableDirs: [], reserved: [], mountPoints: [] };
+  const rootDev = ops.fstat(rootFd).dev;
+  const root = listFolder(ops, rootFd, '', sink, options, rootDev, report);
+  if (root === undefined) throw report.rootError;
+  const stack: Frame[] = [{ relPrefix: '', fd: rootFd, subdirs: root, next: 0 }];
+  try {
+    while (stack.length > 0) {
+      const frame = stack.at(-1)!;
+      if (frame.next === frame.subdirs.length) {
+        stack.pop();
+        if (frame.fd !== rootFd) ops.close(frame.fd);
         continue;
       }
-      if (exclude !== undefined && exclude(relPrefix + name)) continue;
-      const abs = absPrefix + name;
-      const path = asciiDir && ASCII.test(name) ? abs : Buffer.from(abs, 'latin1');
+      const name = frame.subdirs[frame.next]!;
+      frame.next += 1;
+      const rel = frame.relPrefix + name;
+      let fd: number;
       try {
-        const stat = fs.lstatSync(path, LSTAT_OPTIONS);
-        if (stat === undefined) continue; // vanished since the listing
-        const target = stat.isSymbolicLink() ? fs.readlinkSync(path, LINK_OPTIONS) : undefined;
-        sink.add(relPrefix, name, stat, target);
-        if (stat.isDirectory()) subdirs.push(name);
+        fd = ops.openDirAt(frame.fd, name);
       } catch (error) {
-        report.problems.push({ path: relPrefix + name, message: `cannot read (${errorText(error)})` });
+        // Gone since its stat, or swapped for a link (ENOTDIR, ELOOP): never followed.
+        if (errorText(error) !== 'ENOENT') unreadable(report, rel, error);
+        continue;
       }
+      const subdirs = listFolder(ops, fd, `${rel}/`, sink, options, rootDev, report);
+      if (subdirs === undefined) ops.close(fd);
+      else stack.push({ relPrefix: `${rel}/`, fd, subdirs, next: 0 });
     }
-    for (let i = subdirs.length - 1; i >= 0; i -= 1) {
-      const name = subdirs[i]!;
-      pending.push({ relPrefix: `${relPrefix}${name}/`, abs: absPrefix + name });
-    }
+  } finally {
+    for (const frame of stack) if (frame.fd !== rootFd) ops.close(frame.fd);
   }
-  return report;
+  const { rootError: _rootError, ...result } = report;
+  return result;
 }
 
-export function scanTree(rootBytes: string, exclude?: ExcludeMatcher): ScanResult {
-  const entries: EntryMap = new Map();
-  const sink: ScanSink = { add: (dirPrefix, name, stat, target) => entries.set(dirPrefix + name, entryFromStats(stat, target)) };
-  const report = walkTree(rootBytes, sink, exclude);
-  return { entries, ...report };
+function unreadable(report: ScanReport, rel: string, error: unknown): void {
+  report.unreadableDirs.push(rel);
+  report.problems.push({ path: rel, message: `cannot list folder (${errorText(error)})` });
 }
+
+/**
+ * Lists and stats one folder's entries, reporting each to the sink in name order; returns the names of its
+ * subfolders to walk, or undefined when it cannot be listed (the root: the error is kept to be thrown).
+ */
+function listFolder(
+  ops: AtOps,
+  fd: number,
+  relPrefix: string,
+  sink: ScanSink,
+  options: WalkOptions,
+  rootDev: number,
+  report: ScanReport & { rootError?: unknown },
+): string[] | undefined {
+  let names: string[];
+  try {
+    names = ops.readDir(fd).sort();
+  } catch (error) {
+    if (relPrefix === '') report.rootError = error;
+    else unreadable(report, relPrefix.slice(0, -1), error);
+    return undefined;
+  }
+  const subdirs: string[] = [];
+  for (const name of names) {
+    const rel = relPrefix + name;
+    if (isReservedName(name)) {
+      report.reserved.push(rel);
+      continue;
+    }
+    let stat: FileStat | undefined;
+    let target: string | undefined;
+    try {
+      stat = ops.statAt(fd, name);
+      if (stat === undefined) continue; // vanished since the listing
+      target = (stat.mode & S_IFMT) === S_IFLNK ? ops.readlinkAt(fd, name) : undefined;
+    } catch (error) {
+      report.problems.push({ path: rel, message: `cannot read (${errorText(error)})` });
+      continue;
+    }
+    const isDir = (stat.mode & S_IFMT) === S_IFDIR;
+    if (options.exclude !== undefined && options.exclude(rel, isDir)) continue;
+    sink.add(relPrefix, name, stat, target);
+    if (!isDir) continue;
+    if (options.sameDevice === true && stat.dev !== rootDev) report.mountPoints.push(rel);
+    else subdirs.push(name);
+  }
+  return subdirs;
+}
+
+/** The walk into a map of entries (tests and small callers); `root` a byte-string path or an open folder. */
+export function scanTree(root: string | number, options: WalkOptions = {}): ScanResult {
+  const ops = loadAtOps();
+  const rootFd = typeof root === 'number' ? root : ops.openRoot(root);
+  try {
+    const entries: EntryMap = new Map();
+    const sink: ScanSink = { add: (dirPrefix, name, stat, target) => entries.set(dirPrefix + name, entryOf(stat, target)) };
+    return { entries, ...walkTree(rootFd, sink, options, ops) };
+  } finally {
+    if (typeof root !== 'number') ops.close(rootFd);
+  }
+}
+

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CopyJob, CopyOutcome } from '../../../main/engine/execute/copy-file.js';
+import type { CopyJob, CopyOutcome, CopyTrees } from '../../../main/engine/execute/copy-file.js';
+import { Tree } from '../../../main/engine/fs/tree.js';
 import { createCopyPool } from '../../../main/engine/execute/copy-pool.js';
 
 let root: string;
@@ -19,12 +20,10 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 function jobFor(name: string): CopyJob {
-  const source = path.join(root, 'src', name);
-  const stat = fs.statSync(source);
+  const stat = fs.statSync(path.join(root, 'src', name));
   return {
-    source,
-    target: path.join(root, 'rep', name),
-    temp: path.join(root, 'rep', `.~folder-sync.t-${name}`),
+    rel: name,
+    temp: `.~folder-sync.t-${name}`,
     size: stat.size,
     mtimeMs: stat.mtimeMs,
     ctimeMs: stat.ctimeMs,
@@ -32,8 +31,21 @@ function jobFor(name: string): CopyJob {
     mode: stat.mode & 0o7777,
     setMode: true,
     tolerance: 0.002,
+    keepReplaced: false,
   };
 }
+
+/** The run's trees, opened for a test and closed after it. */
+function openTrees(): CopyTrees {
+  const trees = { source: Tree.open(path.join(root, 'src')), replica: Tree.open(path.join(root, 'rep')) };
+  opened.push(trees.source, trees.replica);
+  return trees;
+}
+
+const opened: Tree[] = [];
+afterEach(() => {
+  for (const tree of opened.splice(0)) tree.close();
+});
 
 const DIST_WORKER = path.resolve('dist/main/engine/execute/copy-worker.js');
 
@@ -41,7 +53,7 @@ describe('the copy pool', () => {
   it('a worker that dies mid-run fails the files of its batch and the run goes on to the end', async () => {
     const names = Array.from({ length: 400 }, (_, i) => `f${i}.txt`);
     for (const name of names) fs.writeFileSync(path.join(root, 'src', name), name);
-    const pool = createCopyPool(names.length, new URL('../../helpers/dying-copy-worker.mjs', import.meta.url));
+    const pool = createCopyPool(names.length, openTrees(), new URL('../../helpers/dying-copy-worker.mjs', import.meta.url));
     const outcomes = new Map<string, CopyOutcome>();
     try {
       await pool.run({ items: names, jobOf: jobFor }, { done: (name, outcome) => outcomes.set(name, outcome), shouldStop: () => false });
@@ -64,7 +76,7 @@ describe('the copy pool', () => {
     const names = ['big.bin', ...Array.from({ length: 9 }, (_, i) => `s${i}`)];
     fs.writeFileSync(path.join(root, 'src', 'big.bin'), Buffer.alloc(48 << 20, 7));
     for (const name of names.slice(1)) fs.writeFileSync(path.join(root, 'src', name), name);
-    const pool = built.createCopyPool(names.length);
+    const pool = built.createCopyPool(names.length, openTrees());
     const told: Array<[string, number]> = [];
     try {
       await pool.run(

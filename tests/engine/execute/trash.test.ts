@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, validatePair } from '../../../main/engine/run/sync.js';
-import { pruneTrash } from '../../../main/engine/execute/trash.js';
+import { pruneTrash, TRASH_MARKER } from '../../../main/engine/execute/trash.js';
+import { Tree } from '../../../main/engine/fs/tree.js';
 import { makePair, type Pair } from '../../helpers/pair.js';
 import { writeTree } from '../../helpers/tree.js';
 
@@ -14,6 +15,7 @@ function trashFiles(dir: string): Record<string, string> {
   for (const stamp of fs.readdirSync(dir)) {
     const walk = (rel: string): void => {
       const abs = path.join(dir, stamp, rel);
+      if (rel === TRASH_MARKER) return;
       if (fs.lstatSync(abs).isDirectory()) for (const n of fs.readdirSync(abs)) walk(rel ? `${rel}/${n}` : n);
       else out[rel] = fs.readFileSync(abs, 'utf8');
     };
@@ -46,15 +48,26 @@ describe('--trash', () => {
     expect(fs.existsSync(trash.dir)).toBe(false);
   });
 
-  it('prunes only its own dated folders older than the limit', () => {
+  it('prunes only the dated folders it made (marked) older than the limit; a user folder named like one stays', () => {
     pair = makePair();
     const dir = path.join(pair.root, 'trash');
-    for (const name of ['2026-01-01T00-00-00Z', '2026-11-20T10-00-00Z', '2026-01-01T00-00-00Z~2', 'my notes']) {
+    for (const name of ['2026-01-01T00-00-00Z', '2026-11-20T10-00-00Z', '2026-01-01T00-00-00Z~2', 'my notes', '2025-06-01T00-00-00Z']) {
       fs.mkdirSync(path.join(dir, name), { recursive: true });
+      fs.writeFileSync(path.join(dir, name, 'photo.jpg'), 'mine');
+      if (name !== 'my notes' && name !== '2025-06-01T00-00-00Z') fs.writeFileSync(path.join(dir, name, TRASH_MARKER), '');
     }
-    const removed = pruneTrash({ dir, keepDays: 30 }, new Date('2026-11-25T00:00:00Z'));
-    expect(removed.sort()).toEqual(['2026-01-01T00-00-00Z', '2026-01-01T00-00-00Z~2']);
-    expect(fs.readdirSync(dir).sort()).toEqual(['2026-11-20T10-00-00Z', 'my notes']);
+    // A link named like an old dated folder, pointing at one of the user's folders: never followed, never removed.
+    fs.symlinkSync(path.join(dir, 'my notes'), path.join(dir, '2025-01-01T00-00-00Z'));
+    const tree = Tree.open(dir);
+    try {
+      const removed = pruneTrash(tree, 30, new Date('2026-11-25T00:00:00Z'));
+      expect(removed.sort()).toEqual(['2026-01-01T00-00-00Z', '2026-01-01T00-00-00Z~2']);
+    } finally {
+      tree.close();
+    }
+    expect(fs.readdirSync(dir).sort()).toEqual(['2025-01-01T00-00-00Z', '2025-06-01T00-00-00Z', '2026-11-20T10-00-00Z', 'my notes']);
+    expect(fs.readFileSync(path.join(dir, 'my notes', 'photo.jpg'), 'utf8')).toBe('mine');
+    expect(fs.readFileSync(path.join(dir, '2025-06-01T00-00-00Z', 'photo.jpg'), 'utf8')).toBe('mine');
   });
 
   it.each([
@@ -67,5 +80,14 @@ describe('--trash', () => {
     const options = { source: pair.source, replica: pair.replica, trash: { dir: dirOf(pair), keepDays: 1 } };
     await expect(validatePair(options)).rejects.toThrow(ConfigError);
     await expect(validatePair(options)).rejects.toThrow(message);
+  });
+
+  it('a trash folder that holds the source is refused: pruning it could remove the source', async () => {
+    pair = makePair();
+    const source = path.join(pair.root, 'mine', '2020-01-01T00-00-00Z');
+    fs.mkdirSync(source, { recursive: true });
+    fs.writeFileSync(path.join(source, 'a.txt'), 'a');
+    const options = { source, replica: pair.replica, trash: { dir: path.join(pair.root, 'mine'), keepDays: 1 } };
+    await expect(validatePair(options)).rejects.toThrow('holds the source');
   });
 });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExcludeMatcher, type ExcludeMatcher } from '../../../main/engine/scan/exclude.js';
 import { fsPath, isReservedName, joinPath, toByteString } from '../../../main/engine/fs/paths.js';
-import { entryFromStats, scanTree, type ScanResult } from '../../../main/engine/scan/walk.js';
+import { entryOf, scanTree, type ScanResult } from '../../../main/engine/scan/walk.js';
 import { scanTreePacked, type PackedScan } from '../../../main/engine/scan/packed.js';
 import type { Entry, EntryKind } from '../../../main/engine/types.js';
 import { tempDir } from '../../helpers/tree.js';
@@ -18,7 +18,7 @@ const bytes = (latin1: string): Buffer => Buffer.from(latin1, 'latin1');
  * reference the faster walk must agree with, entry for entry and in the same order.
  */
 function referenceScan(rootBytes: string, exclude?: ExcludeMatcher): { entries: Array<[string, Entry]> } & Omit<ScanResult, 'entries'> {
-  const out = { entries: [] as Array<[string, Entry]>, problems: [] as ScanResult['problems'], unreadableDirs: [] as string[], reserved: [] as string[] };
+  const out = { entries: [] as Array<[string, Entry]>, problems: [] as ScanResult['problems'], unreadableDirs: [] as string[], reserved: [] as string[], mountPoints: [] as string[] };
   const pending = [''];
   while (pending.length > 0) {
     const dir = pending.pop()!;
@@ -38,11 +38,11 @@ function referenceScan(rootBytes: string, exclude?: ExcludeMatcher): { entries: 
         out.reserved.push(rel);
         continue;
       }
-      if (exclude?.(rel)) continue;
       const abs = fsPath(joinPath(rootBytes, rel));
       const stat = fs.lstatSync(abs, { throwIfNoEntry: false });
       if (stat === undefined) continue;
-      out.entries.push([rel, entryFromStats(stat, stat.isSymbolicLink() ? fs.readlinkSync(abs, { encoding: 'latin1' }) : undefined)]);
+      if (exclude?.(rel, stat.isDirectory())) continue;
+      out.entries.push([rel, entryOf(stat, stat.isSymbolicLink() ? fs.readlinkSync(abs, { encoding: 'latin1' }) : undefined)]);
       if (stat.isDirectory()) subdirs.push(rel);
     }
     pending.push(...subdirs.reverse());
@@ -66,7 +66,7 @@ function decode(packed: PackedScan): { entries: Map<string, Entry> } & Omit<Scan
       return [rel, target === undefined ? entry : { ...entry, target }];
     }),
   );
-  return { entries, problems: packed.problems, unreadableDirs: packed.unreadableDirs, reserved: packed.reserved };
+  return { entries, problems: packed.problems, unreadableDirs: packed.unreadableDirs, reserved: packed.reserved, mountPoints: packed.mountPoints };
 }
 
 /** Names that are ASCII, UTF-8 and not UTF-8 at all, in folders of each kind, with links, reserved names, a FIFO. */
@@ -91,16 +91,17 @@ function awkwardTree(): string {
 
 function expectSameAsReference(rootBytes: string, globs: string[] = []): void {
   const reference = referenceScan(rootBytes, createExcludeMatcher(globs));
-  const packed = scanTreePacked(rootBytes, createExcludeMatcher(globs));
+  const exclude = createExcludeMatcher(globs);
+  const packed = scanTreePacked(rootBytes, exclude ? { exclude } : {});
   expect(packed.numbers.length).toBe(packed.count * 6);
   expect(packed.small.length).toBe(packed.count * 2);
   const unpacked = decode(packed);
   expect([...unpacked.entries]).toEqual(reference.entries);
   const { entries, ...rest } = reference;
-  expect({ problems: unpacked.problems, unreadableDirs: unpacked.unreadableDirs, reserved: unpacked.reserved }).toEqual(rest);
-  const inThread = scanTree(rootBytes, createExcludeMatcher(globs));
+  expect({ problems: unpacked.problems, unreadableDirs: unpacked.unreadableDirs, reserved: unpacked.reserved, mountPoints: unpacked.mountPoints }).toEqual(rest);
+  const inThread = scanTree(rootBytes, exclude ? { exclude } : {});
   expect([...inThread.entries]).toEqual(entries);
-  expect({ problems: inThread.problems, unreadableDirs: inThread.unreadableDirs, reserved: inThread.reserved }).toEqual(rest);
+  expect({ problems: inThread.problems, unreadableDirs: inThread.unreadableDirs, reserved: inThread.reserved, mountPoints: inThread.mountPoints }).toEqual(rest);
 }
 
 describe('scan, packed and in this thread, against the reference walk', () => {
@@ -154,9 +155,9 @@ describe('scan: entries that change under it', () => {
   it('skips an entry that vanishes after the listing, and reports a folder that can no longer be listed', () => {
     root = tempDir();
     const r = toByteString(root);
-    // The exclude matcher runs after the listing and before each lstat: a hook to change the tree mid-scan.
+    // The exclude matcher runs after each entry's lstat, in name order: a hook to change the tree mid-scan.
     const meddle: ExcludeMatcher = (rel) => {
-      if (rel === 'gone-\xe9') fs.rmSync(bytes(`${r}/gone-\xe9`));
+      if (rel === 'c') fs.rmSync(bytes(`${r}/gone-\xe9`));
       if (rel === 'z') {
         // 'b-\xff' was seen as a folder; it becomes a file before it is listed.
         fs.rmSync(bytes(`${r}/b-\xff`), { recursive: true });
@@ -164,7 +165,7 @@ describe('scan: entries that change under it', () => {
       }
       return false;
     };
-    for (const scan of [(x: ExcludeMatcher) => decode(scanTreePacked(r, x)), (x: ExcludeMatcher) => scanTree(r, x)]) {
+    for (const scan of [(x: ExcludeMatcher) => decode(scanTreePacked(r, { exclude: x })), (x: ExcludeMatcher) => scanTree(r, { exclude: x })]) {
       fs.rmSync(root, { recursive: true, force: true });
       fs.mkdirSync(root);
       for (const dir of ['a', 'b-\xff', 'c']) fs.mkdirSync(bytes(`${r}/${dir}`));

@@ -40,7 +40,7 @@ describe('scan', () => {
   });
 
   it('excludes match the basename and the relative path, and prune folders', () => {
-    const result = scanTree(sample(), createExcludeMatcher(['*.tmp', 'dir/deep']));
+    const result = scanTree(sample(), { exclude: createExcludeMatcher(['*.tmp', 'dir/deep'])! });
     expect([...result.entries.keys()]).not.toContain('skip.tmp');
     expect([...result.entries.keys()]).not.toContain('dir/deep/c');
     expect([...result.entries.keys()]).toContain('dir/b');
@@ -48,8 +48,8 @@ describe('scan', () => {
 
   it('a scan packed into columns unpacks to exactly what scanTree finds', () => {
     const root = sample();
-    const { table, ...report } = tableScan(scanTreePacked(root, createExcludeMatcher(['*.tmp'])));
-    const { entries, ...expected } = scanTree(root, createExcludeMatcher(['*.tmp']));
+    const { table, ...report } = tableScan(scanTreePacked(root, { exclude: createExcludeMatcher(['*.tmp'])! }));
+    const { entries, ...expected } = scanTree(root, { exclude: createExcludeMatcher(['*.tmp'])! });
     expect(asEntries(table)).toEqual(entries);
     expect(report).toEqual(expected);
   });
@@ -59,11 +59,15 @@ describe('scan', () => {
     expect(fs.existsSync(built), 'npm test builds dist/ first').toBe(true);
     const parallel = (await import(pathToFileURL(built).href)) as typeof import('../../../main/engine/scan/parallel.js');
     const bytes = sample();
-    const { durationMs, ...inWorker } = await parallel.scanOne(bytes, ['*.tmp']);
-    const { durationMs: hereMs, ...here } = await parallel.scanOne(bytes, ['*.tmp'], true);
+    // With excludes: in a worker (a native scan has no exclude callback on the thread pool), and in this thread.
+    const { durationMs, ...inWorker } = await parallel.scanOne(bytes, { excludes: ['*.tmp'], sameDevice: true });
+    const { durationMs: hereMs, ...here } = await parallel.scanOne(bytes, { excludes: ['*.tmp'], sameDevice: true, small: true });
     expect(inWorker).toEqual(here);
     expect(durationMs).toBeGreaterThan(0);
     expect(hereMs).toBeGreaterThan(0);
-    expect(asEntries(inWorker.table)).toEqual(scanTree(bytes, createExcludeMatcher(['*.tmp'])).entries);
+    expect(asEntries(inWorker.table)).toEqual(scanTree(bytes, { exclude: createExcludeMatcher(['*.tmp'])! }).entries);
+    // Without: on the thread pool where the native scanner loaded.
+    const { durationMs: _pooledMs, ...pooled } = await parallel.scanOne(bytes, { excludes: [], sameDevice: true });
+    expect(asEntries(pooled.table)).toEqual(scanTree(bytes).entries);
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * Deletions in the replica. Those some write depends on (or that depend on one) run first, in plan order; the rest
+ * (deletion-split.ts) run while the writes run, files then folders, contents first. --trash moves each deleted
+ * file into the run's trash folder instead.
+ */
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
+import { caseKey } from '../fs/names.js';
+import { isFolder } from '../fs/tree.js';
+import { isDeletion, splitDeletions, type Deletion, type DeletionSplit } from './deletion-split.js';
+import { codeOf, type RunState } from './run-state.js';
+
+const FOUND_A_FOLDER = 'expected a file here, found a folder; left alone';
+/** Synchronous stretches let the event loop in this often: signals, quit, progress, the copy workers' replies. */
+const YIELD_EVERY = 64;
+
+/** --trash moves each deleted file into one folder per run: those stay one at a time, in plan order. */
+export function deletionsOf(state: RunState): DeletionSplit {
+  const { actions, trash, traits } = state.input;
+  if (trash) return { first: actions.filter(isDeletion), files: [], folders: [] };
+  return splitDeletions(actions, traits.caseSensitive ? undefined : caseKey);
+}
+
+export async function removeInOrder(state: RunState, deletions: readonly Deletion[]): Promise<void> {
+  for (const [i, action] of deletions.entries()) {
+    await state.guard(action, () => remove(state, action));
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEvents();
+  }
+}
+
+/** The deletions no write depends on: files, then folders (in plan order, contents first). */
+export async function removeAlongside(state: RunState, split: DeletionSplit): Promise<void> {
+  await removeInOrder(state, split.files);
+  await removeInOrder(state, split.folders);
+}
+
+/**
+ * One deletion: the entry at the path, if still there and still of the planned kind. unlinkat and unlinkat with
+ * AT_REMOVEDIR act on the entry itself, never through a link, in a parent opened without following any.
+ */
+async function remove(state: RunState, action: Deletion): Promise<void> {
+  const replica = state.replica;
+  const stat = replica.lstat(action.path);
+  if (stat !== undefined) {
+    if (action.type === 'rmdir') {
+      if (!isFolder(stat)) throw new Error('expected a folder here, found something else; left alone');
+      await state.inWritableParent(action.path, () => replica.rmdir(action.path));
+    } else {
+      if (isFolder(stat)) throw new Error(FOUND_A_FOLDER);
+      const trash = state.input.trash;
+      await state.inWritableParent(action.path, () => (trash ? trash.put(replica, action.path) : unlinkFile(state, action.path)));
+    }
+    state.counts.deleted += 1;
+    state.markChanged(action.path);
+  }
+  state.emit({ type: 'op', op: action.type, path: action.path });
+}
+
+/** unlink(2) itself refuses a folder (EISDIR): one that took the file's place since the lstat is left alone. */
+function unlinkFile(state: RunState, rel: string): void {
+  try {
+    state.replica.unlink(rel);
+  } catch (error) {
+    if (codeOf(error) === 'EISDIR') throw new Error(FOUND_A_FOLDER);
+    if (codeOf(error) !== 'ENOENT') throw error;
+  }
+}
