@@ -35,15 +35,22 @@ const parentOf = (rel: string): string => (rel.includes('/') ? rel.slice(0, rel.
 const parentIsDir = (m: Model, rel: string): boolean => parentOf(rel) === '' || m.get(parentOf(rel)) === null;
 const below = (m: Model, rel: string): string[] => [...m.keys()].filter((k) => k === rel || k.startsWith(`${rel}/`));
 
+/**
+ * Whole seconds, a few of them: times Node can set back exactly (it sets microseconds, the kernel keeps
+ * nanoseconds), and often equal between files, so size and mtime alone often fail to tell files apart.
+ */
+const STAMPS = [1_700_000_000, 1_700_000_001, 1_700_000_002];
+
 class WriteFile implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly rel: string, readonly content: string) {}
+  constructor(readonly rel: string, readonly content: string, readonly stamp: number) {}
   check = (m: Readonly<Model>): boolean => parentIsDir(m as Model, this.rel) && m.get(this.rel) !== null;
   async run(m: Model, r: Real): Promise<void> {
     fs.writeFileSync(path.join(r.source, this.rel), this.content);
+    fs.utimesSync(path.join(r.source, this.rel), this.stamp, this.stamp);
     r.contents.add(this.content);
     m.set(this.rel, this.content);
   }
-  toString = (): string => `write(${JSON.stringify(this.rel)}, ${JSON.stringify(this.content)})`;
+  toString = (): string => `write(${JSON.stringify(this.rel)}, ${JSON.stringify(this.content)}, ${this.stamp})`;
 }
 
 class MakeDir implements fc.AsyncCommand<Model, Real> {
@@ -79,6 +86,107 @@ class Rename implements fc.AsyncCommand<Model, Real> {
     }
   }
   toString = (): string => `mv(${JSON.stringify(this.from)}, ${JSON.stringify(this.to)})`;
+}
+
+/** The model's files, in a fixed order: commands that act on "some file" pick one of these at run time. */
+const filesOf = (m: Readonly<Model>): string[] => [...m.keys()].filter((k) => typeof m.get(k) === 'string').sort();
+const fileAt = (m: Readonly<Model>, pick: number): string => {
+  const files = filesOf(m);
+  return files[pick % files.length]!;
+};
+
+/** `content` made exactly `length` bytes long (repeated or cut), and different from `old` where it can be. */
+function sameLength(content: string, length: number, old: string): string {
+  if (length === 0) return '';
+  const seed = content === '' ? 'x' : content;
+  let out = Buffer.from(seed.repeat(Math.ceil(length / Buffer.byteLength(seed)) + 1)).subarray(0, length).toString('latin1');
+  if (out === old) out = out.slice(0, -1) + (out.endsWith('#') ? '%' : '#');
+  return out;
+}
+
+/**
+ * A file rewritten in place to the same size, its mtime put back as `cp -p`, tar or rsync -t do: same inode, same
+ * birth time, same size and mtime; only the ctime (and the contents) tell. Followed by a rename or a swap, it is
+ * the story a move from the record must not mistake for a pure rename.
+ */
+class RewriteInPlace implements fc.AsyncCommand<Model, Real> {
+  private rel = '';
+  constructor(readonly pick: number, readonly content: string) {}
+  check = (m: Readonly<Model>): boolean => filesOf(m).length > 0;
+  async run(m: Model, r: Real): Promise<void> {
+    this.rel = fileAt(m, this.pick);
+    const abs = path.join(r.source, this.rel);
+    const old = fs.readFileSync(abs, 'latin1');
+    const next = sameLength(this.content, old.length, old);
+    const { mtimeMs } = fs.statSync(abs);
+    const fd = fs.openSync(abs, 'r+');
+    fs.writeSync(fd, Buffer.from(next, 'latin1'), 0, next.length, 0);
+    fs.closeSync(fd);
+    fs.utimesSync(abs, mtimeMs / 1000, mtimeMs / 1000);
+    r.contents.add(next);
+    m.set(this.rel, next);
+  }
+  toString = (): string => `rewriteInPlace(${JSON.stringify(this.rel)}, ${JSON.stringify(this.content)})`;
+}
+
+/**
+ * A file deleted and another created at another name with the same size and mtime (a restore, `cp -p`): ext4 gives
+ * it the freed inode number at once, so only its birth time tells it is not the deleted file renamed.
+ */
+class ReplaceAsNew implements fc.AsyncCommand<Model, Real> {
+  private from = '';
+  constructor(readonly pick: number, readonly to: string, readonly content: string) {}
+  check = (m: Readonly<Model>): boolean => filesOf(m).length > 0 && !m.has(this.to) && parentIsDir(m as Model, this.to);
+  async run(m: Model, r: Real): Promise<void> {
+    this.from = fileAt(m, this.pick);
+    const from = path.join(r.source, this.from);
+    const old = fs.readFileSync(from, 'latin1');
+    const { mtimeMs } = fs.statSync(from);
+    const next = sameLength(this.content, old.length, old);
+    fs.rmSync(from);
+    fs.writeFileSync(path.join(r.source, this.to), Buffer.from(next, 'latin1'));
+    fs.utimesSync(path.join(r.source, this.to), mtimeMs / 1000, mtimeMs / 1000);
+    r.contents.add(next);
+    m.delete(this.from);
+    m.set(this.to, next);
+  }
+  toString = (): string => `replaceAsNew(${JSON.stringify(this.from)} -> ${JSON.stringify(this.to)}, ${JSON.stringify(this.content)})`;
+}
+
+/** Two files swap names through a temporary one, as a save-by-rename dance would. */
+class Swap implements fc.AsyncCommand<Model, Real> {
+  private a = '';
+  private b = '';
+  constructor(readonly pickA: number, readonly pickB: number) {}
+  check = (m: Readonly<Model>): boolean => filesOf(m).length > 1;
+  async run(m: Model, r: Real): Promise<void> {
+    const files = filesOf(m);
+    this.a = files[this.pickA % files.length]!;
+    this.b = files[(this.pickA + 1 + (this.pickB % (files.length - 1))) % files.length]!;
+    const [a, b] = [path.join(r.source, this.a), path.join(r.source, this.b)];
+    const temp = `${a}.swap`;
+    fs.renameSync(a, temp);
+    fs.renameSync(b, a);
+    fs.renameSync(temp, b);
+    const [va, vb] = [m.get(this.a)!, m.get(this.b)!];
+    m.set(this.a, vb);
+    m.set(this.b, va);
+  }
+  toString = (): string => `swap(${JSON.stringify(this.a)}, ${JSON.stringify(this.b)})`;
+}
+
+/** Some existing file renamed or moved to a free path (after a rewrite in place: the story moves must see through). */
+class RenameFile implements fc.AsyncCommand<Model, Real> {
+  private from = '';
+  constructor(readonly pick: number, readonly to: string) {}
+  check = (m: Readonly<Model>): boolean => filesOf(m).length > 0 && !m.has(this.to) && parentIsDir(m as Model, this.to);
+  async run(m: Model, r: Real): Promise<void> {
+    this.from = fileAt(m, this.pick);
+    fs.renameSync(path.join(r.source, this.from), path.join(r.source, this.to));
+    m.set(this.to, m.get(this.from)!);
+    m.delete(this.from);
+  }
+  toString = (): string => `renameFile(${JSON.stringify(this.from)} -> ${JSON.stringify(this.to)})`;
 }
 
 /** Behind the engine's back: the replica's copy of a file is edited, or removed. */
@@ -174,11 +282,15 @@ class CompleteRun implements fc.AsyncCommand<Model, Real> {
 export function modelCommands(options: { kills: boolean }): fc.Arbitrary<Iterable<fc.AsyncCommand<Model, Real>>> {
   type Weighted = { arbitrary: fc.Arbitrary<fc.AsyncCommand<Model, Real>>; weight: number };
   const commands: Weighted[] = [
-    { arbitrary: fc.tuple(relPath, contentArb).map(([rel, content]) => new WriteFile(rel, content)), weight: 5 },
+    { arbitrary: fc.tuple(relPath, contentArb, fc.constantFrom(...STAMPS)).map(([rel, content, stamp]) => new WriteFile(rel, content, stamp)), weight: 5 },
     { arbitrary: relPath.map((rel) => new MakeDir(rel)), weight: 3 },
     { arbitrary: relPath.map((rel) => new Remove(rel)), weight: 1 },
     { arbitrary: fc.tuple(relPath, relPath).map(([from, to]) => new Rename(from, to)), weight: 3 },
     { arbitrary: fc.tuple(relPath, fc.option(contentArb, { nil: undefined })).map(([rel, content]) => new Tamper(rel, content)), weight: 2 },
+    { arbitrary: fc.tuple(fc.nat(), contentArb).map(([pick, content]) => new RewriteInPlace(pick, content)), weight: 3 },
+    { arbitrary: fc.tuple(fc.nat(), relPath, contentArb).map(([pick, to, content]) => new ReplaceAsNew(pick, to, content)), weight: 2 },
+    { arbitrary: fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => new Swap(a, b)), weight: 2 },
+    { arbitrary: fc.tuple(fc.nat(), relPath).map(([pick, to]) => new RenameFile(pick, to)), weight: 3 },
     { arbitrary: fc.integer({ min: 1, max: 12 }).map((after) => new AbortedRun(after)), weight: 2 },
     { arbitrary: fc.constant(new CompleteRun()), weight: 2 },
   ];
