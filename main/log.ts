@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import electronLog from 'electron-log/node.js';
 import { ConfigError, type RunSummary, type SyncEvent } from './engine/index.js';
+import { makeFolder } from './shared/make-folder.js';
 import { actionLine, escapeControls, eventLine, summaryLine } from './shared/log-format.js';
 
 export const LOG_FILE_NAME = 'folder-sync.log';
@@ -22,22 +23,59 @@ export interface OperationLog {
   writeSummary(summary: RunSummary, aborted?: boolean): void;
   /** A free-form line (the CLI's own notes: quit requested, watcher stopped). */
   note(text: string): void;
+  /** The first reason a line could not be written, if one could not: the log is then incomplete. */
+  readonly failure: string | undefined;
   close(): void;
 }
+
+/** Called once, at the first line that could not be written, with a sentence naming the file and the cause. */
+export type LogFailureListener = (sentence: string) => void;
+
+/** What electron-log needs told: without a package.json above the working folder it cannot find a name, and throws. */
+const APP_NAME = 'folder-sync';
 
 /**
  * One electron-log logger per log file, kept for the life of the process: electron-log registers every
  * logger it creates in a static table and never lets go, and the tray opens the log once per run.
  */
-const loggers = new Map<string, ElectronLogger>();
+const loggers = new Map<string, LoggerEntry>();
 
 type ElectronLogger = ReturnType<typeof electronLog.create>;
 
-function loggerFor(file: string): ElectronLogger {
+interface LoggerEntry {
+  readonly logger: ElectronLogger;
+  /** The open OperationLogs of this file: each hears of a line that could not be written. */
+  readonly listeners: Set<(error: unknown) => void>;
+}
+
+/** electron-log's hook for an error inside a transport; left out of its type declarations. */
+type WithInternalErrors = ElectronLogger & { processInternalErrorFn: (error: unknown) => void };
+
+/**
+ * electron-log tells of a failed write on the console of the first logger it made (its default one, which nothing
+ * here logs through), with a stack. The failure reaches the user once, as one sentence, through `failed` instead.
+ */
+function silenceDefaultConsole(): void {
+  electronLog.transports.console.level = false;
+  electronLog.transports.console.writeFn = () => {};
+}
+
+function loggerFor(file: string): LoggerEntry {
   const known = loggers.get(file);
   if (known !== undefined) return known;
+  silenceDefaultConsole();
   const logger = electronLog.create({ logId: `folder-sync-operations-${loggers.size + 1}` });
+  const listeners = new Set<(error: unknown) => void>();
+  const failed = (error: unknown): void => {
+    for (const listener of listeners) listener(error);
+  };
+  // Given, not guessed: electron-log looks for a package.json above the working folder and the main module, and a
+  // plain-Node ES module run from the user's home has neither (issue 14: every log was empty).
+  logger.transports.file.setAppName(APP_NAME);
+  // electron-log reports its own failures on the console transport; they reach the user through `failed` instead.
   logger.transports.console.level = false;
+  logger.transports.console.writeFn = () => {};
+  (logger as WithInternalErrors).processInternalErrorFn = failed;
   const transport = logger.transports.file;
   transport.resolvePathFn = () => file;
   // Lines carry their own timestamps (see stamp()): one write holds a batch of them.
@@ -45,8 +83,11 @@ function loggerFor(file: string): ElectronLogger {
   transport.maxSize = MAX_LOG_BYTES;
   // Synchronous appends: a line is on disk when write() returns, so a killed process loses no operation.
   transport.sync = true;
-  loggers.set(file, logger);
-  return logger;
+  const logFile = transport.getFile();
+  logFile.on('error', (error) => failed(error));
+  const entry = { logger, listeners };
+  loggers.set(file, entry);
+  return entry;
 }
 
 /**
@@ -56,7 +97,7 @@ function loggerFor(file: string): ElectronLogger {
 export function prepareLogFile(logDir: string): string {
   const file = path.join(logDir, LOG_FILE_NAME);
   try {
-    fs.mkdirSync(logDir, { recursive: true });
+    makeFolder(logDir);
   } catch (error) {
     throw new ConfigError(`Cannot create the log folder "${logDir}": ${describeFsError(error)}.`);
   }
@@ -83,9 +124,20 @@ export function describeFsError(error: unknown): string {
       return 'the file system is read-only';
     case 'ENOSPC':
       return 'no space left on the device';
+    case 'ENOENT':
+      return 'the file system there does not allow it (ENOENT)';
     default:
       return error instanceof Error ? error.message : String(error);
   }
+}
+
+/** electron-log wraps fs errors as "Couldn't write to FILE. EACCES: ...": the errno part is the cause. */
+function describeLogError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined) return describeFsError(error);
+  const text = error instanceof Error ? error.message : String(error);
+  const errnoText = /\b(E[A-Z]+): ([^,]+)/.exec(text);
+  return errnoText === null ? text : `${errnoText[2]} (${errnoText[1]})`;
 }
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
@@ -112,9 +164,16 @@ function stampNow(): string {
 const BATCH_LINES = 500;
 const BATCH_MS = 200;
 
-export function createOperationLog(logDir: string): OperationLog {
+export function createOperationLog(logDir: string, onFailure?: LogFailureListener): OperationLog {
   const file = prepareLogFile(logDir);
-  const logger = loggerFor(file);
+  const { logger, listeners } = loggerFor(file);
+  let failure: string | undefined;
+  const failed = (error: unknown): void => {
+    if (failure !== undefined) return;
+    failure = `cannot write the log file "${file}": ${describeLogError(error)}; the log of this run is incomplete`;
+    onFailure?.(failure);
+  };
+  listeners.add(failed);
 
   let closed = false;
   let dryRun = false;
@@ -162,9 +221,13 @@ export function createOperationLog(logDir: string): OperationLog {
       line('info', `note    ${escapeControls(text)}`);
       flush();
     },
+    get failure() {
+      return failure;
+    },
     close() {
       flush();
       closed = true;
+      listeners.delete(failed);
     },
   };
 }

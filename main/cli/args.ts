@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseInterval, IntervalError } from '../shared/interval.js';
 import { MaxDeleteError, parseMaxDelete as parseSharedMaxDelete, type MaxDelete } from '../shared/max-delete.js';
+import type { FilterSource } from './filter-rules.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -16,12 +17,14 @@ export interface CliConfig {
   readonly replica: string;
   /** Absent only with --once or --dry-run. */
   readonly intervalSeconds: number | undefined;
-  readonly logDir: string;
+  /** Absent only for a dry run without -l: it writes no log and creates no folder. */
+  readonly logDir: string | undefined;
   readonly stateDir: string;
   readonly once: boolean;
   readonly dryRun: boolean;
   readonly checksum: boolean;
-  readonly excludes: readonly string[];
+  /** --include, --exclude and --exclude-from in the order given (filter-rules.ts turns them into gitignore lines). */
+  readonly filters: readonly FilterSource[];
   readonly allowEmptySource: boolean;
   readonly maxDelete: MaxDelete | undefined;
   readonly modifyWindowMs: number | undefined;
@@ -29,6 +32,10 @@ export interface CliConfig {
   readonly trash: { readonly dir: string; readonly keepDays: number } | undefined;
   readonly watch: boolean;
   readonly verbose: boolean;
+  readonly quiet: boolean;
+  readonly json: boolean;
+  /** --cross-file-systems; -x (--one-file-system) is the default and only says so. */
+  readonly crossFileSystems: boolean;
   /** How often an unplugged drive is looked for (FOLDER_SYNC_DRIVE_CHECK_MS, for tests; default 10 s). */
   readonly driveCheckMs: number | undefined;
 }
@@ -44,7 +51,8 @@ export interface ArgsContext {
   readonly homedir: string;
 }
 
-const OPTIONS = {
+/** Every option; the completions test holds --help, the man page and the completion scripts to this list. */
+export const OPTIONS = {
   source: { type: 'string', short: 's' },
   'source-dir': { type: 'string' },
   replica: { type: 'string', short: 'r' },
@@ -52,59 +60,42 @@ const OPTIONS = {
   interval: { type: 'string', short: 'i' },
   'log-dir': { type: 'string', short: 'l' },
   once: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  checksum: { type: 'boolean' },
+  'dry-run': { type: 'boolean', short: 'n' },
+  checksum: { type: 'boolean', short: 'c' },
+  'one-file-system': { type: 'boolean', short: 'x' },
+  'cross-file-systems': { type: 'boolean' },
   exclude: { type: 'string', multiple: true },
+  include: { type: 'string', multiple: true },
+  'exclude-from': { type: 'string', multiple: true },
   'state-dir': { type: 'string' },
   'allow-empty-source': { type: 'boolean' },
   'max-delete': { type: 'string' },
   'modify-window': { type: 'string' },
   trash: { type: 'string' },
+  'backup-dir': { type: 'string' },
   'trash-days': { type: 'string' },
   watch: { type: 'boolean' },
+  json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
+  quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
 
-export const HELP_TEXT = `Usage: folder-sync -s SOURCE -r REPLICA -i INTERVAL -l LOG_DIR [options]
+type OptionName = keyof typeof OPTIONS;
 
-Keeps REPLICA an exact one-way mirror of SOURCE, syncing every INTERVAL.
-
-  -s, --source DIR         folder to mirror (must exist)            (alias: --source-dir)
-  -r, --replica DIR        mirror target (created if missing)        (alias: --replica-dir)
-  -i, --interval SPEC      ##d##h##m##s, parts in that order: 1d, 2h30m, 45s, 05d04h03m02s
-  -l, --log-dir DIR        where folder-sync.log goes (created if missing)
-      --once               one run, then exit (then -i is optional)
-      --dry-run            print the planned actions, change nothing (implies one run)
-      --checksum           compare contents even when size and mtime match
-      --exclude GLOB       skip matching paths (repeatable; matched against the relative path and the basename)
-      --state-dir DIR      where the file record lives (default $XDG_STATE_HOME/folder-sync,
-                           i.e. ~/.local/state/folder-sync)
-      --allow-empty-source let an empty source empty the replica
-      --max-delete N|P%    refuse a run that would delete more than N entries (or P percent of the replica)
-      --trash DIR          keep deleted and overwritten replica files in dated folders under DIR
-                           (beside the replica, never inside it)
-      --trash-days N       remove those dated folders after N days (default 30)
-      --modify-window SECONDS  extra tolerance when comparing mtimes (as rsync)
-      --watch              notice changes between intervals and sync early after 2 s of quiet
-  -v, --verbose            also print every operation on the console
-  -h, --help               show this help
-  -V, --version            show the version
-
-Without --once it runs every INTERVAL (measured from the start of the previous run; a run that overruns is
-followed at once). Type "quit" + Enter, or press Ctrl-C, to stop: a running sync finishes first ("finishing
-current sync..."); while waiting it exits at once. A second Ctrl-C aborts the running sync (exit code 130).
-
-Exit codes:
-  0  done (entries the replica cannot represent are only warnings)
-  1  the run finished but some entries failed
-  2  bad usage or configuration; nothing was touched
-  3  the run was refused for safety (emptied source, --max-delete exceeded, replica drive not connected)
-  130  aborted by a second Ctrl-C
-With --once or --dry-run the code is that of the one run. In the periodic loop, quitting gives the code of the
-last finished run (0 if it succeeded or none ran).
-`;
+/** Options that name one thing: given twice (even through an alias) is a mistake, not "the last one wins". */
+const SINGLE_VALUED: ReadonlyArray<readonly [OptionName, ...OptionName[]]> = [
+  ['source', 'source-dir'],
+  ['replica', 'replica-dir'],
+  ['interval'],
+  ['log-dir'],
+  ['state-dir'],
+  ['max-delete'],
+  ['modify-window'],
+  ['trash', 'backup-dir'],
+  ['trash-days'],
+];
 
 function usage(message: string): UsageError {
   return new UsageError(message);
@@ -117,13 +108,45 @@ function parseArgsMessage(error: unknown): string {
   return `${sentence} Run "folder-sync --help" for the options.`;
 }
 
-function pickAlias(values: Record<string, unknown>, main: string, alias: string, flag: string): string | undefined {
-  const a = values[main] as string | undefined;
-  const b = values[alias] as string | undefined;
-  if (a !== undefined && b !== undefined && a !== b) {
-    throw usage(`Both --${main} "${a}" and --${alias} "${b}" were given: give the ${flag} once.`);
+function flagName(name: OptionName): string {
+  const short = (OPTIONS[name] as { short?: string }).short;
+  return short === undefined ? `--${name}` : `-${short}/--${name}`;
+}
+
+interface OptionToken {
+  readonly kind: 'option';
+  readonly name: string;
+  readonly value?: string | undefined;
+}
+
+type Token = OptionToken | { readonly kind: 'positional' | 'option-terminator' };
+
+function isOption(token: Token): token is OptionToken {
+  return token.kind === 'option';
+}
+
+function rejectRepeats(tokens: readonly Token[]): void {
+  for (const names of SINGLE_VALUED) {
+    const given = tokens.filter(isOption).filter((t) => (names as readonly string[]).includes(t.name));
+    if (given.length < 2) continue;
+    const values = given.map((t) => `"${t.value ?? ''}"`).join(' and ');
+    throw usage(`${flagName(names[0])} was given ${given.length} times (${values}): give it once.`);
   }
-  return a ?? b;
+}
+
+/** --include, --exclude and --exclude-from in command-line order: their order decides which rule wins. */
+function filtersOf(tokens: readonly Token[], resolve: (p: string) => string): FilterSource[] {
+  const filters: FilterSource[] = [];
+  for (const token of tokens.filter(isOption)) {
+    const value = token.value ?? '';
+    if (token.name === 'exclude' || token.name === 'include') {
+      if (value.trim() === '') throw usage(`Empty --${token.name} pattern: give a gitignore pattern such as "*.tmp".`);
+      filters.push({ kind: token.name, pattern: value });
+    } else if (token.name === 'exclude-from') {
+      filters.push({ kind: 'from', file: resolve(required(value, '--exclude-from', 'file of gitignore patterns')) });
+    }
+  }
+  return filters;
 }
 
 function required(value: string | undefined, flag: string, what: string): string {
@@ -165,50 +188,73 @@ export function parseTrashDays(spec: string): number {
   return days;
 }
 
-function defaultStateDir(context: ArgsContext): string {
+/** $XDG_STATE_HOME/folder-sync, or ~/.local/state/folder-sync. */
+export function defaultStateDir(context: ArgsContext): string {
   const xdg = context.env.XDG_STATE_HOME;
   // The XDG spec says a relative XDG_STATE_HOME is invalid and must be ignored.
   const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(context.homedir, '.local', 'state');
   return path.join(base, 'folder-sync');
 }
 
+/** The log's default home beside the record: state, in the XDG sense (it is kept, but is not a document). */
+export function defaultLogDir(context: ArgsContext): string {
+  return path.join(defaultStateDir(context), 'logs');
+}
+
+function parseIntervalOption(spec: string | undefined, once: boolean): number | undefined {
+  if (spec === undefined) {
+    if (once) return undefined;
+    throw usage('Missing -i/--interval: give how often to sync (e.g. 1h or 30m), or use --once for a single run.');
+  }
+  try {
+    return parseInterval(spec);
+  } catch (error) {
+    if (error instanceof IntervalError) throw usage(error.message);
+    throw error;
+  }
+}
+
+function rejectConflicts(values: Record<string, unknown>, once: boolean): void {
+  const conflicts: Array<[OptionName, OptionName, string]> = [
+    ['one-file-system', 'cross-file-systems', 'choose one'],
+    ['quiet', 'verbose', 'choose one'],
+  ];
+  for (const [a, b, what] of conflicts) {
+    if (values[a] === true && values[b] === true) throw usage(`${flagName(a)} and ${flagName(b)} contradict each other: ${what}.`);
+  }
+  if (values.watch === true && once) throw usage('--watch needs the periodic loop: it cannot be combined with --once or --dry-run.');
+}
+
 export function parseCliArgs(argv: readonly string[], context: ArgsContext): ParsedCommand {
   let values: Record<string, unknown>;
+  let tokens: Token[];
   try {
-    values = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
+    const parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false, tokens: true });
+    values = parsed.values;
+    tokens = parsed.tokens as Token[];
   } catch (error) {
     throw usage(parseArgsMessage(error));
   }
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
+  rejectRepeats(tokens);
 
   const resolve = (p: string): string => path.resolve(context.cwd, p);
-  const source = required(pickAlias(values, 'source', 'source-dir', 'source'), '-s/--source', 'folder to mirror');
-  const replica = required(pickAlias(values, 'replica', 'replica-dir', 'replica'), '-r/--replica', 'mirror target folder');
-  const logDir = required(values['log-dir'] as string | undefined, '-l/--log-dir', 'folder for the log file');
+  const text = (name: OptionName, alias?: OptionName): string | undefined =>
+    (values[name] as string | undefined) ?? (alias === undefined ? undefined : (values[alias] as string | undefined));
+  const source = required(text('source', 'source-dir'), '-s/--source', 'folder to mirror');
+  const replica = required(text('replica', 'replica-dir'), '-r/--replica', 'mirror target folder');
+  const logDirSpec = text('log-dir');
   const dryRun = values['dry-run'] === true;
   const once = values.once === true || dryRun;
-  const watch = values.watch === true;
-  if (watch && once) throw usage('--watch needs the periodic loop: it cannot be combined with --once or --dry-run.');
+  rejectConflicts(values, once);
+  const intervalSeconds = parseIntervalOption(text('interval'), once);
 
-  const intervalSpec = values.interval as string | undefined;
-  let intervalSeconds: number | undefined;
-  if (intervalSpec !== undefined) {
-    try {
-      intervalSeconds = parseInterval(intervalSpec);
-    } catch (error) {
-      if (error instanceof IntervalError) throw usage(error.message);
-      throw error;
-    }
-  } else if (!once) {
-    throw usage('Missing -i/--interval: give how often to sync (e.g. 1h or 30m), or use --once for a single run.');
-  }
-
-  const stateDirSpec = values['state-dir'] as string | undefined;
-  const maxDeleteSpec = values['max-delete'] as string | undefined;
-  const modifyWindowSpec = values['modify-window'] as string | undefined;
-  const trashDir = values.trash as string | undefined;
-  const trashDays = values['trash-days'] as string | undefined;
+  const stateDirSpec = text('state-dir');
+  const maxDeleteSpec = text('max-delete');
+  const modifyWindowSpec = text('modify-window');
+  const trashDir = text('trash', 'backup-dir');
+  const trashDays = text('trash-days');
   if (trashDays !== undefined && trashDir === undefined) throw usage('--trash-days needs --trash DIR: the folder where deleted files are kept.');
   return {
     kind: 'run',
@@ -216,12 +262,12 @@ export function parseCliArgs(argv: readonly string[], context: ArgsContext): Par
       source: resolve(source),
       replica: resolve(replica),
       intervalSeconds,
-      logDir: resolve(logDir),
+      logDir: logDirSpec !== undefined ? resolve(required(logDirSpec, '-l/--log-dir', 'folder for the log file')) : dryRun ? undefined : defaultLogDir(context),
       stateDir: stateDirSpec === undefined ? defaultStateDir(context) : resolve(required(stateDirSpec, '--state-dir', 'state folder')),
       once,
       dryRun,
       checksum: values.checksum === true,
-      excludes: (values.exclude as string[] | undefined) ?? [],
+      filters: filtersOf(tokens, resolve),
       allowEmptySource: values['allow-empty-source'] === true,
       maxDelete: maxDeleteSpec === undefined ? undefined : parseMaxDelete(maxDeleteSpec),
       modifyWindowMs: modifyWindowSpec === undefined ? undefined : parseModifyWindow(modifyWindowSpec),
@@ -229,8 +275,11 @@ export function parseCliArgs(argv: readonly string[], context: ArgsContext): Par
         trashDir === undefined
           ? undefined
           : { dir: resolve(required(trashDir, '--trash', 'trash folder')), keepDays: trashDays === undefined ? DEFAULT_TRASH_DAYS : parseTrashDays(trashDays) },
-      watch,
+      watch: values.watch === true,
       verbose: values.verbose === true,
+      quiet: values.quiet === true,
+      json: values.json === true,
+      crossFileSystems: values['cross-file-systems'] === true,
       driveCheckMs: driveCheckMs(context.env.FOLDER_SYNC_DRIVE_CHECK_MS),
     },
   };

@@ -1,25 +1,33 @@
 /**
- * What a run shows on the terminal: a start line, throttled progress on long runs, a one-line summary;
- * errors and warnings on stderr; every operation with -v; the plan with --dry-run.
+ * What a run shows as text: a start line, progress, a one-line summary (with -v statistics after it); errors and
+ * warnings (each skipped entry among them) on stderr; every operation with -v; the plan with --dry-run. -q leaves
+ * errors only. No colour is used, so NO_COLOR holds by construction.
  */
 import type { Action, RunSummary, SyncEvent } from '../engine/index.js';
-import { actionLine, escapeControls, eventLine, formatBytes, summaryLine } from '../shared/log-format.js';
+import { actionLine, escapeControls, eventLine, summaryLine } from '../shared/log-format.js';
+import { progressLine, progressParts, RateMeter, REDRAW, type ProgressEvent } from './progress-line.js';
+import type { Reporter, TextSink } from './reporter.js';
+import { SkipNotices } from './skip-notices.js';
+import { statsLines } from './stats-block.js';
 
-export interface TextSink {
-  write(text: string): unknown;
-}
+export type { TextSink } from './reporter.js';
 
 export interface ReporterOptions {
   readonly stdout: TextSink;
   readonly stderr: TextSink;
-  /** Progress shows from the start on a terminal; in a pipe or file only once a run has lasted this long. */
+  /** On a terminal progress is one line redrawn in place; in a pipe or file a plain line now and then. */
   readonly stdoutIsTty: boolean;
+  /** The terminal's width, read at each redraw (it may be resized). */
+  readonly columns?: () => number | undefined;
   readonly verbose: boolean;
+  readonly quiet?: boolean;
   readonly now?: () => number;
 }
 
-const PROGRESS_EVERY_MS = 1000;
-const PROGRESS_AFTER_MS_WHEN_PIPED = 2000;
+/** A terminal redraws the line at most this often: more is flicker and CPU, not information. */
+const REDRAW_EVERY_MS = 200;
+/** Piped output gets a progress line at most this often, and not before a run has lasted this long. */
+export const PIPED_PROGRESS_EVERY_MS = 5000;
 
 /** Local time, to the second: what a person comparing with the clock on the wall wants. */
 export function timestamp(date: Date): string {
@@ -27,10 +35,14 @@ export function timestamp(date: Date): string {
   return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
 
-export class ConsoleReporter {
+export class ConsoleReporter implements Reporter {
   private readonly now: () => number;
+  private readonly rate = new RateMeter();
+  private readonly skips = new SkipNotices();
   private runStartedAt = 0;
-  private lastProgressAt = 0;
+  private lastProgressAt = -Infinity;
+  /** A progress line is on the terminal and must be erased before anything else is written. */
+  private progressShown = false;
   private dryRun = false;
   private planPrinted = false;
   private errorDetails = new Set<string>();
@@ -39,22 +51,35 @@ export class ConsoleReporter {
     this.now = options.now ?? Date.now;
   }
 
+  /** A line on stdout, unless -q. */
   out(text: string): void {
+    if (this.options.quiet === true) return;
+    this.clearProgress();
     this.options.stdout.write(`${text}\n`);
   }
 
+  /** A line on stderr, always. */
   err(text: string): void {
+    this.clearProgress();
     this.options.stderr.write(`${text}\n`);
+  }
+
+  note(text: string): void {
+    this.out(text);
+  }
+
+  warn(text: string): void {
+    if (this.options.quiet !== true) this.err(`warning: ${text}`);
+  }
+
+  error(text: string): void {
+    this.err(text);
   }
 
   handle(event: SyncEvent): void {
     switch (event.type) {
       case 'start':
-        this.runStartedAt = this.now();
-        this.lastProgressAt = this.runStartedAt;
-        this.dryRun = event.dryRun;
-        this.planPrinted = false;
-        this.errorDetails.clear();
+        this.startRun(event.dryRun);
         this.out(
           `${timestamp(new Date())} sync started: ${escapeControls(event.source)} -> ${escapeControls(event.replica)}` +
             (event.dryRun ? ' (dry run: nothing will be changed)' : ''),
@@ -67,28 +92,50 @@ export class ConsoleReporter {
         this.progress(event);
         return;
       case 'warning':
-        this.err(`warning: ${escapeControls(event.message)}`);
+        this.warn(escapeControls(event.message));
         return;
       case 'probe':
         if (this.options.verbose) this.out(eventLine(event) ?? '');
         return;
       case 'op':
-        if (event.op === 'error') {
-          if (event.path === '' && event.detail !== undefined) this.errorDetails.add(event.detail);
-          this.err(eventLine(event) ?? '');
-        }
-        // In a dry run the plan has been printed already; operations, if any are reported, would repeat it.
-        else if (this.options.verbose && !this.dryRun) this.out(eventLine(event) ?? '');
+        this.operation(event);
         return;
     }
   }
 
-  summary(summary: RunSummary, aborted = false): void {
+  summary(summary: RunSummary, aborted: boolean, logFile: string | undefined): void {
     if (summary.dryRun && !this.planPrinted && summary.actions !== undefined) this.printPlan(summary.actions);
     // The engine may have reported the refusal as an error event already; say it once.
     const refusal = summary.refusal?.message ?? 'the run was refused for safety';
     if (summary.status === 'refused' && !this.errorDetails.has(refusal)) this.err(`refused: ${escapeControls(refusal)}`);
+    const more = this.skips.overflow(logFile);
+    if (more !== undefined) this.warn(more);
     this.out(summaryLine(summary, aborted));
+    if (this.options.verbose) for (const line of statsLines(summary)) this.out(line);
+  }
+
+  private startRun(dryRun: boolean): void {
+    this.runStartedAt = this.now();
+    this.lastProgressAt = -Infinity;
+    this.dryRun = dryRun;
+    this.planPrinted = false;
+    this.errorDetails.clear();
+    this.skips.reset();
+    this.rate.reset();
+  }
+
+  private operation(event: Extract<SyncEvent, { type: 'op' }>): void {
+    if (event.op === 'error') {
+      if (event.path === '' && event.detail !== undefined) this.errorDetails.add(event.detail);
+      this.err(eventLine(event) ?? '');
+      return;
+    }
+    if (event.op === 'skip') {
+      const line = this.skips.line(event.path, event.detail);
+      if (line !== undefined) this.warn(line);
+    }
+    // In a dry run the plan has been printed already; operations, if any are reported, would repeat it.
+    if (this.options.verbose && !this.dryRun) this.out(eventLine(event) ?? '');
   }
 
   private printPlan(actions: readonly Action[]): void {
@@ -96,15 +143,26 @@ export class ConsoleReporter {
     for (const action of actions) this.out(actionLine(action));
   }
 
-  private progress(event: Extract<SyncEvent, { type: 'progress' }>): void {
+  private progress(event: ProgressEvent): void {
+    if (this.options.quiet === true) return;
     const now = this.now();
-    if (now - this.lastProgressAt < PROGRESS_EVERY_MS) return;
-    if (!this.options.stdoutIsTty && now - this.runStartedAt < PROGRESS_AFTER_MS_WHEN_PIPED) return;
+    this.rate.add(now, event.bytesDone);
+    if (this.options.stdoutIsTty) {
+      if (now - this.lastProgressAt < REDRAW_EVERY_MS) return;
+      this.lastProgressAt = now;
+      const line = progressLine(progressParts(event, this.rate.perSecond()), (this.options.columns?.() ?? 80) - 1);
+      this.options.stdout.write(`${REDRAW}${line}`);
+      this.progressShown = true;
+      return;
+    }
+    if (now - this.runStartedAt < PIPED_PROGRESS_EVERY_MS || now - this.lastProgressAt < PIPED_PROGRESS_EVERY_MS) return;
     this.lastProgressAt = now;
-    const percent = event.bytesTotal > 0 ? ` (${Math.floor((event.bytesDone / event.bytesTotal) * 100)}%)` : '';
-    this.out(
-      `progress ${event.filesDone}/${event.filesTotal} files, ` +
-        `${formatBytes(event.bytesDone)} of ${formatBytes(event.bytesTotal)}${percent}`,
-    );
+    this.out(`progress ${progressLine(progressParts(event, this.rate.perSecond()))}`);
+  }
+
+  private clearProgress(): void {
+    if (!this.progressShown) return;
+    this.progressShown = false;
+    this.options.stdout.write(REDRAW);
   }
 }

@@ -1,17 +1,18 @@
 /**
- * Ways to ask the command line to stop: "quit" typed on stdin, SIGINT, SIGTERM. The first request is polite
+ * Ways to ask the command line to stop: "quit" typed on stdin, SIGINT, SIGTERM, SIGHUP (the terminal was closed:
+ * a sync under way finishes rather than dying half-way, as nohup would have it). The first request is polite
  * (a running sync finishes); any second request is forceful (the running sync is aborted). A closed or
  * missing stdin (CI, `< /dev/null`, a service) is not a request: the loop goes on until a signal arrives.
  */
 import fs from 'node:fs';
 import readline from 'node:readline';
 
-export type QuitReason = 'quit' | 'SIGINT' | 'SIGTERM';
+export type QuitReason = 'quit' | 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 /** Where signals arrive: `process`, or an EventEmitter in tests. */
 export interface SignalSource {
-  on(signal: 'SIGINT' | 'SIGTERM' | 'SIGCONT', listener: () => void): unknown;
-  off(signal: 'SIGINT' | 'SIGTERM' | 'SIGCONT', listener: () => void): unknown;
+  on(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGCONT', listener: () => void): unknown;
+  off(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGCONT', listener: () => void): unknown;
 }
 
 export interface QuitHandlers {
@@ -58,8 +59,10 @@ export function listenForQuit(
   };
   const onSigint = (): void => request('SIGINT');
   const onSigterm = (): void => request('SIGTERM');
+  const onSighup = (): void => request('SIGHUP');
   signals.on('SIGINT', onSigint);
   signals.on('SIGTERM', onSigterm);
+  signals.on('SIGHUP', onSighup);
 
   let lines: readline.Interface | undefined;
   const startReading = (): void => {
@@ -102,6 +105,7 @@ export function listenForQuit(
     dispose() {
       signals.off('SIGINT', onSigint);
       signals.off('SIGTERM', onSigterm);
+      signals.off('SIGHUP', onSighup);
       if (tty) signals.off('SIGCONT', onSigcont);
       clearInterval(poll);
       lines?.close();

@@ -9,15 +9,21 @@ import { ConfigError, isSameOrInside, type RunSummary, runSync, type ScansAhead,
 import { PairRunner } from '../runner/pair-runner.js';
 import { watchForChanges } from '../runner/watch.js';
 import { describeInterval } from '../shared/interval.js';
+import { makeFolder } from '../shared/make-folder.js';
 import { createOperationLog, describeFsError, type OperationLog } from '../log.js';
 import { escapeControls, formatDuration } from '../shared/log-format.js';
-import { HELP_TEXT, parseCliArgs, UsageError, type CliConfig } from './args.js';
-import { ConsoleReporter, timestamp, type TextSink } from './console-reporter.js';
+import { parseCliArgs, UsageError, type CliConfig } from './args.js';
+import { ConsoleReporter, timestamp } from './console-reporter.js';
+import { excludeRulesOf, readFilterBlocks, ruleWarnings, type FilterBlocks } from './filter-rules.js';
+import { HELP_TEXT } from './help-text.js';
+import { JsonReporter } from './json-reporter.js';
 import { listenForQuit, type SignalSource } from './quit.js';
+import type { Reporter, TextSink } from './reporter.js';
+import { readOnlyReplicaProblem } from './read-only-replica.js';
 import { readVersion } from './version.js';
 
 export interface CliIo {
-  readonly stdout: TextSink & { readonly isTTY?: boolean };
+  readonly stdout: TextSink & { readonly isTTY?: boolean; readonly columns?: number };
   readonly stderr: TextSink;
   /** Where "quit" may be typed; undefined for none. */
   readonly stdin?: NodeJS.ReadableStream;
@@ -33,6 +39,9 @@ export const WATCH_QUIET_MS = 2000;
 const ABORT_GRACE_MS = 2000;
 
 function processIo(): CliIo {
+  // A closed terminal (SIGHUP) makes every later write fail with EIO, and a pipe closed early with EPIPE: the run
+  // that is finishing must not die of its own progress line. Its log still records everything.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signals: process };
 }
 
@@ -51,46 +60,73 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function syncOptionsOf(config: CliConfig): SyncOptions {
+/** Everything the engine is told, but the exclude rules (they are read again at each run). */
+function syncOptionsOf(config: CliConfig, excludes: readonly string[]): SyncOptions {
   return {
     source: config.source,
     replica: config.replica,
     stateDir: config.stateDir,
     checksum: config.checksum,
-    excludes: config.excludes,
+    excludes,
     dryRun: config.dryRun,
     allowEmptySource: config.allowEmptySource,
+    crossFileSystems: config.crossFileSystems,
     ...(config.maxDelete === undefined ? {} : { maxDelete: config.maxDelete }),
     ...(config.modifyWindowMs === undefined ? {} : { modifyWindowMs: config.modifyWindowMs }),
     ...(config.trash === undefined ? {} : { trash: config.trash }),
   };
 }
 
-/** Everything that can be wrong with the configuration, checked before the first run touches anything. */
-async function validate(config: CliConfig, reporter: ConsoleReporter): Promise<OperationLog> {
-  await validatePair(syncOptionsOf(config));
+function makeReporter(config: CliConfig, io: CliIo): Reporter {
+  if (config.json) return new JsonReporter({ stdout: io.stdout, stderr: io.stderr, quiet: config.quiet });
+  return new ConsoleReporter({
+    stdout: io.stdout,
+    stderr: io.stderr,
+    stdoutIsTty: io.stdout.isTTY === true,
+    columns: () => io.stdout.columns,
+    verbose: config.verbose,
+    quiet: config.quiet,
+  });
+}
+
+interface Validated {
+  readonly log: OperationLog | undefined;
+  readonly blocks: FilterBlocks;
+  /** The rules as validation read them (ignore file included): the watcher's, and what was warned about. */
+  readonly rules: readonly string[];
+}
+
+function refuseInsideReplica(folder: string | undefined, what: string, replica: string): void {
   // The mirror deletes whatever the source lacks: a log or record inside the replica would be wiped each run.
-  if (isSameOrInside(config.logDir, config.replica)) {
-    throw new ConfigError(`The log folder "${config.logDir}" is inside the replica "${config.replica}": the mirror would delete it.`);
+  if (folder !== undefined && isSameOrInside(folder, replica)) {
+    throw new ConfigError(`The ${what} folder "${folder}" is inside the replica "${replica}": the mirror would delete it.`);
   }
-  if (isSameOrInside(config.stateDir, config.replica)) {
-    throw new ConfigError(`The state folder "${config.stateDir}" is inside the replica "${config.replica}": the mirror would delete it.`);
+}
+
+function prepareStateDir(stateDir: string): void {
+  try {
+    makeFolder(stateDir);
+    fs.accessSync(stateDir, fs.constants.W_OK);
+  } catch (error) {
+    throw new ConfigError(`Cannot use the state folder "${stateDir}": ${describeFsError(error)}.`);
   }
-  const log = createOperationLog(config.logDir);
+}
+
+/** Everything that can be wrong with the configuration, checked before the first run touches anything. */
+async function validate(config: CliConfig, reporter: Reporter, logFailed: (sentence: string) => void): Promise<Validated> {
+  await validatePair(syncOptionsOf(config, []));
+  const blocks = readFilterBlocks(config.filters);
+  const rules = excludeRulesOf(config.source, blocks);
+  refuseInsideReplica(config.logDir, 'log', config.replica);
+  refuseInsideReplica(config.stateDir, 'state', config.replica);
   // A dry run writes no record, so it needs no state folder (and creates none).
-  if (!config.dryRun) {
-    try {
-      fs.mkdirSync(config.stateDir, { recursive: true });
-      fs.accessSync(config.stateDir, fs.constants.W_OK);
-    } catch (error) {
-      log.close();
-      throw new ConfigError(`Cannot use the state folder "${config.stateDir}": ${describeFsError(error)}.`);
-    }
+  if (!config.dryRun) prepareStateDir(config.stateDir);
+  const log = config.logDir === undefined ? undefined : createOperationLog(config.logDir, logFailed);
+  for (const warning of ruleWarnings(rules)) reporter.warn(warning);
+  if (config.watch && config.logDir !== undefined && isSameOrInside(config.logDir, config.source)) {
+    reporter.warn('the log folder is inside the source, so every run changes the source and --watch will keep syncing.');
   }
-  if (config.watch && isSameOrInside(config.logDir, config.source)) {
-    reporter.err('warning: the log folder is inside the source, so every run changes the source and --watch will keep syncing.');
-  }
-  return log;
+  return { log, blocks, rules };
 }
 
 function watcherProblem(error: Error): string {
@@ -102,7 +138,6 @@ function watcherProblem(error: Error): string {
 
 /** `ahead`: the scans of the first run, already started (scan-ahead.ts). */
 export async function runCli(argv: readonly string[], io: CliIo = processIo(), ahead?: ScansAhead): Promise<number> {
-  const reporterBase = { stdout: io.stdout, stderr: io.stderr, stdoutIsTty: io.stdout.isTTY === true };
   let config: CliConfig;
   try {
     const command = parseCliArgs(argv, {
@@ -125,27 +160,43 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), a
     return ExitCode.Usage;
   }
 
-  const reporter = new ConsoleReporter({ ...reporterBase, verbose: config.verbose });
-  let log: OperationLog;
+  const reporter = makeReporter(config, io);
+  // Said at once, on stderr, whatever -q says: the audit trail is incomplete from here on (exit code 4).
+  const logFailed = (sentence: string): void => reporter.error(`folder-sync: ${escapeControls(sentence)}`);
+  let validated: Validated;
   try {
-    log = await validate(config, reporter);
+    validated = await validate(config, reporter, logFailed);
   } catch (error) {
     // Errno failures here come from folders the user named (unreadable, vanished): configuration, not bugs.
     if (!(error instanceof ConfigError) && (error as NodeJS.ErrnoException | undefined)?.code === undefined) throw error;
-    reporter.err(`folder-sync: ${escapeControls(messageOf(error))}`);
+    reporter.error(`folder-sync: ${escapeControls(messageOf(error))}`);
     return ExitCode.Usage;
   }
+  const { log } = validated;
   try {
-    return await new Session(config, reporter, log, io, ahead).run();
+    const code = await new Session(config, reporter, validated, io, ahead).run();
+    log?.close();
+    // A run that did its work but whose log lost lines says so: scripts that keep the log as an audit trail must know.
+    return log?.failure !== undefined && (code === ExitCode.Ok || code === ExitCode.PartialFailure) ? ExitCode.LogIncomplete : code;
   } finally {
-    log.close();
+    log?.close();
   }
+}
+
+/** An error a run met that is the configuration's fault: the replica could not be made where it was asked for. */
+function replicaCreationError(error: unknown, replica: string): ConfigError | undefined {
+  const errno = error as NodeJS.ErrnoException;
+  if (errno?.syscall !== 'mkdir' || errno.path !== replica) return undefined;
+  return new ConfigError(`The replica "${replica}" cannot be created: ${describeFsError(error)}.`);
 }
 
 /** One invocation after validation: the run(s) of the pair (main/runner/pair-runner.ts) and the quit requests. */
 class Session {
   private readonly runner: PairRunner;
+  private readonly log: OperationLog | undefined;
   private lastCode: number = ExitCode.Ok;
+  /** The rules last warned about, so the loop warns about an ignore file once per change, not once per run. */
+  private warnedRules: string;
   private forced!: () => void;
   private readonly forcedPromise = new Promise<void>((resolve) => {
     this.forced = resolve;
@@ -153,28 +204,31 @@ class Session {
 
   constructor(
     private readonly config: CliConfig,
-    private readonly reporter: ConsoleReporter,
-    private readonly log: OperationLog,
+    private readonly reporter: Reporter,
+    private readonly validated: Validated,
     private readonly io: CliIo,
     /** Scans started for the first run; taken by it. */
     private ahead: ScansAhead | undefined,
   ) {
+    this.log = validated.log;
+    const rules = validated.rules;
+    this.warnedRules = rules.join('\n');
     this.runner = new PairRunner({
       intervalMs: (config.intervalSeconds ?? 0) * 1000,
       sync: (signal) => this.syncAndReport(signal),
-      ...(config.watch ? { watch: { root: config.source, excludes: config.excludes, quietMs: WATCH_QUIET_MS, create: watchForChanges } } : {}),
+      ...(config.watch ? { watch: { root: config.source, excludes: rules, quietMs: WATCH_QUIET_MS, create: watchForChanges } } : {}),
       ...(config.driveCheckMs !== undefined ? { driveCheckMs: config.driveCheckMs } : {}),
       hooks: {
         changesPending: () => {
-          if (config.verbose) reporter.out('changes noticed in the source; syncing once they settle');
+          if (config.verbose) reporter.note('changes noticed in the source; syncing once they settle');
         },
         watcherFailed: (error) => {
           const text = `watching the source stopped (${watcherProblem(error)}); syncing on the interval only`;
-          reporter.err(`warning: ${text}`);
-          log.note(text);
+          reporter.warn(text);
+          this.log?.note(text);
         },
-        waitingForDrive: (mountPoint) => reporter.out(`waiting for the drive at ${mountPoint}; syncing as soon as it is back`),
-        driveBack: (mountPoint) => reporter.out(`the drive at ${mountPoint} is back: syncing now`),
+        waitingForDrive: (mountPoint) => reporter.note(`waiting for the drive at ${mountPoint}; syncing as soon as it is back`),
+        driveBack: (mountPoint) => reporter.note(`the drive at ${mountPoint} is back: syncing now`),
         // Still on the schedule once this run is over (a quit request makes it 'stopping').
         runEnded: () => {
           if (this.runner.state === 'running') this.announceNext();
@@ -203,20 +257,20 @@ class Session {
   }
 
   private onQuit(reason: string): void {
-    this.log.note(`quit requested (${reason})`);
-    if (this.runner.running) this.reporter.out('finishing current sync… (press Ctrl-C again to abort it)');
+    this.log?.note(`quit requested (${reason})`);
+    if (this.runner.running) this.reporter.note('finishing current sync… (press Ctrl-C again to abort it)');
     void this.runner.stop();
   }
 
   private onForce(reason: string): void {
-    this.log.note(`abort requested (${reason})`);
-    if (this.runner.running) this.reporter.err('aborting the current sync');
+    this.log?.note(`abort requested (${reason})`);
+    if (this.runner.running) this.reporter.error('aborting the current sync');
     this.runner.abortRun();
     this.forced();
   }
 
   private runLoop(): Promise<void> {
-    this.reporter.out(`syncing every ${describeInterval(this.config.intervalSeconds ?? 0)}; type "quit" or press Ctrl-C to stop`);
+    this.reporter.note(`syncing every ${describeInterval(this.config.intervalSeconds ?? 0)}; type "quit" or press Ctrl-C to stop`);
     return this.runner.start();
   }
 
@@ -224,33 +278,52 @@ class Session {
     const at = this.runner.nextRunAt;
     if (at === undefined) return;
     const wait = at - Date.now();
-    this.reporter.out(wait <= 0 ? 'next sync: now (the last one overran the interval)' : `next sync at ${timestamp(new Date(at))} (in ${formatDuration(wait)})`);
+    this.reporter.note(wait <= 0 ? 'next sync: now (the last one overran the interval)' : `next sync at ${timestamp(new Date(at))} (in ${formatDuration(wait)})`);
+  }
+
+  /** This run's rules; an ignore file edited since the last warning is checked again. */
+  private rulesForRun(): string[] {
+    const rules = excludeRulesOf(this.config.source, this.validated.blocks);
+    const text = rules.join('\n');
+    if (text !== this.warnedRules) {
+      this.warnedRules = text;
+      for (const warning of ruleWarnings(rules)) this.reporter.warn(warning);
+    }
+    return rules;
   }
 
   private async syncAndReport(signal: AbortSignal): Promise<RunSummary | undefined> {
-    const options: SyncOptions = {
-      ...syncOptionsOf(this.config),
-      signal,
-      onEvent: (event) => {
-        this.reporter.handle(event);
-        this.log.write(event);
-      },
-    };
+    const readOnly = this.config.dryRun ? undefined : readOnlyReplicaProblem(this.config.replica);
+    if (readOnly !== undefined) {
+      this.reporter.error(`folder-sync: ${escapeControls(readOnly)}`);
+      this.log?.note(`run not started: ${readOnly}`);
+      this.lastCode = ExitCode.PartialFailure;
+      return undefined;
+    }
     try {
+      const options: SyncOptions = {
+        ...syncOptionsOf(this.config, this.rulesForRun()),
+        signal,
+        onEvent: (event) => {
+          this.reporter.handle(event);
+          this.log?.write(event);
+        },
+      };
       const ahead = this.ahead;
       this.ahead = undefined;
       const summary = await runSync(options, ahead);
       const aborted = signal.aborted;
-      this.reporter.summary(summary, aborted);
-      this.log.writeSummary(summary, aborted);
+      this.log?.writeSummary(summary, aborted);
+      this.reporter.summary(summary, aborted, this.log?.file);
       this.lastCode = exitCodeFor(summary);
       return summary;
     } catch (error) {
       if (signal.aborted) return undefined;
-      const text = escapeControls(messageOf(error));
-      this.reporter.err(`folder-sync: ${error instanceof ConfigError ? '' : 'sync failed: '}${text}`);
-      this.log.note(`run failed: ${messageOf(error)}`);
-      this.lastCode = error instanceof ConfigError ? ExitCode.Usage : ExitCode.PartialFailure;
+      const config = error instanceof ConfigError ? error : replicaCreationError(error, this.config.replica);
+      const text = escapeControls(messageOf(config ?? error));
+      this.reporter.error(`folder-sync: ${config !== undefined ? '' : 'sync failed: '}${text}`);
+      this.log?.note(`run failed: ${messageOf(config ?? error)}`);
+      this.lastCode = config !== undefined ? ExitCode.Usage : ExitCode.PartialFailure;
       return undefined;
     }
   }

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isSmallRecord, recordFileFor, ScansAhead, toByteString } from '../engine/index.js';
 import { parseCliArgs } from './args.js';
+import { excludeRulesOf, readFilterBlocks } from './filter-rules.js';
 
 /** The scans of the first run `argv` asks for, started; undefined when it asks for none or is a mistake. */
 export function scanAhead(argv: readonly string[]): ScansAhead | undefined {
@@ -19,7 +20,13 @@ export function scanAhead(argv: readonly string[]): ScansAhead | undefined {
     return undefined; // runCli says what is wrong
   }
   if (command.kind !== 'run') return undefined;
-  const { source, replica, stateDir, excludes } = command.config;
+  const { source, replica, stateDir } = command.config;
+  let excludes: string[];
+  try {
+    excludes = excludeRulesOf(command.config.source, readFilterBlocks(command.config.filters));
+  } catch {
+    return undefined; // an unreadable --exclude-from or ignore file: runCli says so
+  }
   const small = isSmallRecord(recordFileFor(stateDir, path.resolve(source), path.resolve(replica)));
   const ahead = new ScansAhead();
   // The same requests as the run's (runSync): a replica scan never crosses into another file system.

@@ -6,6 +6,7 @@
  * spurious event costs at most one cheap run. A watcher that fails (inotify limit, too many open files)
  * reports once and closes itself; the caller falls back to the interval alone.
  */
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { watch, type ChokidarOptions, type FSWatcher } from 'chokidar';
 import { createExcludeMatcher, toByteString } from '../engine/index.js';
@@ -26,7 +27,7 @@ export interface AggregatorOptions {
 export interface WatchOptions extends AggregatorOptions {
   /** The folder to watch (the sync source). */
   readonly root: string;
-  /** The same globs as the run's excludes: changes there do not call for a run. */
+  /** The same gitignore lines as the run's excludes: changes there do not call for a run. */
   readonly excludes?: readonly string[];
   /** The watcher failed and has closed itself; called at most once. */
   readonly onError: (error: Error) => void;
@@ -106,11 +107,12 @@ export function watchForChanges(options: WatchOptions): ChangeWatcher {
   const aggregator = createChangeAggregator(options);
   let closed = false;
 
-  const ignored = (absolute: string): boolean => {
+  // chokidar asks first without stats, then with them: a folder-only rule ('build/') takes effect on the second ask.
+  const ignored = (absolute: string, stats?: Stats): boolean => {
     if (excluded === undefined) return false;
     const rel = path.relative(root, absolute);
     if (rel === '' || rel.startsWith('..')) return false;
-    return excluded(toByteString(rel), false);
+    return excluded(toByteString(rel), stats?.isDirectory() ?? false);
   };
 
   const create = options.createWatcher ?? watch;

@@ -8,6 +8,8 @@ export const ExitCode = {
   Usage: 2,
   /** Refused for safety (emptied source, --max-delete exceeded, replica drive not connected); nothing changed. */
   Refused: 3,
+  /** The run finished (as 0 or 1 would say), but lines of the operation log could not be written. */
+  LogIncomplete: 4,
   /** Aborted by a second interrupt. */
   Interrupted: 130,
 } as const;

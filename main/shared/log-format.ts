@@ -47,20 +47,20 @@ function opLine(op: string, path: string, from?: string, detail?: string): strin
   return `${op.padEnd(7)} ${where}${note}`;
 }
 
-/** One planned action as a line (`--dry-run`): `copy    path/to/file`. */
+/** What an action does besides its path (a link's target, a mode, a skip's reason), then why it was planned. */
+function actionDetail(action: Action): string | undefined {
+  const what =
+    action.type === 'symlink' ? `-> ${display(action.target)}` : action.type === 'chmod' ? action.mode.toString(8).padStart(4, '0') : action.type === 'skip' ? action.reason : undefined;
+  const parts = [what, action.why].filter((part): part is string => part !== undefined && part !== '');
+  return parts.length === 0 ? undefined : parts.join('; ');
+}
+
+/**
+ * One planned action as a line (`--dry-run`, the log's `would` lines), with why it was planned, as rsync's
+ * --itemize-changes says it: `update  docs/a.txt (size changed)`, `move    a -> b (same file (inode))`.
+ */
 export function actionLine(action: Action): string {
-  switch (action.type) {
-    case 'move':
-      return opLine('move', action.path, action.from);
-    case 'symlink':
-      return opLine('symlink', action.path, undefined, `-> ${display(action.target)}`);
-    case 'chmod':
-      return opLine('chmod', action.path, undefined, action.mode.toString(8).padStart(4, '0'));
-    case 'skip':
-      return opLine('skip', action.path, undefined, action.reason);
-    default:
-      return opLine(action.type, action.path);
-  }
+  return opLine(action.type, action.path, action.type === 'move' ? action.from : undefined, actionDetail(action));
 }
 
 /** The line for an event, or undefined for events that are not written as lines (plan, progress). */

@@ -40,7 +40,10 @@ describe('parseCliArgs', () => {
       dryRun: false,
       watch: false,
       verbose: false,
-      excludes: [],
+      quiet: false,
+      json: false,
+      crossFileSystems: false,
+      filters: [],
     });
   });
 
@@ -65,14 +68,12 @@ describe('parseCliArgs', () => {
     expect(c.source).toBe('/a');
     expect(c.replica).toBe('/b');
     expect(c.intervalSeconds).toBe(45);
-    expect(config(['-s', '/a', '--source-dir', '/a', '-r', '/b', '-l', '/l', '--once']).source).toBe('/a');
-    expect(usageMessage(['-s', '/a', '--source-dir', '/c', '-r', '/b', '-l', '/l', '--once'])).toMatch(/--source "\/a".*--source-dir "\/c"/);
+    expect(usageMessage(['-s', '/a', '--source-dir', '/c', '-r', '/b', '-l', '/l', '--once'])).toMatch(/-s\/--source was given 2 times \("\/a" and "\/c"\)/);
   });
 
   it('names the missing required flag', () => {
     expect(usageMessage(['-r', '/b', '-i', '1h', '-l', '/l'])).toMatch(/Missing -s\/--source/);
     expect(usageMessage(['-s', '/a', '-i', '1h', '-l', '/l'])).toMatch(/Missing -r\/--replica/);
-    expect(usageMessage(['-s', '/a', '-r', '/b', '-i', '1h'])).toMatch(/Missing -l\/--log-dir/);
     expect(usageMessage(['-s', '/a', '-r', '/b', '-l', '/l'])).toMatch(/Missing -i\/--interval/);
     expect(usageMessage(['-s', '', '-r', '/b', '-l', '/l', '--once'])).toMatch(/Empty -s\/--source/);
   });
@@ -99,10 +100,47 @@ describe('parseCliArgs', () => {
     expect(usageMessage([...base, 'extra'])).toMatch(/Unexpected argument 'extra'/);
   });
 
-  it('collects repeated --exclude and the boolean options', () => {
-    const c = config([...base, '--exclude', '*.tmp', '--exclude=node_modules', '--checksum', '--allow-empty-source', '--watch', '-v']);
-    expect(c.excludes).toEqual(['*.tmp', 'node_modules']);
+  it('collects --exclude, --include and --exclude-from in command-line order, and the boolean options', () => {
+    const c = config([...base, '--exclude', '*.tmp', '--include=keep.tmp', '--exclude-from', 'rules.txt', '--exclude=node_modules', '--checksum', '--allow-empty-source', '--watch', '-v']);
+    expect(c.filters).toEqual([
+      { kind: 'exclude', pattern: '*.tmp' },
+      { kind: 'include', pattern: 'keep.tmp' },
+      { kind: 'from', file: '/home/u/work/rules.txt' },
+      { kind: 'exclude', pattern: 'node_modules' },
+    ]);
     expect(c).toMatchObject({ checksum: true, allowEmptySource: true, watch: true, verbose: true });
+    expect(usageMessage([...base, '--exclude', ' '])).toMatch(/Empty --exclude pattern/);
+  });
+
+  it('takes the short forms rsync users type: -n, -q, -c, -x; and --cross-file-systems, --json', () => {
+    const c = config(['-s', '/a', '-r', '/b', '-n', '-q', '-c', '-x']);
+    expect(c).toMatchObject({ dryRun: true, once: true, quiet: true, checksum: true, crossFileSystems: false });
+    expect(config([...base, '--cross-file-systems', '--json'])).toMatchObject({ crossFileSystems: true, json: true });
+    expect(usageMessage([...base, '-x', '--cross-file-systems'])).toMatch(/-x\/--one-file-system and --cross-file-systems contradict/);
+    expect(usageMessage([...base, '-q', '-v'])).toMatch(/-q\/--quiet and -v\/--verbose contradict/);
+  });
+
+  it('refuses a single-valued option given twice, even with the same value or through an alias', () => {
+    expect(usageMessage(['-s', 'a', '-s', 'b', '-r', '/b', '--once'])).toBe('-s/--source was given 2 times ("a" and "b"): give it once.');
+    expect(usageMessage(['-s', '/a', '--source-dir', '/a', '-r', '/b', '--once'])).toMatch(/-s\/--source was given 2 times/);
+    expect(usageMessage([...base, '-i', '2h'])).toMatch(/-i\/--interval was given 2 times \("1h" and "2h"\)/);
+    expect(usageMessage([...base, '--trash', '/t', '--backup-dir', '/u'])).toMatch(/--trash was given 2 times/);
+    for (const flag of ['--state-dir', '--max-delete', '--modify-window', '--trash-days']) {
+      expect(usageMessage([...base, '--trash', '/t', flag, '1', flag, '2'])).toContain(`${flag} was given 2 times`);
+    }
+    expect(usageMessage([...base, '-l', 'other'])).toMatch(/-l\/--log-dir was given 2 times/);
+  });
+
+  it('--backup-dir is --trash', () => {
+    expect(config([...base, '--backup-dir', '/t']).trash).toEqual({ dir: '/t', keepDays: 30 });
+  });
+
+  it('puts the log under $XDG_STATE_HOME/folder-sync/logs by default; a dry run without -l has none', () => {
+    const noLog = ['-s', '/a', '-r', '/b', '--once'];
+    expect(config(noLog).logDir).toBe('/home/u/.local/state/folder-sync/logs');
+    expect(config(noLog, { ...context, env: { XDG_STATE_HOME: '/var/st' } }).logDir).toBe('/var/st/folder-sync/logs');
+    expect(config(['-s', '/a', '-r', '/b', '--dry-run']).logDir).toBeUndefined();
+    expect(config(['-s', '/a', '-r', '/b', '--dry-run', '-l', 'logs']).logDir).toBe('/home/u/work/logs');
   });
 
   it('parses --max-delete as a count or a percentage', () => {

@@ -18,7 +18,7 @@ describe('the bundled command', () => {
     for (const worker of workers) expect(fs.existsSync(path.join(path.dirname(CLI), worker)), worker).toBe(true);
   });
 
-  it('runs, logs and mirrors with the bundled electron-log and picomatch', async () => {
+  it('runs, logs and mirrors with the bundled electron-log and ignore', async () => {
     const pair = makePair();
     try {
       writeTree(pair.source, { 'a.txt': 'a', 'skip.tmp': 't', 'd/b.txt': 'b' });

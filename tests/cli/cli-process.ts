@@ -1,6 +1,13 @@
-/** Runs the built `folder-sync` command as a real process and watches its output (end-to-end CLI tests). */
+/**
+ * Runs the built `folder-sync` command as a real process, as a user runs it, and watches its output (end-to-end
+ * CLI tests). The user's world is a temporary one: HOME and the XDG folders point into a folder under /tmp, the
+ * command starts there, with no package.json above it, and without npm's variables: exactly what a user who
+ * installed the package runs, from wherever they are (issue 14: every test that started inside the repository
+ * hid an empty log).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /** The command as installed (package.json "bin"): the bundle in dist/cli/. */
@@ -8,6 +15,59 @@ export const CLI = path.resolve((JSON.parse(fs.readFileSync('package.json', 'utf
 
 export function assertBuilt(): void {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does).`);
+}
+
+/** A user's folders: HOME, the XDG state, config and cache folders, and the working folder the command starts in. */
+export interface UserHome {
+  readonly root: string;
+  readonly home: string;
+  readonly work: string;
+  readonly state: string;
+  readonly config: string;
+  readonly cache: string;
+  /** The environment the command sees: the test's own, less npm's variables, with HOME and XDG_* pointing here. */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** The package.json found in `dir` or a folder above it, if any: there must be none above a user's folder. */
+export function packageJsonAbove(dir: string): string | undefined {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    const candidate = path.join(at, 'package.json');
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(at) === at) return undefined;
+  }
+}
+
+/** What npm run sets (npm_package_json, npm_config_*, INIT_CWD): a user's shell has none of it. */
+function userEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^npm_/i.test(key) && key !== 'INIT_CWD' && !key.startsWith('XDG_') && !key.startsWith('VITEST')) env[key] = value;
+  }
+  return env;
+}
+
+export function makeUserHome(): UserHome {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fs-user-'));
+  const dirs = { home: path.join(root, 'home'), work: path.join(root, 'home', 'work'), state: path.join(root, 'xdg-state'), config: path.join(root, 'xdg-config'), cache: path.join(root, 'xdg-cache') };
+  for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
+  // Tests that run the command as "nobody" (root may write anywhere) must be able to start and write here too.
+  for (const dir of [root, ...Object.values(dirs)]) fs.chmodSync(dir, 0o777);
+  const above = packageJsonAbove(dirs.work);
+  if (above !== undefined) throw new Error(`${above} lies above the temporary working folder: the CLI tests need a folder with none above it (set TMPDIR).`);
+  const env = { ...userEnv(), HOME: dirs.home, XDG_STATE_HOME: dirs.state, XDG_CONFIG_HOME: dirs.config, XDG_CACHE_HOME: dirs.cache };
+  return { root, ...dirs, env };
+}
+
+let shared: UserHome | undefined;
+/** One user's world for the whole test file, removed when the test process exits. */
+export function sharedUserHome(): UserHome {
+  if (shared === undefined) {
+    const made = makeUserHome();
+    shared = made;
+    process.on('exit', () => fs.rmSync(made.root, { recursive: true, force: true }));
+  }
+  return shared;
 }
 
 export interface Exit {
@@ -24,15 +84,20 @@ export class CliProcess {
   readonly exited: Promise<Exit>;
   private readonly startedAt = Date.now();
 
-  /** `command` is what runs the script: plain `node` by default, or e.g. node inside `unshare`. */
+  /**
+   * `command` is what runs the script: plain `node` by default, or e.g. node inside `unshare`. `user`: whose world
+   * it runs in (sharedUserHome() by default); `env` adds to that world's environment.
+   */
   constructor(
     args: readonly string[],
-    options: { env?: NodeJS.ProcessEnv; stdin?: 'pipe' | 'ignore'; command?: readonly string[]; uid?: number; gid?: number } = {},
+    options: { env?: NodeJS.ProcessEnv; stdin?: 'pipe' | 'ignore'; command?: readonly string[]; uid?: number; gid?: number; user?: UserHome } = {},
   ) {
+    const user = options.user ?? sharedUserHome();
     const [program, ...programArgs] = options.command ?? [process.execPath];
     this.child = spawn(program ?? process.execPath, [...programArgs, CLI, ...args], {
+      cwd: user.work,
       stdio: [options.stdin ?? 'pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...options.env },
+      env: { ...user.env, ...options.env },
       ...(options.uid === undefined ? {} : { uid: options.uid }),
       ...(options.gid === undefined ? {} : { gid: options.gid }),
     });
@@ -95,8 +160,12 @@ export class CliProcess {
 }
 
 /** Runs to completion. */
-export async function runToEnd(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = new CliProcess(args, { stdin: 'ignore', ...(env === undefined ? {} : { env }) });
+export async function runToEnd(
+  args: readonly string[],
+  env?: NodeJS.ProcessEnv,
+  options: { user?: UserHome; uid?: number; gid?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = new CliProcess(args, { stdin: 'ignore', ...options, ...(env === undefined ? {} : { env }) });
   const exit = await proc.exited;
   return { code: exit.code, stdout: proc.stdout, stderr: proc.stderr };
 }

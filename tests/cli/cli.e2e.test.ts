@@ -1,13 +1,14 @@
 /**
- * The built command as a user runs it: real processes, real folders, real signals and a real stdin.
- * Needs `npm run build` first (npm test does it).
+ * The built command as a user runs it: real processes, real folders, real signals and a real stdin, started in a
+ * temporary home under /tmp with no package.json above it (cli-process.ts). Needs `npm run build` first (npm test
+ * does it).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, CLI, CliProcess, runToEnd, treeOf } from './cli-process.js';
+import { assertBuilt, CLI, CliProcess, makeUserHome, runToEnd, sharedUserHome, treeOf } from './cli-process.js';
 
 let tmp: string;
 /** A source with a few large files, so that a run lasts long enough to be interrupted. */
@@ -43,12 +44,9 @@ function logLines(logs: string): string[] {
     .map((l) => l.replace(/^\[[^\]]+\] /, ''));
 }
 
-const savedStateHome = process.env.XDG_STATE_HOME;
 beforeAll(() => {
   assertBuilt();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fs-cli-'));
-  // Runs without --state-dir must not leave records in the real ~/.local/state.
-  process.env.XDG_STATE_HOME = path.join(tmp, 'xdg-state');
   bigSource = makeDir('big-src');
   const block = Buffer.alloc(BIG_SIZE);
   for (let i = 0; i < BIG_FILES; i += 1) {
@@ -58,8 +56,6 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  if (savedStateHome === undefined) delete process.env.XDG_STATE_HOME;
-  else process.env.XDG_STATE_HOME = savedStateHome;
   if (tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -68,7 +64,7 @@ describe('folder-sync --help and --version', () => {
     const r = await runToEnd(['--help']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    for (const flag of ['--source', '--source-dir', '--replica-dir', '--interval', '--log-dir', '--once', '--dry-run', '--checksum', '--exclude', '--state-dir', '--allow-empty-source', '--max-delete', '--modify-window', '--watch', '--verbose']) {
+    for (const flag of ['--source', '--source-dir', '--replica-dir', '--interval', '--log-dir', '--once', '--dry-run', '--checksum', '--exclude', '--include', '--exclude-from', '--state-dir', '--allow-empty-source', '--max-delete', '--modify-window', '--watch', '--verbose', '--quiet', '--json', '--one-file-system', '--cross-file-systems', '--backup-dir', '-n,', '-q,', '-c,', '-x,']) {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toMatch(/Exit codes:/);
@@ -105,7 +101,7 @@ describe('bad usage or configuration: exit 2, one sentence naming the input, the
     const c = smallCase();
     await expectUsage(['-r', c.rep, '-l', c.logs, '-i', '1h'], '--source', c.rep);
     await expectUsage(['-s', c.src, '-r', c.rep, '-l', c.logs], '--interval', c.rep);
-    await expectUsage(['-s', c.src, '-r', c.rep, '-i', '1h'], '--log-dir', c.rep);
+    await expectUsage(['-s', c.src, '-s', c.src, '-r', c.rep, '--once'], '-s/--source was given 2 times', c.rep);
   });
 
   it('a bad interval, and a zero one', async () => {
@@ -146,9 +142,44 @@ describe('bad usage or configuration: exit 2, one sentence naming the input, the
     await expectUsage(['-s', c.src, '-r', c.rep, '-l', path.join(c.rep, 'logs'), '--once'], path.join(c.rep, 'logs'), c.rep);
   });
 
+  it('a log or state folder that cannot be made (/proc/x, where Node\'s own mkdir -p loops for ever) is exit 2 at once', async () => {
+    const c = smallCase();
+    for (const args of [['-l', '/proc/x/logs'], ['-l', '/proc/x'], ['--state-dir', '/proc/x']]) {
+      const proc = new CliProcess(['-s', c.src, '-r', c.rep, '--once', ...(args[0] === '-l' ? ['--state-dir', c.state] : ['-l', c.logs]), ...args], { stdin: 'ignore' });
+      const timer = setTimeout(() => proc.child.kill('SIGKILL'), 5000);
+      const exit = await proc.exited;
+      clearTimeout(timer);
+      expect(exit.code, `${args.join(' ')}: ${proc.stderr}`).toBe(2);
+      expect(exit.at).toBeLessThan(5000);
+      expect(proc.stderr).toMatch(new RegExp(`^folder-sync: Cannot (create the log|use the state) folder "${args[1]}": .*\\.\\n$`));
+    }
+    expect(fs.existsSync(c.rep)).toBe(false);
+  });
+
+  it('a replica that cannot be created is exit 2 with one sentence: in /proc, or below a folder it may not write', async () => {
+    const c = smallCase();
+    fs.chmodSync(tmp, 0o755);
+    fs.chmodSync(path.dirname(c.src), 0o755);
+    const r = await runToEnd(['-s', c.src, '-r', '/proc/x', '-l', c.logs, '--state-dir', c.state, '--once']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe('folder-sync: The replica "/proc/x" cannot be created: the file system there does not allow it (ENOENT).\n');
+    const locked = makeDir(`case${caseNo}`, 'locked');
+    fs.chmodSync(path.dirname(locked), 0o755);
+    fs.chmodSync(locked, 0o755);
+    const open = makeDir(`case${caseNo}`, 'open');
+    fs.chmodSync(open, 0o777);
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const rep = path.join(locked, 'rep');
+    const n = await runToEnd(['-s', c.src, '-r', rep, '-l', path.join(open, 'logs'), '--state-dir', path.join(open, 'state'), '--once'], undefined, asNobody);
+    expect(n.code, n.stderr).toBe(2);
+    expect(n.stderr).toBe(`folder-sync: The replica "${rep}" cannot be created: its parent folder "${locked}" is not writable.\n`);
+  });
+
   it('a log folder without write permission', async () => {
     const c = smallCase();
     fs.chmodSync(tmp, 0o755);
+    // The replica's parent is open to all: a replica nobody could create would be refused first.
+    fs.chmodSync(path.dirname(c.rep), 0o777);
     fs.mkdirSync(c.logs, { mode: 0o555 });
     const state = makeDir(`case${caseNo}`, 'open-state');
     fs.chmodSync(state, 0o777);
@@ -187,10 +218,57 @@ describe('one run', () => {
     const r = await runToEnd(['-s', c.src, '-r', c.rep, '-l', c.logs, '--state-dir', c.state, '--dry-run']);
     expect(r.code, r.stderr).toBe(0);
     expect(treeOf(c.rep)).toEqual(before);
-    expect(r.stdout).toMatch(/^copy +a\.txt$/m);
-    expect(r.stdout).toMatch(/^copy +docs\/deep\/c\.txt$/m);
-    expect(r.stdout).toMatch(/^delete +extra\.txt$/m);
+    expect(r.stdout).toMatch(/^copy {4}a\.txt \(new file\)$/m);
+    expect(r.stdout).toMatch(/^copy {4}docs\/deep\/c\.txt \(new file\)$/m);
+    expect(r.stdout).toMatch(/^delete {2}extra\.txt \(not in the source\)$/m);
     expect(fs.existsSync(c.state)).toBe(false);
+    expect(logLines(c.logs)).toContain('would   delete  extra.txt (not in the source)');
+  });
+
+  it('-n says why for updates and moves, and without -l writes no log and creates no folder at all', async () => {
+    const user = makeUserHome();
+    try {
+      const c = smallCase();
+      assert0(await runToEnd(['-s', c.src, '-r', c.rep, '--state-dir', c.state, '--once'], undefined, { user }));
+      fs.writeFileSync(path.join(c.src, 'a.txt'), 'alpha, longer');
+      fs.renameSync(path.join(c.src, 'docs', 'b.txt'), path.join(c.src, 'b-moved.txt'));
+      fs.rmSync(path.join(user.state, 'folder-sync'), { recursive: true });
+      const r = await runToEnd(['-s', c.src, '-r', c.rep, '--state-dir', c.state, '-n'], undefined, { user });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^update {2}a\.txt \(size changed\)$/m);
+      expect(r.stdout).toMatch(/^move {4}docs\/b\.txt -> b-moved\.txt \(same file \(inode\)\)$/m);
+      expect(fs.readdirSync(user.state)).toEqual([]);
+    } finally {
+      fs.rmSync(user.root, { recursive: true, force: true });
+    }
+  });
+
+  it('started from a folder with no package.json above it and no -l, the log gets every line (issue 14)', async () => {
+    const user = makeUserHome();
+    try {
+      const c = smallCase();
+      const r = await runToEnd(['-s', c.src, '-r', c.rep, '--state-dir', c.state, '--once'], undefined, { user });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      const logs = path.join(user.state, 'folder-sync', 'logs');
+      const lines = logLines(logs);
+      expect(lines[0]).toBe(`start   ${c.src} -> ${c.rep}`);
+      expect(lines).toContain('copy    docs/deep/c.txt');
+      expect(lines.at(-1)).toMatch(/^summary done in .*: 3 copied/);
+    } finally {
+      fs.rmSync(user.root, { recursive: true, force: true });
+    }
+  });
+
+  it('a log that cannot be written is said on stderr, naming the file and the cause, and the exit code is 4', async () => {
+    const c = smallCase();
+    fs.mkdirSync(c.logs);
+    // /dev/full takes the open and refuses every write (ENOSPC): a disk that fills up under the log.
+    fs.symlinkSync('/dev/full', path.join(c.logs, 'folder-sync.log'));
+    const r = await runToEnd(['-s', c.src, '-r', c.rep, '-l', c.logs, '--state-dir', c.state, '--once']);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toBe(`folder-sync: cannot write the log file "${path.join(c.logs, 'folder-sync.log')}": no space left on device (ENOSPC); the log of this run is incomplete\n`);
+    expect(treeOf(c.rep)).toEqual(treeOf(c.src));
   });
 
   it('writes one log line per operation, a start and a summary line, a newline in a name kept on one line', async () => {
@@ -260,7 +338,7 @@ describe('quitting', () => {
 
   // The run is paused (SIGSTOP) when the request is sent, so it is certainly still going when the request
   // arrives: 3 × 64 MiB take only ~0.2 s here, too short to hit reliably from outside.
-  for (const how of ['quit', 'SIGINT', 'SIGTERM'] as const) {
+  for (const how of ['quit', 'SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`${how} during a run lets it finish, then exits 0`, async () => {
       const { args, rep } = bigCase();
       const proc = new CliProcess([...args, '-i', '1h']);
@@ -303,7 +381,7 @@ describe('quitting', () => {
     expect((await proc.exited).code).toBe(130);
   });
 
-  for (const how of ['quit', 'SIGTERM'] as const) {
+  for (const how of ['quit', 'SIGTERM', 'SIGHUP'] as const) {
     it(`${how} while waiting for the next run exits at once`, async () => {
       const c = smallCase();
       const proc = new CliProcess(['-s', c.src, '-r', c.rep, '-l', c.logs, '--state-dir', c.state, '-i', '1h']);
@@ -326,7 +404,8 @@ describe('job control on a terminal', () => {
     const c = smallCase();
     const cli = ['node', CLI, '-s', c.src, '-r', c.rep, '-l', c.logs, '--state-dir', c.state, '-i', '1h'].join(' ');
     const shell = `${cli} & sleep 1.5; jobs -l; kill -TERM %1; kill -CONT %1; wait %1; echo exit=$?`;
-    const r = spawnSync('script', ['-qec', `bash --norc --noprofile -ic '${shell}'`, '/dev/null'], { encoding: 'utf8', timeout: 15_000 });
+    const user = sharedUserHome();
+    const r = spawnSync('script', ['-qec', `bash --norc --noprofile -ic '${shell}'`, '/dev/null'], { encoding: 'utf8', timeout: 15_000, cwd: user.work, env: user.env });
     expect(r.stdout).toMatch(/^\[1\]\+ +\d+ Running /m);
     expect(r.stdout).not.toMatch(/Stopped/);
     expect(r.stdout).toMatch(/exit=0/);

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { assertEngineBuilt, runToEnd } from '../helpers/fault-child.js';
 import { giveToNobody, NOBODY, unprivilegedSupportMissing, writeFiles } from '../helpers/fault-perms.js';
 import { describeTree, tempDir } from '../helpers/tree.js';
-import { CLI } from '../cli/cli-process.js';
+import { runToEnd as runCliToEnd } from '../cli/cli-process.js';
 
 let root: string | undefined;
 afterEach(() => {
@@ -52,11 +52,8 @@ describe.skipIf(unprivilegedSupportMissing() !== undefined)('permissions (as nob
     expect(fs.readFileSync(path.join(replica, 'locked/kept.txt'), 'utf8')).toBe('synced while readable');
 
     // The CLI says the same with its exit code.
-    const cli = spawnSync(process.execPath, [CLI, '-s', source, '-r', replica, '--state-dir', stateDir, '-l', path.join(root, 'log'), '--once'], {
-      ...NOBODY,
-      encoding: 'utf8',
-    });
-    expect(cli.status, cli.stderr).toBe(1);
+    const cli = await runCliToEnd(['-s', source, '-r', replica, '--state-dir', stateDir, '-l', path.join(root, 'log'), '--once'], undefined, NOBODY);
+    expect(cli.code, cli.stderr).toBe(1);
     // The replica's copy of the unreadable folder stays as it was (not chmod 000): later runs still see into it.
     expect(fs.statSync(path.join(replica, 'locked')).mode & 0o777).toBe(0o755);
     expect(cli.stdout + cli.stderr).not.toContain('in the replica: cannot list folder');

@@ -164,7 +164,7 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     await page.click('#preview');
     await expect.poll(() => page.locator('#preview-list li').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const lines = await page.locator('#preview-list li').allTextContents();
-    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^copy +notes\.txt$/), expect.stringMatching(/^mkdir +photos$/), expect.stringMatching(/^copy +photos\/beach\.jpg$/)]));
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^copy +notes\.txt \(new file\)$/), expect.stringMatching(/^mkdir +photos \(new folder\)$/), expect.stringMatching(/^copy +photos\/beach\.jpg \(new file\)$/)]));
     expect(await page.textContent('#preview-summary')).toMatch(/planned action/);
     expect(await fsp.readdir(replica)).toEqual([]); // a dry run changes nothing
   });
@@ -298,7 +298,7 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     const planned = await page.locator('#preview-list li').allTextContents();
     // The two deletions, and the folder whose mtime the deletion changed.
     expect(await page.textContent('#preview-summary')).toBe(`A sync now would be refused: ${sentence} The plan it refuses: ${planned.length} planned actions.`);
-    expect(planned).toEqual(expect.arrayContaining([expect.stringMatching(/^delete +notes\.txt$/), expect.stringMatching(/^delete +photos\/beach\.jpg$/)]));
+    expect(planned).toEqual(expect.arrayContaining([expect.stringMatching(/^delete +notes\.txt \(not in the source\)$/), expect.stringMatching(/^delete +photos\/beach\.jpg \(not in the source\)$/)]));
 
     await page.click('#sync-now');
     await expect.poll(() => page.textContent('#status-last'), { timeout: 10_000 }).toMatch(new RegExp(`: refused — ${sentence.replace(/[.+?^$()[\]\\-]/g, '\\$&')}$`));

@@ -39,6 +39,7 @@ export function validatePairSync(options: Pick<SyncOptions, 'source' | 'replica'
       'replica-parent-missing',
     );
   }
+  if (replicaStat === undefined) requireWritableParent(options.replica, path.dirname(replica));
   const replicaInSource = isSameOrInside(replica, source);
   const sourceInReplica = isSameOrInside(source, replica);
   if (replicaInSource && sourceInReplica) {
@@ -51,6 +52,19 @@ export function validatePairSync(options: Pick<SyncOptions, 'source' | 'replica'
     throw new ConfigError(`The source "${options.source}" is inside the replica "${options.replica}"; choose a folder outside it.`);
   }
   if (options.trash) validateTrash(options.trash.dir, source, replica);
+}
+
+/** A replica to be made needs a parent it may write in: found now (exit code 2), not as the first run's failure. */
+function requireWritableParent(replica: string, parent: string): void {
+  try {
+    fs.accessSync(parent, fs.constants.W_OK | fs.constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EROFS' ? 'is on a read-only file system' : 'is not writable';
+    // The same reason as a missing parent: an empty mount point left by an unplugged drive is often root's and
+    // read-only, and validatePair then lets the run refuse and wait for the drive instead of calling it a mistake.
+    throw new ConfigError(`The replica "${replica}" cannot be created: its parent folder "${parent}" ${why}.`, 'replica-parent-missing');
+  }
 }
 
 /**

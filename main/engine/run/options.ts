@@ -9,7 +9,11 @@ export interface SyncOptions {
   readonly stateDir: string;
   /** Compare contents even when size and mtime match. */
   readonly checksum?: boolean;
-  /** Globs matched against the relative path and the basename; matching entries are left alone on both sides. */
+  /**
+   * gitignore lines (man gitignore) in gitignore's order, a later line overriding an earlier one, as if they were a
+   * .gitignore at the root of both trees; matching entries are left alone on both sides. The caller puts together
+   * the lines of its sources (the CLI: the source's .folder-sync-ignore, --exclude-from, --include/--exclude).
+   */
   readonly excludes?: readonly string[];
   /** Plan only: report the actions, change nothing (not even the record). */
   readonly dryRun?: boolean;

@@ -35,7 +35,7 @@ function workerAvailable(): boolean {
   return WORKER_URL.protocol === 'file:' && fs.existsSync(fileURLToPath(WORKER_URL));
 }
 
-/** Loads the glob matcher (picomatch, several modules to compile) only for a scan that has excludes. */
+/** Loads the exclude matcher (the ignore package, compiled on first use) only for a scan that has excludes. */
 export async function matcherFor(excludes: readonly string[]): Promise<ExcludeMatcher | undefined> {
   if (excludes.length === 0) return undefined;
   const { createExcludeMatcher } = await import('./exclude.js');
