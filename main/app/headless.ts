@@ -1,9 +1,7 @@
 /**
- * Whether the app was started as the command line (`--source … --replica … --interval … --log-dir …`) and,
- * if so, the arguments for runCli. Pure, so the decision is tested without Electron.
+ * Whether the app was started as the command line (`--source … --replica …`, `--help`, `--version`, any option
+ * at all) and, if so, the arguments for runCli. Pure, so the decision is tested without Electron.
  */
-
-const CLI_FLAG = /^(?:--(?:source|source-dir|replica|replica-dir|interval|log-dir)(?:=|$)|-[sril])/;
 
 /**
  * Switches Chromium or a launcher may add (an AppImage is often started with --no-sandbox); they are for
@@ -11,13 +9,19 @@ const CLI_FLAG = /^(?:--(?:source|source-dir|replica|replica-dir|interval|log-di
  */
 const CHROMIUM_SWITCH = /^--(?:no-sandbox|disable-gpu(?:-sandbox)?|in-process-gpu|enable-logging|ozone-platform(?:-hint)?=.*|(?:enable|disable)-features=.*|disable-dev-shm-usage|inspect(?:-brk)?(?:=.*)?|remote-debugging-port=.*)$/;
 
-/** `userArgs` is argv after the executable (and, unpackaged, after the app path). */
+/**
+ * `userArgs` is argv after the executable (and, unpackaged, after the app path). Any option left once Chromium's
+ * switches are dropped makes it the command line: the packaged executable is the one users type as
+ * `folder-sync --help`, and an option the CLI does not know is better refused in one sentence than ignored by a
+ * tray. Arguments that are not options (a launcher's `%U` file list) leave it the tray app.
+ */
 export function headlessArgs(userArgs: readonly string[]): string[] | null {
-  if (!userArgs.some((arg) => CLI_FLAG.test(arg))) return null;
-  return userArgs.filter((arg) => !CHROMIUM_SWITCH.test(arg));
+  const args = userArgs.filter((arg) => !CHROMIUM_SWITCH.test(arg));
+  if (!args.some((arg) => arg.startsWith('-') && arg !== '-')) return null;
+  return args;
 }
 
-type QuitSignal = 'SIGINT' | 'SIGTERM';
+type QuitSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 interface SignalEmitter {
   on(event: QuitSignal, listener: () => void): unknown;
@@ -32,6 +36,7 @@ export function headlessQuitSignals(proc: SignalEmitter, onBeforeQuit: (request:
   const listeners = new Map<QuitSignal, Set<() => void>>([
     ['SIGINT', new Set()],
     ['SIGTERM', new Set()],
+    ['SIGHUP', new Set()],
   ]);
   let lastAt = Number.NEGATIVE_INFINITY;
   const deliver = (signal: QuitSignal): void => {
@@ -42,6 +47,8 @@ export function headlessQuitSignals(proc: SignalEmitter, onBeforeQuit: (request:
   };
   proc.on('SIGINT', () => deliver('SIGINT'));
   proc.on('SIGTERM', () => deliver('SIGTERM'));
+  // The terminal that started it closed: as the CLI under plain Node does, finish the running sync, then exit.
+  proc.on('SIGHUP', () => deliver('SIGHUP'));
   onBeforeQuit(() => deliver('SIGTERM'));
   return {
     on(signal: QuitSignal, listener: () => void) {

@@ -11,9 +11,18 @@ describe('headlessArgs', () => {
     expect(headlessArgs(['-i1h'])).not.toBeNull();
   });
 
+  it('takes --help, --version and every other option as the command line, so the packaged executable answers them', () => {
+    for (const args of [['--help'], ['-h'], ['--version'], ['-V'], ['-n', '-s', '/a', '-r', '/b'], ['--json'], ['--no-such-option']]) {
+      expect(headlessArgs(args), args.join(' ')).toEqual(args);
+    }
+    expect(headlessArgs(['--no-sandbox', '--help'])).toEqual(['--help']);
+  });
+
   it('is the tray app without them, and drops Chromium switches a launcher adds', () => {
     expect(headlessArgs([])).toBeNull();
     expect(headlessArgs(['--no-sandbox'])).toBeNull();
+    // A launcher's %U with files dropped on it: no option, so still the tray.
+    expect(headlessArgs(['/home/me/file.txt'])).toBeNull();
     expect(headlessArgs(['--no-sandbox', '--ozone-platform=wayland', '-s', '/a', '--dry-run'])).toEqual(['-s', '/a', '--dry-run']);
   });
 });
@@ -36,5 +45,11 @@ describe('headlessQuitSignals', () => {
     proc.emit('SIGINT');
     proc.emit('SIGINT');
     expect(again).toEqual(['INT', 'INT']); // a real second Ctrl-C still counts (it aborts the run)
+
+    const hup = headlessQuitSignals(proc, () => {}, 0);
+    const hung: string[] = [];
+    hup.on('SIGHUP', () => hung.push('HUP'));
+    proc.emit('SIGHUP');
+    expect(hung).toEqual(['HUP']);
   });
 });

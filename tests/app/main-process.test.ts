@@ -263,6 +263,20 @@ describe('the tray app, run as a process against the fake electron', () => {
     expect(calls(usageSnap, 'app.requestSingleInstanceLock')).toEqual([]);
   });
 
+  it('answers --help and --version as the command line does, without a tray (the packaged executable is what users type)', async () => {
+    const record = path.join(home.root, 'help.json');
+    const help = start(['--help'], { FAKE_ELECTRON_RECORD_FILE: record });
+    expect(await help.exited).toMatchObject({ code: 0, reported: 0 });
+    expect(help.stdout).toMatch(/^Usage: folder-sync -s SOURCE -r REPLICA/);
+    const helpSnap = JSON.parse(await fsp.readFile(record, 'utf8')) as Snapshot;
+    expect(helpSnap.trays).toEqual([]);
+    expect(calls(helpSnap, 'app.requestSingleInstanceLock')).toEqual([]);
+
+    const version = start(['--no-sandbox', '-V'], { FAKE_ELECTRON_RECORD_FILE: record });
+    expect(await version.exited).toMatchObject({ code: 0, reported: 0 });
+    expect(version.stdout).toMatch(/^folder-sync \d+\.\d+\.\d+\n$/);
+  });
+
   it('keeps a corrupt settings file aside, uses the defaults and says so in the menu', async () => {
     await fsp.mkdir(home.userData, { recursive: true });
     await fsp.writeFile(path.join(home.userData, 'settings.json'), '{"version": 1, "pairs": [');
