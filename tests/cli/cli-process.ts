@@ -159,7 +159,13 @@ export class CliProcess {
   }
 }
 
-/** Runs to completion. */
+/**
+ * Node's own warnings ("(node:123) Warning: ..."), which a user must never see: each is a defect of ours (a
+ * descriptor closed by the wrong owner, a listener leak, a deprecated call).
+ */
+export const NODE_WARNING = /^\(node:\d+\) \S*Warning: .*$/m;
+
+/** Runs to completion; fails the test if the command printed a warning of Node's own. */
 export async function runToEnd(
   args: readonly string[],
   env?: NodeJS.ProcessEnv,
@@ -167,6 +173,9 @@ export async function runToEnd(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const proc = new CliProcess(args, { stdin: 'ignore', ...options, ...(env === undefined ? {} : { env }) });
   const exit = await proc.exited;
+  if (proc.child.stderr !== null && !proc.child.stderr.readableEnded) await new Promise((resolve) => proc.child.once('close', resolve));
+  const warning = NODE_WARNING.exec(proc.stderr);
+  if (warning !== null) throw new Error(`folder-sync ${args.join(' ')} printed a warning of Node's own: ${warning[0]}`);
   return { code: exit.code, stdout: proc.stdout, stderr: proc.stderr };
 }
 

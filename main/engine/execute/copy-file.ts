@@ -194,7 +194,7 @@ function writeTemp(sourceFd: number, before: fs.Stats, trees: CopyTrees, job: Co
     else if (job.size <= SMALL_FILE) copySmall(sourceFd, out, job);
     else copyRange(sourceFd, out, job, 0, job.size, false, onBytes);
   } catch (error) {
-    fs.closeSync(out);
+    replica.ops.close(out);
     throw error;
   }
   return out;
@@ -216,7 +216,7 @@ export function copyFileAtomicSync(job: CopyJob, trees: CopyTrees, onBytes?: Byt
       if (job.setMode) replica.ops.fchmod(out, job.mode);
       replica.ops.futimes(out, job.mtimeMs, job.mtimeMs);
     } finally {
-      fs.closeSync(out);
+      replica.ops.close(out);
     }
     if (job.keepReplaced && trees.trash !== undefined) trees.trash.keep(replica, job.rel);
     replica.rename(job.temp, job.rel);
@@ -237,7 +237,7 @@ export function copyFileAtomicSync(job: CopyJob, trees: CopyTrees, onBytes?: Byt
     const e = error as NodeJS.ErrnoException;
     return { ok: false, ...(e.code !== undefined ? { code: e.code } : {}), message: e.message ?? String(error) };
   } finally {
-    if (sourceFd !== undefined) fs.closeSync(sourceFd);
+    if (sourceFd !== undefined) trees.source.ops.close(sourceFd);
     if (tempWritten) removeQuietly(replica, job.temp);
   }
 }

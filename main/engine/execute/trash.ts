@@ -83,10 +83,10 @@ function copyAcross(from: Tree, rel: string, to: Tree, target: string): void {
       }
       to.ops.futimes(output, stat.mtimeMs, stat.mtimeMs);
     } finally {
-      fs.closeSync(output);
+      to.ops.close(output);
     }
   } finally {
-    fs.closeSync(input);
+    from.ops.close(input);
   }
 }
 
@@ -118,7 +118,7 @@ export class RunTrash {
       at = childOf(at, part);
       try {
         this.tree.mkdir(at, 0o700);
-        if (at === this.folder) fs.closeSync(this.tree.openNew(`${this.folder}/${TRASH_MARKER}`, 0o600));
+        if (at === this.folder) this.tree.ops.close(this.tree.openNew(`${this.folder}/${TRASH_MARKER}`, 0o600));
       } catch (error) {
         if (codeOf(error) !== 'EEXIST') throw error;
       }

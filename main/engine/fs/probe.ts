@@ -107,7 +107,7 @@ function probeTree(tree: Tree): ReplicaTraits {
 /** Creates an empty file; false when the drive refuses the name. */
 function tryCreate(tree: Tree, rel: string): boolean {
   try {
-    fs.closeSync(tree.openNew(rel, 0o644));
+    tree.ops.close(tree.openNew(rel, 0o644));
     return true;
   } catch {
     return false;
@@ -206,7 +206,7 @@ export function folderRenameKeepsContents(tree: Tree): boolean {
   }
   try {
     tree.mkdir(`${dir}/a`, 0o700);
-    fs.closeSync(tree.openNew(`${dir}/a/f`, 0o600));
+    tree.ops.close(tree.openNew(`${dir}/a/f`, 0o600));
     tree.rename(`${dir}/a`, `${dir}/b`);
     return tree.readDir(`${dir}/b`).includes('f');
   } catch {
