@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 // A dependency of electron-builder, which is what reads these archives in the end.
-import { listPackage } from '@electron/asar';
+import { extractFile, listPackage } from '@electron/asar';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -60,9 +60,15 @@ try {
   const resources = path.join(unpacked, 'resources');
   const inAsar = new Set(listPackage(path.join(resources, 'app.asar'), { isPack: false }).map((p) => p.split(path.sep).join('/')));
   const problems = [];
-  for (const file of [`/${pkg.main}`, '/dist/preload/index.cjs', '/dist/renderer/index.html', '/dist/renderer/settings.js', '/dist/renderer/styles.css', '/node_modules/chokidar', '/node_modules/electron-log', '/node_modules/ignore', '/node_modules/p-map']) {
+  const appMain = pkg.build.extraMetadata.main;
+  const appDir = path.posix.dirname(`/${appMain}`);
+  const needed = [`/${appMain}`, ...['scan-worker.js', 'copy-worker.js', 'sync-worker.js'].map((w) => `${appDir}/${w}`), '/dist/preload/index.cjs', '/dist/renderer/index.html', '/dist/renderer/settings.js', '/dist/renderer/styles.css'];
+  for (const file of needed) {
     if (!inAsar.has(file)) problems.push(`app.asar lacks ${file}`);
   }
+  // The main process is one bundle with its dependencies inside (build/bundle.mjs): no node_modules, no tsc output.
+  const extra = [...inAsar].filter((p) => p.startsWith('/node_modules/') || p.startsWith('/dist/main/') || p.startsWith('/native/src'));
+  if (extra.length > 0) problems.push(`app.asar holds what the bundle makes needless: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', …' : ''}`);
   for (const state of ['idle', 'syncing', 'error', 'paused']) {
     for (const name of [`${state}.png`, `${state}@2x.png`, `${state}-24.png`, `${state}-24@2x.png`]) {
       if (!fs.existsSync(path.join(resources, 'tray', name))) problems.push(`resources/tray/${name} is missing`);
@@ -73,6 +79,10 @@ try {
   if (fs.existsSync(path.join(root, addon)) && !fs.existsSync(path.join(resources, 'app.asar.unpacked', addon))) problems.push(`resources/app.asar.unpacked/${addon} is missing`);
   if (!fs.existsSync(path.join(unpacked, pkg.build.linux.executableName))) problems.push(`the executable ${pkg.build.linux.executableName} is missing`);
   if ([...inAsar].some((p) => p.startsWith('/tests') || p.endsWith('.map'))) problems.push('app.asar holds tests or source maps');
+  // The app's entry is named in the packaged package.json only (extraMetadata), so that the npm package, which
+  // npm would otherwise give the "main" file, carries none of the app.
+  const packagedJson = JSON.parse(extractFile(path.join(resources, 'app.asar'), 'package.json').toString('utf8'));
+  if (packagedJson.main !== appMain) problems.push(`the packaged package.json names ${packagedJson.main} as main, not ${appMain}`);
   problems.push(...manAndCompletionProblems(unpacked, inAsar));
   for (const problem of problems) console.error(`pack check: ${problem}`);
   if (problems.length > 0) process.exit(1);

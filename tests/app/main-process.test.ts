@@ -1,5 +1,5 @@
 /**
- * The real main entry (dist/main/index.js), run as a process against the recording fake of `electron`, with
+ * The real main entry as it ships (dist/app/index.js), run as a process against the recording fake of `electron`, with
  * the real engine on real temp folders: the tray menu and what its items do, settings saved and applied,
  * quit and SIGTERM waiting for a running sync, single instance, headless mode, corrupt settings, failure
  * notifications, watching, and a replica on a real (exFAT image) drive that is unplugged and plugged back in.

@@ -1,5 +1,5 @@
 /**
- * Runs the real main entry (dist/main/index.js) as a child process with `electron` mapped to the recording
+ * Runs the real main entry as it ships (dist/app/index.js, the bundle) as a child process with `electron` mapped to the recording
  * fake, and drives it over the fake's remote control: snapshots, menu clicks, IPC calls as the settings page,
  * folder-picker answers, quit. Each instance gets its own userData and config folders.
  */
@@ -14,7 +14,7 @@ import type { Json } from '../fake-electron/electron.js';
 import type { RemoteCommand, RemoteMessage } from '../fake-electron/remote.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN_ENTRY = path.join(REPO_ROOT, 'dist/main/index.js');
+const MAIN_ENTRY = path.join(REPO_ROOT, 'dist/app/index.js');
 const REGISTER = path.join(REPO_ROOT, 'tests/fake-electron/register.mjs');
 
 export interface MenuItemSnap {
@@ -61,7 +61,7 @@ export interface Snapshot {
 }
 
 export function assertBuilt(): void {
-  if (!fs.existsSync(MAIN_ENTRY)) throw new Error('dist/main/index.js is missing: run `npm run build` first (npm test does).');
+  if (!fs.existsSync(MAIN_ENTRY)) throw new Error('dist/app/index.js is missing: run `npm run build` first (npm test does).');
 }
 
 /** A fresh folder for one app instance: userData, config (for autostart) and state. */

@@ -1,5 +1,5 @@
 /**
- * `node --import ./tests/fake-electron/register.mjs dist/main/index.js …` runs the real main entry on plain
+ * `node --import ./tests/fake-electron/register.mjs dist/app/index.js …` runs the real main entry on plain
  * Node with `electron` mapped to the recording fake. The fake is TypeScript, so it is bundled once (by
  * content hash, into the temp folder) to one CommonJS file that both `import` and `require` resolve to, so
  * ES modules and CommonJS callers (electron-log/main and the like) share one instance.

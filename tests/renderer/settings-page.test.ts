@@ -1,6 +1,6 @@
 /**
  * The real settings page (dist/renderer) in Debian's Chromium, driven with playwright-core. Its preload API
- * is the real one (preload/api.ts) bridged to the real main process — dist/main/index.js running against
+ * is the real one (preload/api.ts) bridged to the real main process — dist/app/index.js running against
  * the fake electron — so every click goes through the real IPC handlers, settings store, engine and temp
  * folders. The folder picker is the fake dialog answering with a temp folder.
  */
