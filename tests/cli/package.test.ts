@@ -43,8 +43,9 @@ describe('the npm package', () => {
     execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
     const tarball = path.join(work, `folder-sync-${pkg.version}.tgz`);
     const prefix = path.join(work, 'prefix');
+    // With its install script, as a user's npm runs it: the addon is built from the shipped sources with cc.
     const install = (network: string): ReturnType<typeof spawnSync> =>
-      spawnSync('npm', ['install', '-g', '--prefix', prefix, tarball, network, '--ignore-scripts', '--no-audit', '--no-fund'], { encoding: 'utf8' });
+      spawnSync('npm', ['install', '-g', '--prefix', prefix, tarball, network, '--foreground-scripts', '--no-audit', '--no-fund'], { encoding: 'utf8' });
     // The dependencies' registry entries are cached after the first install; only a fresh machine asks the registry.
     let result = install('--offline');
     if (result.status !== 0) result = install('--prefer-offline');
@@ -53,6 +54,9 @@ describe('the npm package', () => {
     // The bundles carry their dependencies: the install brings only what the native addon's build needs.
     expect(fs.readdirSync(path.join(installed, 'node_modules')).filter((name) => !name.startsWith('.'))).toEqual(['node-api-headers']);
     fs.rmSync(path.join(installed, 'node_modules'), { recursive: true, force: true });
+    const addon = path.join(installed, 'native', 'build', 'folder_sync.node');
+    const hasCompiler = spawnSync('cc', ['--version']).status === 0;
+    expect(fs.existsSync(addon), String(result.stderr)).toBe(hasCompiler);
     expect(fs.existsSync(path.join(prefix, 'share', 'man', 'man1', 'folder-sync.1'))).toBe(true);
 
     const user = makeUserHome();
@@ -64,8 +68,15 @@ describe('the npm package', () => {
       fs.mkdirSync(path.join(source, 'sub'), { recursive: true });
       fs.writeFileSync(path.join(source, 'sub', 'a.txt'), 'installed');
       const replica = path.join(user.home, 'Backup');
-      const once = run(['-s', source, '-r', replica, '--once']);
+      // FOLDER_SYNC_NATIVE=1 makes a missing addon an error: the installed command found the addon it built.
+      const once = spawnSync(bin, ['-s', source, '-r', replica, '--once'], { cwd: user.work, env: { ...user.env, FOLDER_SYNC_NATIVE: hasCompiler ? '1' : '0' }, encoding: 'utf8' });
       expect(once.status, String(once.stderr)).toBe(0);
+      expect(treeOf(replica)).toEqual(treeOf(source));
+      // Without the addon (no compiler at install), the same command works on the JavaScript fallback.
+      fs.rmSync(addon, { force: true });
+      fs.writeFileSync(path.join(source, 'sub', 'b.txt'), 'fallback');
+      const fallback = spawnSync(bin, ['-s', source, '-r', replica, '--once'], { cwd: user.work, env: { ...user.env, FOLDER_SYNC_NATIVE: '' }, encoding: 'utf8' });
+      expect(fallback.status, String(fallback.stderr)).toBe(0);
       expect(treeOf(replica)).toEqual(treeOf(source));
       const log = fs.readFileSync(path.join(user.state, 'folder-sync', 'logs', 'folder-sync.log'), 'utf8');
       expect(log).toMatch(/\] copy {4}sub\/a\.txt\n/);
