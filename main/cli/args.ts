@@ -32,6 +32,8 @@ export interface CliConfig {
   readonly trash: { readonly dir: string; readonly keepDays: number } | undefined;
   readonly watch: boolean;
   readonly verbose: boolean;
+  /** --stats (or -v): entries scanned, bytes read and time per stage after each summary. */
+  readonly stats: boolean;
   readonly quiet: boolean;
   readonly json: boolean;
   /** --cross-file-systems; -x (--one-file-system) is the default and only says so. */
@@ -77,6 +79,7 @@ export const OPTIONS = {
   watch: { type: 'boolean' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
+  stats: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -277,6 +280,7 @@ export function parseCliArgs(argv: readonly string[], context: ArgsContext): Par
           : { dir: resolve(required(trashDir, '--trash', 'trash folder')), keepDays: trashDays === undefined ? DEFAULT_TRASH_DAYS : parseTrashDays(trashDays) },
       watch: values.watch === true,
       verbose: values.verbose === true,
+      stats: values.stats === true || values.verbose === true,
       quiet: values.quiet === true,
       json: values.json === true,
       crossFileSystems: values['cross-file-systems'] === true,

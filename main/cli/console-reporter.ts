@@ -20,6 +20,8 @@ export interface ReporterOptions {
   /** The terminal's width, read at each redraw (it may be resized). */
   readonly columns?: () => number | undefined;
   readonly verbose: boolean;
+  /** Statistics after each summary (--stats, -v). */
+  readonly stats?: boolean;
   readonly quiet?: boolean;
   readonly now?: () => number;
 }
@@ -111,7 +113,7 @@ export class ConsoleReporter implements Reporter {
     const more = this.skips.overflow(logFile);
     if (more !== undefined) this.warn(more);
     this.out(summaryLine(summary, aborted));
-    if (this.options.verbose) for (const line of statsLines(summary)) this.out(line);
+    if (this.options.stats ?? this.options.verbose) for (const line of statsLines(summary)) this.out(line);
   }
 
   private startRun(dryRun: boolean): void {

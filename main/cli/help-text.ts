@@ -38,6 +38,8 @@ export const OPTIONS_TEXT = `  -s, --source DIR         folder to mirror (must e
       --json               one JSON object per line on stdout for each event (schema in the README);
                            nothing else goes to stdout
   -v, --verbose            also print every operation, and statistics after each summary
+      --stats              print statistics after each summary: entries scanned, bytes read, time per
+                           stage
   -q, --quiet              print errors only
   -h, --help               show this help
   -V, --version            show the version

@@ -85,6 +85,7 @@ function makeReporter(config: CliConfig, io: CliIo): Reporter {
     stdoutIsTty: io.stdout.isTTY === true,
     columns: () => io.stdout.columns,
     verbose: config.verbose,
+    stats: config.stats,
     quiet: config.quiet,
   });
 }

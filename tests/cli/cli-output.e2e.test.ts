@@ -80,6 +80,14 @@ describe('-q and -v', () => {
     const v = await runToEnd([...p.args, '-v']);
     expect(v.stdout).toMatch(/^summary done .*\nstats {3}entries scanned: 2 in the source, 1 in the replica; read 1 B\nstats {3}time per stage: scan source /m);
   });
+
+  it('--stats adds the statistics without the operations', async () => {
+    const p = pairOf({ 'a.txt': 'a' });
+    const r = await runToEnd([...p.args, '--stats']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/^copy/m);
+    expect(r.stdout).toMatch(/^summary done .*\nstats {3}entries scanned: 1 in the source, 0 in the replica; read 1 B\nstats {3}time per stage: scan source \d+ ms, .* save record \d+ ms\n$/m);
+  });
 });
 
 describe('exclude rules', () => {

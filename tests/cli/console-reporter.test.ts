@@ -123,7 +123,7 @@ describe('ConsoleReporter', () => {
     s.reporter.summary({ ...summary, stats }, false, undefined);
     expect(s.out.slice(-2)).toEqual([
       'stats   entries scanned: 3002 in the source, 7 in the replica; read 2.0 KiB\n',
-      'stats   time per stage: scan source 0.1 s, scan replica 0.1 s, load record 0.0 s, triage 0.0 s, plan 0.0 s, execute 4.5 s, save record 0.0 s\n',
+      'stats   time per stage: scan source 120 ms, scan replica 80 ms, load record 1 ms, triage 2 ms, plan 3 ms, execute 4.5 s, save record 5 ms\n',
     ]);
   });
 
