@@ -1,6 +1,7 @@
 /** The benchmark harness's own logic (tests/bench runs only with `npm run bench`): how it decides a target. */
 import { describe, expect, it } from 'vitest';
-import { EVENT_LOOP_LIMIT_MS, LINEAR_SLACK, eventLoopCheck, linearGrowth, type TargetCheck } from '../bench/report.mjs';
+import { EVENT_LOOP_LIMIT_MS, LINEAR_SLACK, eventLoopCheck, idleMemoryCheck, linearGrowth, type TargetCheck } from '../bench/report.mjs';
+import { oursStages } from '../bench/tools.mjs';
 
 const cellsWith = (seconds: number, failures = 0): unknown => ({ 'no-change': { ours: { seconds, failures } } });
 const run = (files: number, seconds: number): unknown => ({ config: { files }, cells: cellsWith(seconds) });
@@ -32,5 +33,22 @@ describe('bench report: the event loop of the process hosting the engine', () =>
   it('decides nothing when it was not measured', () => {
     expect(eventLoopCheck(undefined).pass).toBeNull();
     expect(eventLoopCheck({}).pass).toBeNull();
+  });
+});
+
+describe('idle memory', () => {
+  const MiB = 1024 * 1024;
+  it('passes within 20 MiB of the pre-run RSS, fails past it', () => {
+    expect(idleMemoryCheck({ beforeBytes: 100 * MiB, peakBytes: 400 * MiB, afterBytes: 119 * MiB, settleSeconds: 5 }).pass).toBe(true);
+    expect(idleMemoryCheck({ beforeBytes: 100 * MiB, peakBytes: 400 * MiB, afterBytes: 121 * MiB, settleSeconds: 5 }).pass).toBe(false);
+    expect(idleMemoryCheck(undefined).pass).toBe(null);
+  });
+});
+
+describe('our stage times', () => {
+  it('are read from the --stats line, whatever unit each stage is shown in', () => {
+    const out = 'summary done in 2 s: …\nstats   time per stage: scan source 96 ms, scan replica 2 ms, load record 1 ms, triage 0 ms, plan 4 ms, execute 5.2 s, save record 1 min 3 s\n';
+    expect(oursStages(out)).toEqual({ scanSource: 96, scanReplica: 2, loadRecord: 1, triage: 0, plan: 4, execute: 5200, saveRecord: 63_000 });
+    expect(oursStages('summary done\n')).toBe(null);
   });
 });

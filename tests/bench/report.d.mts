@@ -14,3 +14,8 @@ export declare const EVENT_LOOP_LIMIT_MS: number;
 
 /** Each scenario's longest event-loop block in ms, as event-loop.mjs measures it. */
 export declare function eventLoopCheck(blocks: Readonly<Record<string, number>> | undefined): TargetCheck;
+
+export declare const IDLE_MEMORY_LIMIT_BYTES: number;
+
+/** The host's RSS before the runs, at its peak and after idling (event-loop.mjs). */
+export declare function idleMemoryCheck(idle: { readonly beforeBytes: number; readonly peakBytes: number; readonly afterBytes: number; readonly settleSeconds: number } | undefined): TargetCheck;

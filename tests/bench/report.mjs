@@ -41,17 +41,28 @@ export function summarise(runs, toolNames) {
         bigTotal: mine[0].bigTotal,
         rchar: max(mine.map((r) => r.rchar)),
         wchar: max(mine.map((r) => r.wchar)),
+        stageMs: medianStages(mine.map((r) => r.stageMs)),
       };
     }
   }
   return cells;
 }
 
-function ratioCheck(cells, scenario, other, limit) {
+export const STAGES = ['scanSource', 'scanReplica', 'loadRecord', 'triage', 'plan', 'execute', 'saveRecord'];
+
+/** Each stage's median over the runs that reported stage times (ours, through --stats); null when none did. */
+function medianStages(list) {
+  const reported = list.filter(Boolean);
+  if (reported.length === 0) return null;
+  return Object.fromEntries(STAGES.map((stage) => [stage, median(reported.map((s) => s[stage]))]));
+}
+
+/** Ours over another tool in one scenario, on wall time (`seconds`) or CPU time (`cpuSeconds`). */
+function ratioCheck(cells, scenario, other, limit, field = 'seconds') {
   const ours = cells[scenario]?.ours;
   const ref = cells[scenario]?.[other];
-  if (!ours || !ref || ours.failures > 0 || ref.failures > 0 || !ref.seconds) return { measured: null, pass: null };
-  const ratio = ours.seconds / ref.seconds;
+  if (!ours || !ref || ours.failures > 0 || ref.failures > 0 || !ref[field] || ours[field] === null) return { measured: null, pass: null };
+  const ratio = ours[field] / ref[field];
   return { measured: `${ratio.toFixed(2)} ×`, value: ratio, pass: ratio <= limit };
 }
 
@@ -91,21 +102,23 @@ export function eventLoopCheck(blocks) {
 }
 
 /**
- * The targets of issue 3 that one run of this harness can decide; `baseline` (a smaller run's JSON) and
- * `eventLoop` (event-loop.mjs's measurement) add one each.
+ * The targets of the performance issue (18) that one run of this harness can decide; `baseline` (a smaller run's
+ * JSON), `eventLoop` and `idleMemory` (event-loop.mjs's measurements) add one each.
  */
-export function evaluateTargets(cells, config, baseline, eventLoop) {
+export function evaluateTargets(cells, config, baseline, eventLoop, idleMemory) {
   const label = (other) => (other === 'cp' ? 'cp -a' : other === 'find' ? '`find` stat of both trees' : other);
-  const ratio = (scenario, other, limit) => ({
-    target: `${SCENARIO_TITLES[scenario]} ≤ ${limit} × ${label(other)}`,
-    ...ratioCheck(cells, scenario, other, limit),
+  const ratio = (scenario, other, limit, field = 'seconds') => ({
+    target: `${SCENARIO_TITLES[scenario]} ≤ ${limit} × ${label(other)}${field === 'cpuSeconds' ? ' CPU' : ' wall'}`,
+    ...ratioCheck(cells, scenario, other, limit, field),
   });
   const targets = [
-    ratio('no-change', 'rsync', 0.8),
-    ratio('no-change', 'find', 1.5),
+    ratio('no-change', 'rsync', 0.5),
+    ratio('no-change', 'rsync', 0.8, 'cpuSeconds'),
+    ratio('no-change', 'find', 1.0),
     ratio('incremental', 'rsync', 0.8),
-    ratio('initial', 'rsync', 0.9),
-    ratio('initial', 'cp', 1.3),
+    ratio('incremental', 'rsync', 1.3, 'cpuSeconds'),
+    ratio('initial', 'rsync', 0.8),
+    ratio('initial', 'cp', 1.2),
   ];
   const rename = cells.rename?.ours;
   if (config.big > 0) {
@@ -122,31 +135,46 @@ export function evaluateTargets(cells, config, baseline, eventLoop) {
       measured: rename?.rchar != null ? `rchar ${fmtBytes(rename.rchar)} (of ${fmtBytes(bigBytes)} moved)` : null,
       pass: rename?.rchar != null && rename.failures === 0 ? rename.rchar < config.bigSizeMiB * 1024 * 1024 : null,
     });
-    targets.push(ratio('rename', 'rsync', 0.2));
+    targets.push(ratio('rename', 'rsync', 0.25));
   }
-  const oursPeak = max(SCENARIOS.map((s) => cells[s]?.ours?.peakRssBytes));
+  const noChange = cells['no-change']?.ours;
+  const noChangePeak = noChange?.peakRssBytes ?? null;
   if (config.files >= 1_000_000) {
-    const noChange = cells['no-change']?.ours;
     targets.push({
-      target: `1,000,000 files, no-change run ≤ 10 s`,
+      target: 'no-change run, 1,000,000 files ≤ 4 s',
       measured: noChange ? `${noChange.seconds.toFixed(2)} s at ${config.files} files` : null,
-      pass: noChange && noChange.failures === 0 ? noChange.seconds <= 10 : null,
+      pass: noChange && noChange.failures === 0 ? noChange.seconds <= 4 : null,
     });
     targets.push({
-      target: 'peak RSS, 1,000,000 files ≤ 1 GB',
-      measured: oursPeak === null ? null : `${fmtMB(oursPeak)} at ${config.files} files`,
-      pass: oursPeak === null ? null : oursPeak <= 1000 * MB,
+      target: 'no-change peak RSS, 1,000,000 files ≤ 350 MB',
+      measured: noChangePeak === null ? null : `${fmtMB(noChangePeak)} at ${config.files} files`,
+      pass: noChangePeak === null ? null : noChangePeak <= 350 * MB,
     });
   } else {
     targets.push({
-      target: `peak RSS, 100k files ≤ 200 MB${config.files < 100_000 ? ' (this run is smaller)' : ''}`,
-      measured: oursPeak === null ? null : `${fmtMB(oursPeak)} at ${config.files} files`,
-      pass: oursPeak === null ? null : oursPeak <= 200 * MB,
+      target: `no-change peak RSS, 100k files ≤ 90 MB${config.files < 100_000 ? ' (this run is smaller)' : ''}`,
+      measured: noChangePeak === null ? null : `${fmtMB(noChangePeak)} at ${config.files} files`,
+      pass: noChangePeak === null ? null : noChangePeak <= 90 * MB,
     });
   }
   targets.push(linearGrowth(cells, config, baseline));
   targets.push(eventLoopCheck(eventLoop));
+  targets.push(idleMemoryCheck(idleMemory));
   return targets;
+}
+
+export const IDLE_MEMORY_LIMIT_BYTES = 20 * 1024 * 1024;
+
+/** `idle`: the host's RSS before the runs and once idle after them (event-loop.mjs), when it was measured. */
+export function idleMemoryCheck(idle) {
+  const target = 'the process hosting the engine returns to within 20 MiB of its pre-run RSS';
+  if (!idle) return { target, measured: 'not measured (ours not run)', pass: null };
+  const grown = idle.afterBytes - idle.beforeBytes;
+  return {
+    target,
+    measured: `${fmtBytes(idle.beforeBytes)} before, ${fmtBytes(idle.afterBytes)} ${idle.settleSeconds} s after (${grown >= 0 ? '+' : ''}${fmtBytes(Math.abs(grown))}${grown < 0 ? ' less' : ''}); peak ${fmtBytes(idle.peakBytes)}`,
+    pass: grown <= IDLE_MEMORY_LIMIT_BYTES,
+  };
 }
 
 export const fmtBytes = (b) => {
@@ -159,6 +187,7 @@ export const fmtBytes = (b) => {
   return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
 };
 const fmtMB = (b) => `${Math.round(b / MB)} MB`;
+const fmtMs = (ms) => (ms === null || ms === undefined ? '—' : String(Math.round(ms)));
 const fmtSeconds = (s) => (s < 10 ? s.toFixed(2) : s.toFixed(1));
 
 function cell(c) {
@@ -208,7 +237,14 @@ export function markdown({ config, env, tools, cells, targets, verification }) {
       lines.push(`| ${t.label} | ${fmtBytes(c.bytesCopied)} | ${c.bigMoved ?? '—'}/${c.bigTotal ?? '—'} | ${fmtBytes(c.bigRewrittenBytes)} | ${fmtBytes(c.rchar)} | ${fmtBytes(c.wchar)} |`);
     }
   }
-  lines.push('', '| target (issue 3) | measured | result |', '| --- | --- | --- |');
+  const staged = SCENARIOS.filter((s) => cells[s]?.ours?.stageMs);
+  if (staged.length > 0) {
+    const stageTitles = ['scan source', 'scan replica', 'load record', 'triage', 'plan', 'execute', 'save record'];
+    lines.push('', 'Where our time went (ms per stage, median, from --stats; the two scans run at the same time):', '');
+    lines.push(`| scenario | ${stageTitles.join(' | ')} |`, `| --- | ${stageTitles.map(() => '---:').join(' | ')} |`);
+    for (const s of staged) lines.push(`| ${SCENARIO_TITLES[s]} | ${STAGES.map((k) => fmtMs(cells[s].ours.stageMs[k])).join(' | ')} |`);
+  }
+  lines.push('', '| target (issue 18) | measured | result |', '| --- | --- | --- |');
   for (const t of targets) lines.push(`| ${t.target} | ${t.measured ?? '—'} | ${passText(t.pass)} |`);
   lines.push('', verification.ok ? `Verification: every replica equalled the source after every scenario (${verification.checks} checks).` : `**VERIFICATION FAILED**: ${verification.failures.length} replica mismatch(es) or tool failure(s); see above.`);
   if (verification.dirMtimeNotes.length > 0) lines.push(`Note: directory mtimes differ (not counted as failure): ${verification.dirMtimeNotes.join('; ')}.`);

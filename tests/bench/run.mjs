@@ -119,6 +119,7 @@ function runTool(bench, tool, scenario, repeat) {
     repeat, scenario, tool: tool.name,
     seconds: m.seconds, cpuSeconds: m.cpuSeconds, rssKiB: m.rssKiB, exitCode: m.exitCode, timedOut: m.timedOut, rchar: m.rchar, wchar: m.wchar,
     bytesCopied: tool.bytesCopied ? tool.bytesCopied(m.stdout, m.stderr) : null,
+    stageMs: tool.stageMs ? tool.stageMs(m.stdout ?? '') : null,
   };
   const rss = m.rssKiB === null ? '' : `${String(Math.round((m.rssKiB * 1024) / 1e6)).padStart(5)} MB`;
   log(`  ${scenario.padEnd(11)} ${tool.label.padEnd(16)} ${m.seconds.toFixed(2).padStart(7)} s ${rss}${m.exitCode === 0 ? '' : `  exit ${m.exitCode}${m.timedOut ? ' (timed out)' : ''}`}`);
@@ -196,7 +197,7 @@ function runRepeat(bench, plan, repeat) {
 function writeReport(bench, tools, ready, env, t0) {
   const { opts, runs, failures } = bench;
   const cells = summarise(runs, ready.map((t) => t.name));
-  const targets = evaluateTargets(cells, opts, bench.baseline, bench.eventLoop);
+  const targets = evaluateTargets(cells, opts, bench.baseline, bench.eventLoop, bench.idleMemory);
   const dirMtimeNotes = [...bench.dirMtimeDiffs].map(([label, n]) => `${label} (up to ${n} folders)`);
   const verification = { ok: failures.length === 0, checks: bench.checks, failures, dirMtimeNotes };
   log(`\n${markdown({ config: opts, env, tools, cells, targets, verification })}\n`);
@@ -256,7 +257,9 @@ async function main() {
     if (mirrors.some((t) => t.name === 'ours')) {
       log('\nEvent loop of a process hosting the engine (a tree of its own, same size):');
       try {
-        bench.eventLoop = await measureEventLoop({ files: opts.files, dir: work, log: (line) => log(`  ${line}`) });
+        const hosted = await measureEventLoop({ files: opts.files, dir: work, log: (line) => log(`  ${line}`) });
+        bench.eventLoop = hosted.blocks;
+        bench.idleMemory = hosted.idle;
       } catch (error) {
         loud(`the event-loop measurement FAILED: ${error.stack ?? error}`);
         bench.failures.push(`the event-loop measurement failed: ${error.message}`);

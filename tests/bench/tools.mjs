@@ -52,13 +52,39 @@ export function oursBytes(output) {
   return bytes;
 }
 
+const STAGE_KEYS = {
+  'scan source': 'scanSource',
+  'scan replica': 'scanReplica',
+  'load record': 'loadRecord',
+  triage: 'triage',
+  plan: 'plan',
+  execute: 'execute',
+  'save record': 'saveRecord',
+};
+
+/** Our --stats line "stats   time per stage: scan source 96 ms, …, execute 5.2 s, save record 31 ms" as ms per stage. */
+export function oursStages(output) {
+  const line = output.split('\n').filter((l) => l.includes('time per stage:')).at(-1);
+  if (line === undefined) return null;
+  const stages = {};
+  for (const part of line.slice(line.indexOf(':') + 1).split(',')) {
+    const m = /^\s*(.+?) (?:(\d+) ms|([\d.]+) s|(\d+) min (\d+) s|(\d+) h (\d+) min (\d+) s)\s*$/.exec(part);
+    const key = m && STAGE_KEYS[m[1]];
+    if (!key) continue;
+    const [, , ms, s, min, minS, h, hMin, hS] = m;
+    stages[key] = ms !== undefined ? Number(ms) : s !== undefined ? Number(s) * 1000 : min !== undefined ? (Number(min) * 60 + Number(minS)) * 1000 : ((Number(h) * 60 + Number(hMin)) * 60 + Number(hS)) * 1000;
+  }
+  return stages;
+}
+
 /**
  * @typedef {{src: string, rep: string, stateDir: string, logDir: string, ref: string}} RunContext
  * @typedef {{name: string, label: string, kind: 'mirror' | 'reference', scenarios: string[],
  *   keepsSymlinks?: boolean, discardStdout?: boolean,
  *   available: () => {ok: boolean, version?: string, reason?: string},
  *   command: (ctx: RunContext) => {cmd: string, args: string[]},
- *   bytesCopied?: (stdout: string, stderr: string) => number | null}} Tool
+ *   bytesCopied?: (stdout: string, stderr: string) => number | null,
+ *   stageMs?: (stdout: string) => Record<string, number> | null}} Tool
  */
 
 /** @returns {Tool[]} */
@@ -81,9 +107,10 @@ export function allTools(repoRoot) {
       },
       command: (ctx) => ({
         cmd: process.execPath,
-        args: [cli, '-s', ctx.src, '-r', ctx.rep, '--once', '-l', ctx.logDir, '--state-dir', ctx.stateDir],
+        args: [cli, '-s', ctx.src, '-r', ctx.rep, '--once', '-l', ctx.logDir, '--state-dir', ctx.stateDir, '--stats'],
       }),
       bytesCopied: (stdout, stderr) => oursBytes(`${stderr}\n${stdout}`),
+      stageMs: (stdout) => oursStages(stdout),
     },
     {
       name: 'rsync',
