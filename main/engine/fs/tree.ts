@@ -10,6 +10,9 @@
  * Folder descriptors are cached (least recently used first out, bounded so that several trees and workers stay far
  * below the open-files limit) and forgotten when the tree itself renames or removes a folder. All calls are
  * synchronous, so a cached descriptor is never closed while a call uses it.
+ *
+ * The class is long because it is the facade: one short method per file operation, each the one place where that
+ * operation is made safe, so the guarantee has one place to live and one place to test.
  */
 import fs from 'node:fs';
 import type { EntryKind } from '../types.js';
