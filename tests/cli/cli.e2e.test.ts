@@ -332,6 +332,34 @@ describe('one run', () => {
   });
 });
 
+describe('the record file is used only if it is a regular file', () => {
+  it('a FIFO or a folder at the record\'s name is set aside with one warning: the run neither hangs nor fails, the next one is clean', async () => {
+    for (const [what, plant] of [
+      ['FIFO', (file: string) => execFileSync('mkfifo', [file])],
+      ['folder', (file: string) => fs.mkdirSync(path.join(file, 'inside'), { recursive: true })],
+    ] as const) {
+      const c = smallCase();
+      const args = ['-s', c.src, '-r', c.rep, '-l', c.logs, '--state-dir', c.state, '--once'];
+      assert0(await runToEnd(args));
+      const records = fs.readdirSync(c.state).filter((name) => name.endsWith('.rec'));
+      expect(records, what).toHaveLength(1);
+      const record = path.join(c.state, records[0]!);
+      fs.rmSync(record);
+      plant(record);
+      fs.writeFileSync(path.join(c.src, 'new.txt'), 'new');
+      const proc = new CliProcess(args, { stdin: 'ignore' });
+      const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
+      const exit = await proc.exited;
+      clearTimeout(timer);
+      expect(exit.code, `${what}: ${proc.stderr}`).toBe(0);
+      expect(proc.stderr, what).toMatch(new RegExp(`^warning: The file record ${record} could not be used \\(it is (a folder|not a regular file)\\); it was moved to ${record}\\.corrupt-\\d+ and will be rebuilt\\.\\n$`));
+      expect(treeOf(c.rep), what).toEqual(treeOf(c.src));
+      expect(fs.lstatSync(record).isFile(), what).toBe(true);
+      assert0(await runToEnd(args));
+    }
+  });
+});
+
 describe('refusals and options passed to the engine', () => {
   it('an emptied source is refused: exit 3, the reason on stderr, the replica untouched', async () => {
     const c = smallCase();
