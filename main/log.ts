@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import electronLog from 'electron-log/node.js';
 import { ConfigError, type RunSummary, type SyncEvent } from './engine/index.js';
+import { appendToLog, NotARegularLogFile, openLogFile } from './log-file.js';
 import { makeFolder } from './shared/make-folder.js';
 import { actionLine, escapeControls, eventLine, summaryLine } from './shared/log-format.js';
 
@@ -31,9 +32,6 @@ export interface OperationLog {
 /** Called once, at the first line that could not be written, with a sentence naming the file and the cause. */
 export type LogFailureListener = (sentence: string) => void;
 
-/** What electron-log needs told: without a package.json above the working folder it cannot find a name, and throws. */
-const APP_NAME = 'folder-sync';
-
 /**
  * One electron-log logger per log file, kept for the life of the process: electron-log registers every
  * logger it creates in a static table and never lets go, and the tray opens the log once per run.
@@ -52,47 +50,37 @@ interface LoggerEntry {
 type WithInternalErrors = ElectronLogger & { processInternalErrorFn: (error: unknown) => void };
 
 /**
- * electron-log tells of a failed write on the console of the first logger it made (its default one, which nothing
- * here logs through), with a stack. The failure reaches the user once, as one sentence, through `failed` instead.
+ * electron-log's own file transport opens the log by its path at every write, following a symlink and waiting on a
+ * FIFO there; lines go to the file through log-file.ts instead, which writes only to a regular file it checked.
  */
-function silenceDefaultConsole(): void {
-  electronLog.transports.console.level = false;
-  electronLog.transports.console.writeFn = () => {};
+function fileTransport(file: string): ElectronLogger['transports']['file'] {
+  const write = (message: { data: unknown[] }): void => {
+    appendToLog(file, `${message.data.map(String).join(' ')}\n`, MAX_LOG_BYTES);
+  };
+  return Object.assign(write, { level: 'silly' as const, transforms: [] }) as unknown as ElectronLogger['transports']['file'];
 }
 
 function loggerFor(file: string): LoggerEntry {
   const known = loggers.get(file);
   if (known !== undefined) return known;
-  silenceDefaultConsole();
   const logger = electronLog.create({ logId: `folder-sync-operations-${loggers.size + 1}` });
   const listeners = new Set<(error: unknown) => void>();
-  const failed = (error: unknown): void => {
+  // A line that could not be written is thrown by the transport; electron-log hands it here.
+  (logger as WithInternalErrors).processInternalErrorFn = (error: unknown): void => {
     for (const listener of listeners) listener(error);
   };
-  // Given, not guessed: electron-log looks for a package.json above the working folder and the main module, and a
-  // plain-Node ES module run from the user's home has neither (issue 14: every log was empty).
-  logger.transports.file.setAppName(APP_NAME);
-  // electron-log reports its own failures on the console transport; they reach the user through `failed` instead.
   logger.transports.console.level = false;
-  logger.transports.console.writeFn = () => {};
-  (logger as WithInternalErrors).processInternalErrorFn = failed;
-  const transport = logger.transports.file;
-  transport.resolvePathFn = () => file;
-  // Lines carry their own timestamps (see stamp()): one write holds a batch of them.
-  transport.format = '{text}';
-  transport.maxSize = MAX_LOG_BYTES;
-  // Synchronous appends: a line is on disk when write() returns, so a killed process loses no operation.
-  transport.sync = true;
-  const logFile = transport.getFile();
-  logFile.on('error', (error) => failed(error));
+  logger.transports.file.level = false;
+  logger.transports.operations = fileTransport(file);
   const entry = { logger, listeners };
   loggers.set(file, entry);
   return entry;
 }
 
 /**
- * Creates the log folder if needed and proves the file can be appended to, so a bad log folder is a
- * ConfigError (exit code 2) before any run starts rather than a stream of write errors later.
+ * Creates the log folder if needed and proves the file can be appended to, so a bad log folder or log file is a
+ * ConfigError (exit code 2) before any run starts rather than a stream of write errors later. Anything but a
+ * regular file at the log's name (a symlink, a FIFO, a folder) is refused, untouched.
  */
 export function prepareLogFile(logDir: string): string {
   const file = path.join(logDir, LOG_FILE_NAME);
@@ -102,8 +90,11 @@ export function prepareLogFile(logDir: string): string {
     throw new ConfigError(`Cannot create the log folder "${logDir}": ${describeFsError(error)}.`);
   }
   try {
-    fs.closeSync(fs.openSync(file, 'a'));
+    fs.closeSync(openLogFile(file));
   } catch (error) {
+    if (error instanceof NotARegularLogFile) {
+      throw new ConfigError(`The log file "${file}" is ${error.found}, not a regular file: refusing to write the log there.`);
+    }
     throw new ConfigError(`Cannot write the log file in "${logDir}": ${describeFsError(error)}.`);
   }
   return file;
@@ -131,10 +122,8 @@ export function describeFsError(error: unknown): string {
   }
 }
 
-/** electron-log wraps fs errors as "Couldn't write to FILE. EACCES: ...": the errno part is the cause. */
+/** A failed write as a cause: Node's "ENOSPC: no space left on device, write" reads "no space left on device (ENOSPC)". */
 function describeLogError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code !== undefined) return describeFsError(error);
   const text = error instanceof Error ? error.message : String(error);
   const errnoText = /\b(E[A-Z]+): ([^,]+)/.exec(text);
   return errnoText === null ? text : `${errnoText[2]} (${errnoText[1]})`;

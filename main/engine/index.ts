@@ -12,5 +12,6 @@ export { hasRecord, isSmallRecord, recordFileFor } from './record/record-file.js
 export { isSameOrInside, realpathLoose } from './fs/overlap.js';
 export { mountOf } from './fs/mounts.js';
 export { display, toByteString } from './fs/paths.js';
+export { formatBytes } from './format-bytes.js';
 export { FAILURES_LISTED } from './types.js';
 export type { Action, ActionType, Entry, EntryFailure, EntryKind, OperationName, RefusalReason, ReplicaTraits, RunSummary, SyncEvent } from './types.js';

@@ -2,7 +2,7 @@
  * How a run is written as text: one line per operation, start and summary lines. Shared by the log file, the
  * console (`-v`, `--dry-run`) and later the tray, so an operation reads the same everywhere. Plain text only.
  */
-import { type Action, display, type RunSummary, type SyncEvent } from '../engine/index.js';
+import { type Action, display, formatBytes, type RunSummary, type SyncEvent } from '../engine/index.js';
 
 const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
 /** Exactly the characters escapeChar changes. */
@@ -80,17 +80,7 @@ export function eventLine(event: SyncEvent): string | undefined {
   }
 }
 
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
-
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${BYTE_UNITS[unit]}`;
-}
+export { formatBytes };
 
 export function formatDuration(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;

@@ -1,4 +1,6 @@
 /** settings.json on a real temp folder: round trip, atomic write, and a damaged file kept aside. */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,4 +95,35 @@ describe('SettingsStore', () => {
       await expect(fsp.access(file)).rejects.toThrow();
     });
   }
+
+  it('writes through no link planted at a temp name: the name cannot be guessed and is created O_EXCL|O_NOFOLLOW', async () => {
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    // Root-owned and readable by root only: what a link would make a root-run app overwrite.
+    const decoy = path.join(dir, 'decoy');
+    await fsp.writeFile(decoy, 'root only\n', { mode: 0o600 });
+    // The names an attacker can guess: this process's id, as the temp name used to be.
+    for (const name of [`${file}.${process.pid}.tmp`, `${file}.tmp`]) await fsp.symlink(decoy, name);
+    await new SettingsStore(file, now).save(settings);
+    expect(await fsp.readFile(decoy, 'utf8')).toBe('root only\n');
+    expect(await new SettingsStore(file, now).load()).toEqual({ settings, warning: null });
+    expect((await fsp.lstat(file)).isFile()).toBe(true);
+    // No temp file of ours is left beside them.
+    expect((await fsp.readdir(path.dirname(file))).sort()).toEqual(['settings.json', 'settings.json.tmp', `settings.json.${process.pid}.tmp`].sort());
+  });
+
+  it('sets a FIFO or a folder at settings.json aside at once, never waiting on it, and uses the defaults', async () => {
+    for (const [what, plant] of [
+      ['FIFO', (at: string) => execFileSync('mkfifo', [at])],
+      ['folder', (at: string) => fs.mkdirSync(at)],
+    ] as const) {
+      await fsp.rm(path.dirname(file), { recursive: true, force: true });
+      await fsp.mkdir(path.dirname(file), { recursive: true });
+      plant(file);
+      const result = await new SettingsStore(file, now).load();
+      expect(result.settings, what).toEqual(DEFAULT_SETTINGS);
+      expect(result.warning, what).toBe('The settings file could not be used (it is not a regular file); it was kept as settings.json.corrupt-2025-01-02T03-04-05-678Z and the defaults are in use.');
+      await new SettingsStore(file, now).save(settings);
+      expect(await new SettingsStore(file, now).load(), what).toEqual({ settings, warning: null });
+    }
+  });
 });

@@ -2,7 +2,7 @@
  * What the built command tells its user and scripts, run as a user runs it (cli-process.ts): skipped entries named
  * on stderr, --json, -q, -v statistics, the exclude rules end to end, a read-only replica.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -159,6 +159,62 @@ describe.skipIf(!isRoot)('a read-only replica (tmpfs remounted read-only; needs 
       const again = await runToEnd(args);
       expect(again.code, again.stderr).toBe(0);
       expect(treeOf(rep)).toEqual(treeOf(p.src));
+    } finally {
+      spawnSync('umount', [mount]);
+    }
+  });
+});
+
+/**
+ * The least free space a drive had while `during` ran, watched by a separate process (the run may keep its own
+ * event loop busy) polling statfs every few hundred microseconds.
+ */
+async function leastFreeDuring(dir: string, during: () => Promise<void>): Promise<number> {
+  const script = `const fs = require('fs'); let least = Infinity;
+    const poll = () => { const s = fs.statfsSync(${JSON.stringify(dir)}); least = Math.min(least, s.bavail * s.bsize); };
+    process.on('SIGTERM', () => { poll(); process.stdout.write(String(least)); process.exit(0); });
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    const loop = () => { poll(); Atomics.wait(nap, 0, 0, 0.2); setImmediate(loop); };
+    poll(); process.stdout.write('ready\\n'); loop();`;
+  const watcher = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  watcher.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  await new Promise<void>((resolve) => watcher.stdout.once('data', () => resolve()));
+  try {
+    await during();
+  } finally {
+    const exited = new Promise((resolve) => watcher.once('exit', resolve));
+    watcher.kill('SIGTERM');
+    await exited;
+  }
+  return Number(out.replace('ready\n', ''));
+}
+
+describe.skipIf(!isRoot)('a replica drive too small for a file (an 8 MiB tmpfs; needs root)', () => {
+  it('says so once per run with the size and the free space, copies the rest, exits 1, and never fills the drive', async () => {
+    const p = pairOf({ 'a.txt': 'a', 'd/b.txt': 'b' });
+    fs.writeFileSync(path.join(p.src, 'big.bin'), Buffer.alloc(12 << 20, 'big'));
+    fs.writeFileSync(path.join(p.src, 'd', 'fits.bin'), Buffer.alloc(2 << 20, 'fits'));
+    const mount = path.join(tmp, `small${n}`);
+    fs.mkdirSync(mount);
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mount]).status).toBe(0);
+    try {
+      const rep = path.join(mount, 'rep');
+      const args = ['-s', p.src, '-r', rep, '-l', p.logs, '--state-dir', p.state, '--once'];
+      const said = "big.bin: not copied: it takes 12.0 MiB and the replica's drive has";
+      for (const run of [1, 2]) {
+        let r = { code: null as number | null, stdout: '', stderr: '' };
+        const least = await leastFreeDuring(mount, async () => {
+          r = await runToEnd(args);
+        });
+        expect(r.code, `run ${run}: ${r.stderr}`).toBe(1);
+        expect(r.stderr.split('\n').filter((line) => line.includes('big.bin')), `run ${run}`).toEqual([expect.stringMatching(new RegExp(`^error +${said} \\d+\\.\\d MiB free$`))]);
+        expect(logText(p.logs).split('\n').filter((line) => line.includes(said))).toHaveLength(run);
+        const { 'big.bin': _left, ...rest } = treeOf(p.src);
+        expect(treeOf(rep), `run ${run}`).toEqual(rest);
+        // The replica's files take ~2 MiB of the 8: no temp file of the big one ever took the rest.
+        expect(least, `run ${run}`).toBeGreaterThan(5 << 20);
+      }
     } finally {
       spawnSync('umount', [mount]);
     }

@@ -3,11 +3,12 @@
  * temporary home under /tmp with no package.json above it (cli-process.ts). Needs `npm run build` first (npm test
  * does it).
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mountTmpfs } from '../helpers/fault-mount.js';
 import { assertBuilt, CLI, CliProcess, makeUserHome, runToEnd, sharedUserHome, treeOf } from './cli-process.js';
 
 let tmp: string;
@@ -191,6 +192,33 @@ describe('bad usage or configuration: exit 2, one sentence naming the input, the
     expect(proc.stderr).toBe(`folder-sync: Cannot write the log file in "${c.logs}": permission denied.\n`);
     expect(fs.existsSync(c.rep)).toBe(false);
   });
+
+  it('a symlink, a FIFO or a folder at the log file\'s name is refused in one sentence, never followed or waited on', async () => {
+    // What a run as root would otherwise append to through a planted link: a root-owned file outside the log folder.
+    const decoy = path.join(tmp, `decoy-${caseNo}`);
+    fs.writeFileSync(decoy, 'root only\n', { mode: 0o600 });
+    const plants: Array<[string, (file: string) => void]> = [
+      ['a symbolic link', (file) => fs.symlinkSync(decoy, file)],
+      ['a FIFO', (file) => execFileSync('mkfifo', [file])],
+      ['a folder', (file) => fs.mkdirSync(file)],
+    ];
+    for (const [found, plant] of plants) {
+      const c = smallCase();
+      fs.mkdirSync(c.logs);
+      const file = path.join(c.logs, 'folder-sync.log');
+      plant(file);
+      const proc = new CliProcess(['-s', c.src, '-r', c.rep, '-l', c.logs, '--state-dir', c.state, '--once'], { stdin: 'ignore' });
+      // A FIFO opened for writing without O_NONBLOCK waits for a reader for ever.
+      const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
+      const exit = await proc.exited;
+      clearTimeout(timer);
+      expect(exit.code, `${found}: ${proc.stderr}`).toBe(2);
+      expect(proc.stderr).toBe(`folder-sync: The log file "${file}" is ${found}, not a regular file: refusing to write the log there.\n`);
+      expect(fs.existsSync(c.rep), found).toBe(false);
+      expect(fs.lstatSync(file).isFile(), found).toBe(false);
+    }
+    expect(fs.readFileSync(decoy, 'utf8')).toBe('root only\n');
+  });
 });
 
 describe('one run', () => {
@@ -260,15 +288,29 @@ describe('one run', () => {
     }
   });
 
-  it('a log that cannot be written is said on stderr, naming the file and the cause, and the exit code is 4', async () => {
+  it.skipIf(process.getuid?.() !== 0)('a log that cannot be written is said on stderr, naming the file and the cause, and the exit code is 4 (a full tmpfs; needs root)', async () => {
     const c = smallCase();
     fs.mkdirSync(c.logs);
-    // /dev/full takes the open and refuses every write (ENOSPC): a disk that fills up under the log.
-    fs.symlinkSync('/dev/full', path.join(c.logs, 'folder-sync.log'));
-    const r = await runToEnd(['-s', c.src, '-r', c.rep, '-l', c.logs, '--state-dir', c.state, '--once']);
-    expect(r.code, r.stderr).toBe(4);
-    expect(r.stderr).toBe(`folder-sync: cannot write the log file "${path.join(c.logs, 'folder-sync.log')}": no space left on device (ENOSPC); the log of this run is incomplete\n`);
-    expect(treeOf(c.rep)).toEqual(treeOf(c.src));
+    // A disk that fills up under the log: the log file exists (so the check before the run passes), then a filler
+    // takes every free block of a tiny tmpfs, and the first line the run writes gets ENOSPC.
+    const disk = mountTmpfs(c.logs, '64k');
+    try {
+      fs.writeFileSync(path.join(c.logs, 'folder-sync.log'), '');
+      const filler = fs.openSync(path.join(c.logs, 'filler'), 'w');
+      try {
+        for (const block = Buffer.alloc(4096, 1); ; ) fs.writeSync(filler, block);
+      } catch (error) {
+        expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+      } finally {
+        fs.closeSync(filler);
+      }
+      const r = await runToEnd(['-s', c.src, '-r', c.rep, '-l', c.logs, '--state-dir', c.state, '--once']);
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.stderr).toBe(`folder-sync: cannot write the log file "${path.join(c.logs, 'folder-sync.log')}": no space left on device (ENOSPC); the log of this run is incomplete\n`);
+      expect(treeOf(c.rep)).toEqual(treeOf(c.src));
+    } finally {
+      disk.dispose();
+    }
   });
 
   it('writes one log line per operation, a start and a summary line, a newline in a name kept on one line', async () => {
@@ -287,6 +329,34 @@ describe('one run', () => {
     }
     // -v shows the same operations on the console.
     expect(r.stdout).toContain('copy    two\\nlines.txt\n');
+  });
+});
+
+describe('the record file is used only if it is a regular file', () => {
+  it('a FIFO or a folder at the record\'s name is set aside with one warning: the run neither hangs nor fails, the next one is clean', async () => {
+    for (const [what, plant] of [
+      ['FIFO', (file: string) => execFileSync('mkfifo', [file])],
+      ['folder', (file: string) => fs.mkdirSync(path.join(file, 'inside'), { recursive: true })],
+    ] as const) {
+      const c = smallCase();
+      const args = ['-s', c.src, '-r', c.rep, '-l', c.logs, '--state-dir', c.state, '--once'];
+      assert0(await runToEnd(args));
+      const records = fs.readdirSync(c.state).filter((name) => name.endsWith('.rec'));
+      expect(records, what).toHaveLength(1);
+      const record = path.join(c.state, records[0]!);
+      fs.rmSync(record);
+      plant(record);
+      fs.writeFileSync(path.join(c.src, 'new.txt'), 'new');
+      const proc = new CliProcess(args, { stdin: 'ignore' });
+      const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
+      const exit = await proc.exited;
+      clearTimeout(timer);
+      expect(exit.code, `${what}: ${proc.stderr}`).toBe(0);
+      expect(proc.stderr, what).toMatch(new RegExp(`^warning: The file record ${record} could not be used \\(it is (a folder|not a regular file)\\); it was moved to ${record}\\.corrupt-\\d+ and will be rebuilt\\.\\n$`));
+      expect(treeOf(c.rep), what).toEqual(treeOf(c.src));
+      expect(fs.lstatSync(record).isFile(), what).toBe(true);
+      assert0(await runToEnd(args));
+    }
   });
 });
 

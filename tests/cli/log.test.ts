@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import { ConfigError } from '../../main/engine/run/options.js';
 import { toByteString } from '../../main/engine/fs/paths.js';
 import type { RunSummary } from '../../main/engine/types.js';
 import { createOperationLog, LOG_FILE_NAME, prepareLogFile } from '../../main/log.js';
+import { appendToLog, NotARegularLogFile, rotatedName } from '../../main/log-file.js';
 import { escapeControls, summaryLine } from '../../main/shared/log-format.js';
 
 let tmp: string;
@@ -116,6 +118,87 @@ describe('operation log', () => {
     expect(() => prepareLogFile(bad)).toThrow(ConfigError);
     expect(() => prepareLogFile(bad)).toThrow(bad);
     expect(() => createOperationLog(file)).toThrow(`"${file}"`);
+  });
+});
+
+describe('the log file is written only if it is a regular file', () => {
+  it('a symlink swapped in at its name mid-run is never written through: the failure is said once, naming the file', () => {
+    const decoy = path.join(tmp, 'decoy');
+    fs.writeFileSync(decoy, 'root only\n', { mode: 0o600 });
+    const failures: string[] = [];
+    const log = createOperationLog(path.join(tmp, 'logs'), (sentence) => failures.push(sentence));
+    log.note('first');
+    fs.renameSync(log.file, `${log.file}.moved`);
+    fs.symlinkSync(decoy, log.file);
+    log.note('second');
+    log.note('third');
+    log.close();
+    expect(fs.readFileSync(decoy, 'utf8')).toBe('root only\n');
+    expect(failures).toEqual([`cannot write the log file "${log.file}": a symbolic link is at the log file's place, not a regular file; the log of this run is incomplete`]);
+    expect(log.failure).toBe(failures[0]);
+  });
+
+  it('a FIFO swapped in mid-run, read or not, is neither waited on nor written', () => {
+    const failures: string[] = [];
+    const log = createOperationLog(path.join(tmp, 'logs'), (sentence) => failures.push(sentence));
+    fs.rmSync(log.file);
+    execFileSync('mkfifo', [log.file]);
+    // Nobody reads it: an open for writing without O_NONBLOCK would wait here for ever.
+    log.note('unread');
+    log.close();
+    expect(failures).toEqual([`cannot write the log file "${log.file}": a FIFO is at the log file's place, not a regular file; the log of this run is incomplete`]);
+    // Someone reads it: the open succeeds, and fstat tells it is no regular file, so nothing is written.
+    const reader = fs.openSync(log.file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    try {
+      expect(() => appendToLog(log.file, 'read\n', 1 << 20)).toThrow(NotARegularLogFile);
+      expect(fs.readSync(reader, Buffer.alloc(64))).toBe(0);
+    } finally {
+      fs.closeSync(reader);
+    }
+  });
+
+  it('prepareLogFile refuses a symlink, a FIFO or a folder at the log\'s name in one sentence, touching none', () => {
+    const decoy = path.join(tmp, 'decoy');
+    fs.writeFileSync(decoy, 'keep');
+    const plants: Array<[string, (file: string) => void]> = [
+      ['a symbolic link', (file) => fs.symlinkSync(decoy, file)],
+      ['a symbolic link', (file) => fs.symlinkSync(path.join(tmp, 'dangling'), file)],
+      ['a FIFO', (file) => execFileSync('mkfifo', [file])],
+      ['a folder', (file) => fs.mkdirSync(file)],
+    ];
+    plants.forEach(([found, plant], i) => {
+      const dir = path.join(tmp, `logs${i}`);
+      fs.mkdirSync(dir);
+      const file = path.join(dir, LOG_FILE_NAME);
+      plant(file);
+      expect(() => prepareLogFile(dir)).toThrow(new ConfigError(`The log file "${file}" is ${found}, not a regular file: refusing to write the log there.`));
+    });
+    expect(fs.readFileSync(decoy, 'utf8')).toBe('keep');
+    expect(fs.existsSync(path.join(tmp, 'dangling'))).toBe(false);
+  });
+});
+
+describe('log rotation', () => {
+  it('moves a log that would pass the limit to folder-sync.old.log and starts a new one', () => {
+    const file = path.join(tmp, LOG_FILE_NAME);
+    appendToLog(file, 'a'.repeat(60) + '\n', 100);
+    appendToLog(file, 'b'.repeat(60) + '\n', 100);
+    expect(rotatedName(file)).toBe(path.join(tmp, 'folder-sync.old.log'));
+    expect(fs.readFileSync(rotatedName(file), 'utf8')).toBe('a'.repeat(60) + '\n');
+    expect(fs.readFileSync(file, 'utf8')).toBe('b'.repeat(60) + '\n');
+  });
+
+  it('where the old name cannot be taken (a folder is there), crops the log in place to its end', () => {
+    const file = path.join(tmp, LOG_FILE_NAME);
+    fs.mkdirSync(rotatedName(file));
+    fs.writeFileSync(path.join(rotatedName(file), 'inside'), 'keep');
+    appendToLog(file, `${'x'.repeat(300_000)}end\n`, 300_005);
+    appendToLog(file, 'next\n', 300_005);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.startsWith('[log cropped]\n')).toBe(true);
+    expect(text.endsWith('end\nnext\n')).toBe(true);
+    expect(text.length).toBeLessThan(300_000);
+    expect(fs.readFileSync(path.join(rotatedName(file), 'inside'), 'utf8')).toBe('keep');
   });
 });
 

@@ -7,10 +7,14 @@
  * FIFO swapped in after the scan must not hang the run) and checked to still be the scanned file. Contents go to a
  * temp file beside the target, created O_EXCL (a link planted at its name is never written through), get their
  * mode and mtime, and one rename makes them visible. A source that changed while it was read is discarded, never
- * recorded as synced. A sparse source stays sparse: its holes are left unwritten.
+ * recorded as synced. A sparse source stays sparse: its holes are left unwritten. A file larger than the replica's
+ * free space is left out before a byte is written (fs/free-space.ts), so a drive too small for it is not filled by
+ * every run.
  */
 import fs from 'node:fs';
 import type { AtOps } from '../fs/at.js';
+import { bytesNeeded, noRoomFor, roomAt } from '../fs/free-space.js';
+import { parentOf } from '../fs/paths.js';
 import type { Tree } from '../fs/tree.js';
 import { mtimeNear, unchangedSinceScan } from '../plan/identity.js';
 import type { RunTrash } from './trash.js';
@@ -64,6 +68,8 @@ export type CopyOutcome =
 export type BytesCopied = (bytesSoFar: number) => void;
 
 class Changed extends Error {}
+/** The file does not fit in the replica's free space: left out, nothing written. */
+class NoRoom extends Error {}
 
 /** A source deleted, renamed or moved behind a link since the scan is skipped like a changed one, not failed. */
 function openSource(source: Tree, rel: string): number {
@@ -188,6 +194,13 @@ function writeTemp(sourceFd: number, before: fs.Stats, trees: CopyTrees, job: Co
   const { replica } = trees;
   // A clone shares the source's extents, holes included.
   if (job.size > SMALL_FILE && tryClone(sourceFd, trees, job)) return replica.openWritable(job.temp);
+  // Only files that write more than a chunk ask: a statfs costs a tenth of a small file's copy, and a small one
+  // cannot fill a drive (where the drive is full already, ENOSPC stops the run as it should).
+  if (job.size > SMALL_FILE) {
+    const room = roomAt(replica.folder(parentOf(job.rel)));
+    const noRoom = noRoomFor(job.size, bytesNeeded(job.size, before.blocks * 512, room), room);
+    if (noRoom !== undefined) throw new NoRoom(noRoom);
+  }
   const out = replica.openNew(job.temp, 0o600);
   try {
     if (isSparse(before)) copySparse(sourceFd, out, job, replica.ops, onBytes);
@@ -230,6 +243,7 @@ export function copyFileAtomicSync(job: CopyJob, trees: CopyTrees, onBytes?: Byt
     if (after === undefined) return { ok: false, code: 'ENOENT', message: 'vanished right after it was written' };
     return { ok: true, mtimeMs: after.mtimeMs };
   } catch (error) {
+    if (error instanceof NoRoom) return { ok: false, message: error.message };
     if (error instanceof Changed) {
       const what = error.message === '' ? 'changed while it was being copied' : error.message;
       return { ok: false, changed: true, message: `${what}; it will be copied on the next run` };

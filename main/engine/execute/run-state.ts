@@ -7,7 +7,7 @@
  *   EPERM) stops further writes at once, with one clear error;
  * - a source that changed while it was copied is skipped, not failed: the next run copies it.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { ancestorIn, display, parentOf, RESERVED_PREFIX } from '../fs/paths.js';
 import { isFolder, type Tree } from '../fs/tree.js';
 import { FAILURES_LISTED, type Action, type Entry, type EntryFailure, type ReplicaState, type ReplicaTraits, type SyncEvent } from '../types.js';
@@ -74,15 +74,22 @@ export function describe(error: unknown): string {
 }
 
 /**
- * Random per process (thread), so temp names never meet another run's and cannot be guessed to plant a link at;
- * counted after that: a random draw per file cost more than the file's own rename.
+ * Temp names nobody can guess, each drawn anew, so a file or link planted at one ahead of time never meets a copy:
+ * with a random prefix per process and a counter, seeing one temp name told an attacker all the next ones, and a
+ * name planted there failed that copy (it is opened O_CREAT|O_EXCL|O_NOFOLLOW, so it could never redirect it).
+ * Drawn from a pool refilled 4 KiB at a time: a draw from the system per file cost more than the file's own rename.
  */
-const TEMP_PREFIX = `${RESERVED_PREFIX}${randomBytes(6).toString('hex')}-`;
-let tempCount = 0;
+const NAME_BYTES = 9;
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
 
 export function tempName(): string {
-  tempCount += 1;
-  return `${TEMP_PREFIX}${tempCount.toString(36)}.tmp`;
+  if (poolAt + NAME_BYTES > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  poolAt += NAME_BYTES;
+  return `${RESERVED_PREFIX}${pool.toString('hex', poolAt - NAME_BYTES, poolAt)}.tmp`;
 }
 
 /** A temp name in the same folder as `rel`, so the final rename is atomic and never crosses file systems. */

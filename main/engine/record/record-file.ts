@@ -236,7 +236,13 @@ function removeStaleTemps(file: string): void {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const pid = Number(name.slice(prefix.length).split('.')[0]);
     if (!Number.isInteger(pid) || processAlive(pid)) continue;
-    fs.rmSync(path.join(path.dirname(file), name), { force: true });
+    try {
+      // unlink, never rm -r: a temp of ours is a file (or a link planted at its name); a folder by that name is not
+      // ours, and neither removing it nor failing on it (every run would) is right.
+      fs.unlinkSync(path.join(path.dirname(file), name));
+    } catch {
+      // A folder, or gone already: left as it is.
+    }
   }
 }
 

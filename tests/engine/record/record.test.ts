@@ -174,17 +174,25 @@ describe('the record file', () => {
   it.each([
     ['a FIFO', (file: string) => execFileSync('mkfifo', [file])],
     ['a folder', (file: string) => fs.mkdirSync(file)],
-    ['a symlink', (file: string) => fs.symlinkSync('/etc/passwd', file)],
+    ['a symlink', (file: string) => fs.symlinkSync(path.join(path.dirname(file), 'decoy'), file)],
   ])('%s at the record path is set aside at once, never waited on or followed', (_what, plant) => {
     dir = tempDir();
     const file = recordFileFor(dir, '/src', '/rep');
+    // A valid record of this pair, owned by whoever runs the test (root in CI) and readable by it alone: a followed
+    // link would load it (and the save would clobber it).
+    const decoy = path.join(dir, 'decoy');
+    saveRecord(decoy, { table: tableOf(new Map([['secret', entry()]])) }, '/src', '/rep');
+    fs.chmodSync(decoy, 0o600);
+    const decoyBytes = fs.readFileSync(decoy);
     plant(file);
     const loaded = loadRecord(file, '/src', '/rep');
+    expect(fs.readFileSync(decoy)).toEqual(decoyBytes);
     expect(loaded.existed).toBe(false);
     expect(loaded.warning).toContain('will be rebuilt');
     expect(fs.existsSync(file)).toBe(false);
     saveRecord(file, { table: tableOf(new Map([['ok', entry()]])) }, '/src', '/rep');
     expect(entriesOf(loadRecord(file, '/src', '/rep').record.table).size).toBe(1);
+    expect(fs.readFileSync(decoy)).toEqual(decoyBytes);
   });
 
   it('a link planted at a temp name is never written through: the temp name cannot be guessed and is opened O_EXCL', () => {
@@ -239,5 +247,22 @@ describe('temp files of killed record writes', () => {
     expect(loadRecord(file, '/src', '/rep').record.table.paths.length).toBe(1);
     for (const temp of dead) expect(fs.existsSync(temp), temp).toBe(false);
     for (const temp of alive) expect(fs.existsSync(temp), temp).toBe(true);
+  });
+
+  it('a folder or a link by a dead writer\'s temp name does not fail the load: the folder is left, the link unlinked', () => {
+    dir = tempDir();
+    const file = recordFileFor(dir, '/src', '/rep');
+    saveRecord(file, { table: tableOf(new Map([['ok', entry()]])) }, '/src', '/rep');
+    const decoy = path.join(dir, 'decoy');
+    fs.writeFileSync(decoy, 'keep', { mode: 0o600 });
+    fs.mkdirSync(`${file}.999999999.0a1b2c3d4e5f.tmp`);
+    fs.writeFileSync(`${file}.999999999.0a1b2c3d4e5f.tmp/inside`, 'not ours');
+    fs.symlinkSync(decoy, `${file}.999999999.tmp`);
+    const loaded = loadRecord(file, '/src', '/rep');
+    expect(loaded.warning).toBeUndefined();
+    expect(loaded.record.table.paths).toEqual(['ok']);
+    expect(fs.readFileSync(`${file}.999999999.0a1b2c3d4e5f.tmp/inside`, 'utf8')).toBe('not ours');
+    expect(fs.existsSync(`${file}.999999999.tmp`)).toBe(false);
+    expect(fs.readFileSync(decoy, 'utf8')).toBe('keep');
   });
 });
