@@ -65,7 +65,8 @@ export const EXIT_CODES_TEXT = `Exit codes:
   0  done (entries the replica cannot represent are only warnings)
   1  the run finished but some entries failed
   2  bad usage or configuration; nothing was touched
-  3  the run was refused for safety (emptied source, --max-delete exceeded, replica drive not connected)
+  3  refused for safety (source and replica overlapping, emptied source, --max-delete exceeded,
+     replica drive not connected); nothing was changed
   4  the run finished, but the log could not be written completely (stderr names the file and the cause)
   130  aborted by a second Ctrl-C
 With --once or --dry-run the code is that of the one run; 4 replaces 0 and 1. In the periodic loop, quitting

@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../main/engine/run/options.js';
+import { validatePair } from '../../../main/engine/run/sync.js';
 import { makePair, type Pair } from '../../helpers/pair.js';
 import { describeTree, writeTree } from '../../helpers/tree.js';
 
@@ -73,5 +75,31 @@ describe.skipIf(process.getuid?.() !== 0)('mount points (needs root to mount)', 
     const crossed = await pair.sync({ crossFileSystems: true });
     expect(crossed.summary).toMatchObject({ status: 'ok', errors: 0 });
     expect(fs.readFileSync(path.join(pair.replica, 'bound/elsewhere.txt'), 'utf8')).toBe('E');
+  });
+
+  it('a bind mount that shows the replica inside the source: refused for safety, nothing changed, at every run', async () => {
+    pair = makePair();
+    writeTree(pair.source, { 'a.txt': 'A' });
+    writeTree(pair.replica, { 'old.txt': 'O' });
+    mount(['--bind', pair.replica], path.join(pair.source, 'rep'));
+    const [source, replica] = [describeTree(pair.source), describeTree(pair.replica)];
+    for (let run = 0; run < 2; run += 1) {
+      await expect(pair.sync()).rejects.toMatchObject({ constructor: ConfigError, reason: 'overlap' });
+      await expect(validatePair({ source: pair.source, replica: pair.replica })).rejects.toThrow(
+        `The replica "${pair.replica}" is inside the source "${pair.source}" (a bind mount shows it at "${fs.realpathSync(pair.source)}/rep"); choose a folder outside it.`,
+      );
+      expect(describeTree(pair.source)).toEqual(source);
+      expect(describeTree(pair.replica)).toEqual(replica);
+    }
+  });
+
+  it('a bind mount that shows the source inside the replica: refused the same way', async () => {
+    pair = makePair();
+    writeTree(pair.source, { 'a.txt': 'A' });
+    mount(['--bind', pair.source], path.join(pair.replica, 'inner'));
+    const source = describeTree(pair.source);
+    await expect(pair.sync()).rejects.toMatchObject({ constructor: ConfigError, reason: 'overlap' });
+    await expect(validatePair({ source: pair.source, replica: pair.replica })).rejects.toThrow(`The source "${pair.source}" is inside the replica "${pair.replica}"`);
+    expect(describeTree(pair.source)).toEqual(source);
   });
 });
