@@ -19,7 +19,7 @@ export const OPTIONS_TEXT = `  -s, --source DIR         folder to mirror (must e
   -n, --dry-run            print the planned actions and why, change nothing (implies one run; writes
                            no log unless -l is given, and creates no folder)
   -c, --checksum           compare contents even when size and mtime match
-  -x, --one-file-system    do not descend into other file systems mounted inside the source (the default)
+  -x, --one-file-system    do not descend into mount points inside the source, bind mounts included (the default)
       --cross-file-systems descend into file systems mounted inside the source
       --exclude PATTERN    leave paths matching the gitignore PATTERN alone on both sides (repeatable)
       --include PATTERN    do not exclude paths matching PATTERN (repeatable); between --include and
