@@ -77,7 +77,7 @@ async function statOrNull(p: string): Promise<import('node:fs').Stats | null> {
  * log folder that is a file, a trash folder the engine would refuse. Only for pairs whose fields passed
  * `checkPairFields`.
  */
-export async function checkPairOnDisk(pair: PairInput, pairIndex: number): Promise<FieldError[]> {
+export async function checkPairOnDisk(pair: PairInput, pairIndex: number, stateDir?: string): Promise<FieldError[]> {
   const errors: FieldError[] = [];
   const source = await statOrNull(pair.source);
   if (source === null) {
@@ -110,11 +110,28 @@ export async function checkPairOnDisk(pair: PairInput, pairIndex: number): Promi
     // Each run writes the log, which changes the source, which the watcher answers with the next run.
     errors.push({ pairIndex, field: 'logDir', message: 'The log folder must not be inside the source folder while watching for changes: each sync would start the next.' });
   }
+  if (stateDir !== undefined) errors.push(...stateDirProblems(stateDir, pair, pairIndex));
   if (errors.length === 0 && pair.trash.enabled) {
     const trashError = await trashProblem(pair);
     if (trashError !== null) errors.push({ pairIndex, field: 'trashDir', message: trashError });
   }
   return errors;
+}
+
+/**
+ * The app keeps each pair's record in its own data folder, which the user does not choose but may pick a source or
+ * replica around (the home folder): the command line's rule for --state-dir, told on the folder that holds it.
+ */
+function stateDirProblems(stateDir: string, pair: PairInput, pairIndex: number): FieldError[] {
+  const place = sideFolderPlace(stateDir, pair);
+  if (place === 'replica') {
+    return [{ pairIndex, field: 'replica', message: `The replica folder must not hold the app's state folder "${stateDir}": each sync would delete it.` }];
+  }
+  if (place === 'source' && pair.watch) {
+    const message = `The source folder must not hold the app's state folder "${stateDir}" while watching for changes: each sync would start the next.`;
+    return [{ pairIndex, field: 'source', message }];
+  }
+  return [];
 }
 
 async function configProblem(check: Promise<void>): Promise<string | null> {

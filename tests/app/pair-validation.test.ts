@@ -74,6 +74,18 @@ describe('pair validation', () => {
     }
   });
 
+  it("the app's state folder: refused inside the replica, and inside the source while watching", async () => {
+    const fieldOf = async (p: PairInput, stateDir: string) => (await checkPairOnDisk(p, 0, stateDir)).map((e) => `${e.field}: ${e.message}`);
+    expect(await fieldOf(pair, path.join(root, 'state', 'id'))).toEqual([]);
+    const inReplica = path.join(pair.replica, 'state');
+    expect(await fieldOf(pair, inReplica)).toEqual([`replica: The replica folder must not hold the app's state folder "${inReplica}": each sync would delete it.`]);
+    const inSource = path.join(pair.source, '.config', 'state');
+    expect(await fieldOf({ ...pair, watch: false }, inSource)).toEqual([]);
+    expect(await fieldOf({ ...pair, watch: true }, inSource)).toEqual([
+      `source: The source folder must not hold the app's state folder "${inSource}" while watching for changes: each sync would start the next.`,
+    ]);
+  });
+
   it('refuses two pairs writing into the same replica', () => {
     expect(checkPairsTogether([pair, { ...pair, source: '/other' }, { ...pair, replica: '/elsewhere' }])).toEqual([{ pairIndex: 1, field: 'replica', message: 'Pair 1 already uses this replica folder.' }]);
   });
