@@ -88,7 +88,7 @@ describe.skipIf(process.getuid?.() !== 0)('mounts and the command line (needs ro
       const r = await runToEnd(p.args);
       expect(r.code).toBe(3);
       expect(r.stderr).toBe(
-        `folder-sync: refused for safety: The replica "${p.rep}" is inside the source "${p.src}" (a bind mount shows it at "${p.src}/rep"); choose a folder outside it.\n`,
+        `folder-sync: refused for safety: The replica "${p.rep}" is inside the source "${p.src}" (through a bind mount it is also at "${p.src}/rep"); choose a folder outside it.\n`,
       );
       expect({ src: treeOf(p.src), rep: treeOf(p.rep) }).toEqual(before);
     }
@@ -102,7 +102,7 @@ describe.skipIf(process.getuid?.() !== 0)('mounts and the command line (needs ro
     const before = treeOf(p.src);
     const r = await runToEnd(['-s', p.src, '-r', spelled, '-l', p.logs, '--state-dir', p.state, '--once']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe(`folder-sync: refused for safety: The source "${p.src}" is inside the replica "${spelled}" (a bind mount shows it at "${p.rep}/in"); choose a folder outside it.\n`);
+    expect(r.stderr).toBe(`folder-sync: refused for safety: The source "${p.src}" is inside the replica "${spelled}" (through a bind mount it is also at "${p.rep}/in"); choose a folder outside it.\n`);
     expect(treeOf(p.src)).toEqual(before);
   });
 

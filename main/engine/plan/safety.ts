@@ -49,7 +49,7 @@ export function validatePairSync(options: Pick<SyncOptions, 'source' | 'replica'
 function overlapSentence(overlap: Overlap, replica: string, source: string): string {
   if (overlap.kind === 'same') return `The source "${source}" and the replica "${replica}" are the same folder.`;
   const [inner, innerName, outer, outerName] = overlap.kind === 'first-inside' ? [replica, 'replica', source, 'source'] : [source, 'source', replica, 'replica'];
-  const via = overlap.at === realpathLoose(inner) ? '' : ` (a bind mount shows it at "${overlap.at}")`;
+  const via = overlap.at === realpathLoose(inner) ? '' : ` (through a bind mount it is also at "${overlap.at}")`;
   return `The ${innerName} "${inner}" is inside the ${outerName} "${outer}"${via}; choose a folder outside it.`;
 }
 

@@ -86,7 +86,7 @@ describe.skipIf(process.getuid?.() !== 0)('mount points (needs root to mount)', 
     for (let run = 0; run < 2; run += 1) {
       await expect(pair.sync()).rejects.toMatchObject({ constructor: ConfigError, reason: 'overlap' });
       await expect(validatePair({ source: pair.source, replica: pair.replica })).rejects.toThrow(
-        `The replica "${pair.replica}" is inside the source "${pair.source}" (a bind mount shows it at "${fs.realpathSync(pair.source)}/rep"); choose a folder outside it.`,
+        `The replica "${pair.replica}" is inside the source "${pair.source}" (through a bind mount it is also at "${fs.realpathSync(pair.source)}/rep"); choose a folder outside it.`,
       );
       expect(describeTree(pair.source)).toEqual(source);
       expect(describeTree(pair.replica)).toEqual(replica);
