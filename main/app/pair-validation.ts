@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, isSameOrInside, realpathLoose, validatePair } from '../engine/index.js';
+import { ConfigError, overlapOf, sideFolderPlace, validatePair } from '../engine/index.js';
 import { IntervalError, parseInterval } from '../shared/interval.js';
 import { MAX_TRASH_DAYS } from '../shared/ipc-contract.js';
 import { maxDeleteSettingProblem } from '../shared/max-delete.js';
@@ -77,7 +77,7 @@ async function statOrNull(p: string): Promise<import('node:fs').Stats | null> {
  * log folder that is a file, a trash folder the engine would refuse. Only for pairs whose fields passed
  * `checkPairFields`.
  */
-export async function checkPairOnDisk(pair: PairInput, pairIndex: number): Promise<FieldError[]> {
+export async function checkPairOnDisk(pair: PairInput, pairIndex: number, stateDir?: string): Promise<FieldError[]> {
   const errors: FieldError[] = [];
   const source = await statOrNull(pair.source);
   if (source === null) {
@@ -89,27 +89,49 @@ export async function checkPairOnDisk(pair: PairInput, pairIndex: number): Promi
   if (replica !== null && !replica.isDirectory()) {
     errors.push({ pairIndex, field: 'replica', message: `The replica "${pair.replica}" is a file, not a folder.` });
   } else {
-    const [src, rep] = [realpathLoose(pair.source), realpathLoose(pair.replica)];
-    if (src === rep) {
+    // The engine's own check (symlinks, `..`, bind mounts), so the page refuses exactly what a run would.
+    const overlap = overlapOf(pair.replica, pair.source);
+    if (overlap?.kind === 'same') {
       errors.push({ pairIndex, field: 'replica', message: 'The replica folder must not be the source folder itself.' });
-    } else if (isSameOrInside(rep, src)) {
+    } else if (overlap?.kind === 'first-inside') {
       errors.push({ pairIndex, field: 'replica', message: 'The replica folder must not be inside the source folder.' });
-    } else if (isSameOrInside(src, rep)) {
+    } else if (overlap?.kind === 'second-inside') {
       errors.push({ pairIndex, field: 'replica', message: 'The replica folder must not contain the source folder.' });
     }
   }
   const logDir = await statOrNull(pair.logDir);
-  if (logDir !== null && !logDir.isDirectory()) {
+  const logPlace = logDir !== null && !logDir.isDirectory() ? 'file' : sideFolderPlace(pair.logDir, pair);
+  if (logPlace === 'file') {
     errors.push({ pairIndex, field: 'logDir', message: `The log folder "${pair.logDir}" is a file, not a folder.` });
-  } else if (isSameOrInside(realpathLoose(pair.logDir), realpathLoose(pair.replica))) {
+  } else if (logPlace === 'replica') {
     // The mirror deletes whatever the source lacks: a log inside the replica would be wiped by every run.
     errors.push({ pairIndex, field: 'logDir', message: 'The log folder must not be inside the replica folder: each sync would delete it.' });
+  } else if (logPlace === 'source' && pair.watch) {
+    // Each run writes the log, which changes the source, which the watcher answers with the next run.
+    errors.push({ pairIndex, field: 'logDir', message: 'The log folder must not be inside the source folder while watching for changes: each sync would start the next.' });
   }
+  if (stateDir !== undefined) errors.push(...stateDirProblems(stateDir, pair, pairIndex));
   if (errors.length === 0 && pair.trash.enabled) {
     const trashError = await trashProblem(pair);
     if (trashError !== null) errors.push({ pairIndex, field: 'trashDir', message: trashError });
   }
   return errors;
+}
+
+/**
+ * The app keeps each pair's record in its own data folder, which the user does not choose but may pick a source or
+ * replica around (the home folder): the command line's rule for --state-dir, told on the folder that holds it.
+ */
+function stateDirProblems(stateDir: string, pair: PairInput, pairIndex: number): FieldError[] {
+  const place = sideFolderPlace(stateDir, pair);
+  if (place === 'replica') {
+    return [{ pairIndex, field: 'replica', message: `The replica folder must not hold the app's state folder "${stateDir}": each sync would delete it.` }];
+  }
+  if (place === 'source' && pair.watch) {
+    const message = `The source folder must not hold the app's state folder "${stateDir}" while watching for changes: each sync would start the next.`;
+    return [{ pairIndex, field: 'source', message }];
+  }
+  return [];
 }
 
 async function configProblem(check: Promise<void>): Promise<string | null> {

@@ -43,12 +43,13 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Field checks, then (for pairs whose fields are fine) the folders themselves. */
-async function checkPairs(pairs: readonly PairInput[]): Promise<FieldError[]> {
+/** Field checks, then (for pairs whose fields are fine) the folders themselves, the pair's state folder among them. */
+async function checkPairs(pairs: readonly PairInput[], stateDirFor: (pairId: string) => string): Promise<FieldError[]> {
   const errors: FieldError[] = [];
   for (const [index, pair] of pairs.entries()) {
     const fieldErrors = checkPairFields(pair, index);
-    errors.push(...(fieldErrors.length > 0 ? fieldErrors : await checkPairOnDisk(pair, index)));
+    // A pair not saved yet has no id: the folder all pairs' state folders live in stands for its own.
+    errors.push(...(fieldErrors.length > 0 ? fieldErrors : await checkPairOnDisk(pair, index, stateDirFor(pair.id))));
   }
   errors.push(...checkPairsTogether(pairs));
   return errors;
@@ -69,7 +70,7 @@ export class SettingsService implements IpcService {
   /** Nothing is written unless every field of every pair is valid. */
   async saveSettings(input: SettingsInput): Promise<SaveResult> {
     const candidates = input.pairs.map(normalise);
-    const errors = await checkPairs(candidates);
+    const errors = await checkPairs(candidates, this.deps.stateDirFor);
     if (errors.length > 0) return { ok: false, errors };
     const ids = new Set<string>();
     const pairs: PairSettings[] = candidates.map((pair) => {
@@ -94,7 +95,7 @@ export class SettingsService implements IpcService {
   /** A dry run with the pair's own limits: the plan as the log would word it, or why a sync would be refused. */
   async preview(input: PairInput): Promise<PreviewResult> {
     const pair = normalise(input);
-    const errors = await checkPairs([pair]);
+    const errors = await checkPairs([pair], this.deps.stateDirFor);
     if (errors.length > 0) return { ok: false, errors };
     // A saved pair previews against its own record; a new or re-pointed one as a first sync would see it.
     const saved = pair.id === '' ? undefined : this.deps.controller.pair(pair.id);

@@ -19,7 +19,7 @@ export const OPTIONS_TEXT = `  -s, --source DIR         folder to mirror (must e
   -n, --dry-run            print the planned actions and why, change nothing (implies one run; writes
                            no log unless -l is given, and creates no folder)
   -c, --checksum           compare contents even when size and mtime match
-  -x, --one-file-system    do not descend into other file systems mounted inside the source (the default)
+  -x, --one-file-system    do not descend into mount points inside the source, bind mounts included (the default)
       --cross-file-systems descend into file systems mounted inside the source
       --exclude PATTERN    leave paths matching the gitignore PATTERN alone on both sides (repeatable)
       --include PATTERN    do not exclude paths matching PATTERN (repeatable); between --include and
@@ -67,7 +67,8 @@ export const EXIT_CODES_TEXT = `Exit codes:
   0  done (entries the replica cannot represent are only warnings)
   1  the run finished but some entries failed
   2  bad usage or configuration; nothing was touched
-  3  the run was refused for safety (emptied source, --max-delete exceeded, replica drive not connected)
+  3  refused for safety (source and replica overlapping, emptied source, --max-delete exceeded,
+     replica drive not connected); nothing was changed
   4  the run finished, but the log could not be written completely (stderr names the file and the cause)
   130  aborted by a second Ctrl-C
 With --once or --dry-run the code is that of the one run; 4 replaces 0 and 1. In the periodic loop, quitting

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { ExitCode } from '../shared/exit-codes.js';
-import { ConfigError, isSameOrInside, type RunSummary, runSync, type ScansAhead, type SyncOptions, validatePair } from '../engine/index.js';
+import { ConfigError, type RunSummary, runSync, type ScansAhead, sideFolderPlace, type SyncOptions, validatePair } from '../engine/index.js';
 import { PairRunner } from '../runner/pair-runner.js';
 import { watchForChanges } from '../runner/watch.js';
 import { describeInterval } from '../shared/interval.js';
@@ -97,11 +97,20 @@ interface Validated {
   readonly rules: readonly string[];
 }
 
-function refuseInsideReplica(folder: string | undefined, what: string, replica: string): void {
-  // The mirror deletes whatever the source lacks: a log or record inside the replica would be wiped each run.
-  if (folder !== undefined && isSameOrInside(folder, replica)) {
-    throw new ConfigError(`The ${what} folder "${folder}" is inside the replica "${replica}": the mirror would delete it.`);
+/**
+ * The log and state folders against the pair (sideFolderPlace: any spelling, bind mounts too). Inside the replica
+ * the mirror would wipe them each run; inside the source each run changes the source, which --watch answers with
+ * the next run at once: both refused. Inside the source without --watch they are only mirrored along: a warning.
+ */
+function checkSideFolder(folder: string | undefined, what: string, config: CliConfig, reporter: Reporter): void {
+  if (folder === undefined) return;
+  const place = sideFolderPlace(folder, config);
+  if (place === 'replica') throw new ConfigError(`The ${what} folder "${folder}" is inside the replica "${config.replica}": the mirror would delete it.`);
+  if (place !== 'source') return;
+  if (config.watch) {
+    throw new ConfigError(`The ${what} folder "${folder}" is inside the source "${config.source}": every run would change the source and --watch would start the next one at once.`);
   }
+  reporter.warn(`the ${what} folder "${folder}" is inside the source "${config.source}", so every run changes the source (it is mirrored too).`);
 }
 
 function prepareStateDir(stateDir: string): void {
@@ -118,15 +127,12 @@ async function validate(config: CliConfig, reporter: Reporter, logFailed: (sente
   await validatePair(syncOptionsOf(config, []));
   const blocks = readFilterBlocks(config.filters);
   const rules = excludeRulesOf(config.source, blocks);
-  refuseInsideReplica(config.logDir, 'log', config.replica);
-  refuseInsideReplica(config.stateDir, 'state', config.replica);
+  checkSideFolder(config.logDir, 'log', config, reporter);
+  checkSideFolder(config.stateDir, 'state', config, reporter);
   // A dry run writes no record, so it needs no state folder (and creates none).
   if (!config.dryRun) prepareStateDir(config.stateDir);
   const log = config.logDir === undefined ? undefined : createOperationLog(config.logDir, logFailed);
   for (const warning of ruleWarnings(rules)) reporter.warn(warning);
-  if (config.watch && config.logDir !== undefined && isSameOrInside(config.logDir, config.source)) {
-    reporter.warn('the log folder is inside the source, so every run changes the source and --watch will keep syncing.');
-  }
   return { log, blocks, rules };
 }
 
@@ -170,6 +176,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), a
   } catch (error) {
     // Errno failures here come from folders the user named (unreadable, vanished): configuration, not bugs.
     if (!(error instanceof ConfigError) && (error as NodeJS.ErrnoException | undefined)?.code === undefined) throw error;
+    if (error instanceof ConfigError && error.reason === 'overlap') {
+      reporter.error(`folder-sync: refused for safety: ${escapeControls(error.message)}`);
+      return ExitCode.Refused;
+    }
     reporter.error(`folder-sync: ${escapeControls(messageOf(error))}`);
     return ExitCode.Usage;
   }
@@ -322,9 +332,12 @@ class Session {
       if (signal.aborted) return undefined;
       const config = error instanceof ConfigError ? error : replicaCreationError(error, this.config.replica);
       const text = escapeControls(messageOf(config ?? error));
-      this.reporter.error(`folder-sync: ${config !== undefined ? '' : 'sync failed: '}${text}`);
+      // A bind mount made after the start can make the folders overlap: the run refuses it as the start does.
+      const overlap = config?.reason === 'overlap';
+      const lead = overlap ? 'refused for safety: ' : config !== undefined ? '' : 'sync failed: ';
+      this.reporter.error(`folder-sync: ${lead}${text}`);
       this.log?.note(`run failed: ${messageOf(config ?? error)}`);
-      this.lastCode = config !== undefined ? ExitCode.Usage : ExitCode.PartialFailure;
+      this.lastCode = overlap ? ExitCode.Refused : config !== undefined ? ExitCode.Usage : ExitCode.PartialFailure;
       return undefined;
     }
   }

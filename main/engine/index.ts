@@ -4,12 +4,13 @@
  * execute, commit; everything it reports arrives as SyncEvents and one RunSummary (types.ts).
  */
 export { runSync, validatePair } from './run/sync.js';
+export { sideFolderPlace } from './plan/safety.js';
 export { runSyncInWorker } from './run/run-in-worker.js';
 export { ConfigError, type SyncOptions } from './run/options.js';
 export { ScansAhead } from './scan/parallel.js';
 export { createExcludeMatcher } from './scan/exclude.js';
 export { hasRecord, isSmallRecord, recordFileFor } from './record/record-file.js';
-export { isSameOrInside, realpathLoose } from './fs/overlap.js';
+export { overlapOf, type Overlap } from './fs/overlap.js';
 export { mountOf } from './fs/mounts.js';
 export { display, toByteString } from './fs/paths.js';
 export { formatBytes } from './format-bytes.js';

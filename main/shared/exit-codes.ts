@@ -6,7 +6,7 @@ export const ExitCode = {
   PartialFailure: 1,
   /** Bad usage or configuration; nothing was touched. */
   Usage: 2,
-  /** Refused for safety (emptied source, --max-delete exceeded, replica drive not connected); nothing changed. */
+  /** Refused for safety (source and replica overlapping, emptied source, --max-delete exceeded, replica drive not connected); nothing changed. */
   Refused: 3,
   /** The run finished (as 0 or 1 would say), but lines of the operation log could not be written. */
   LogIncomplete: 4,

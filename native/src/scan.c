@@ -40,6 +40,8 @@ struct walk {
   struct buf link;
   char *dents;
   uint64_t root_dev;
+  uint64_t root_mnt_id;
+  bool root_has_mnt_id;
 };
 
 static void fatal(struct walk *w, int err, const char *syscall) {
@@ -98,9 +100,19 @@ static bool add_row(struct walk *w, const struct raw_stat *st, const struct buf 
   return true;
 }
 
-/* A folder to walk later; with sameDevice, one on another device is listed as a mount point instead. */
+/*
+ * Whether a subfolder is the root of another mount than the walk's: another device, or the same device seen
+ * through another mount (a bind mount of a folder of the same file system, which st_dev cannot tell apart).
+ * Every folder walked is on the root's mount, so comparing with the root's mount id is comparing with the parent's.
+ */
+static bool is_other_mount(const struct walk *w, const struct raw_stat *st) {
+  if (st->dev != w->root_dev) return true;
+  return w->root_has_mnt_id && st->has_mnt_id && st->mnt_id != w->root_mnt_id;
+}
+
+/* A folder to walk later; with sameDevice, one on another mount is listed as a mount point instead. */
 static bool add_subdir(struct walk *w, struct frame *f, const char *name, const struct raw_stat *st) {
-  if (w->options->same_device && st->dev != w->root_dev) {
+  if (w->options->same_device && is_other_mount(w, st)) {
     if (strings_add(&w->result->mounts, w->rel.data, w->rel.len)) return true;
     return out_of_memory(w);
   }
@@ -314,6 +326,8 @@ static void walk_root(struct walk *w, int root_fd) {
     return;
   }
   w->root_dev = root.dev;
+  w->root_mnt_id = root.mnt_id;
+  w->root_has_mnt_id = root.has_mnt_id;
   if (!push_frame(w, root_fd, root.dev, root.ino)) {
     close(root_fd);
     return;

@@ -19,7 +19,7 @@
 struct scan_options {
   const char *reserved_prefix;
   size_t reserved_len;
-  bool same_device;
+  bool same_device; /* do not walk into another mount (another device, or a bind mount of the same one) */
   /* Optional: 1 leaves the entry out (no row, not walked), 0 keeps it, -1 stops the scan (a JS exception is pending). */
   int (*exclude)(void *context, const char *rel, size_t len, bool is_dir);
   void *exclude_context;

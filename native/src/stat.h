@@ -22,6 +22,10 @@ struct raw_stat {
   int64_t mtime_sec, ctime_sec, btime_sec;
   uint32_t mtime_nsec, ctime_nsec, btime_nsec;
   bool has_btime; /* false where the file system keeps none (FAT, exFAT, NTFS through FUSE) */
+  /* The mount the entry is seen through (statx's STATX_MNT_ID, Linux 5.8+): a bind mount of the same file system
+     has the same dev but its own mount id. */
+  uint64_t mnt_id;
+  bool has_mnt_id;
 };
 
 /*

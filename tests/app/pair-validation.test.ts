@@ -1,4 +1,5 @@
 /** Inline errors for one pair, on real folders: each problem is one sentence on the field it is about. */
+import { spawnSync } from 'node:child_process';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +46,44 @@ describe('pair validation', () => {
     await fsp.symlink(pair.source, path.join(root, 'link'));
     expect(await fieldOf({ ...pair, replica: path.join(root, 'link', 'x') })).toEqual(['replica: The replica folder must not be inside the source folder.']);
     expect(await fieldOf({ ...pair, logDir: path.join(pair.replica, 'logs') })).toEqual(['logDir: The log folder must not be inside the replica folder: each sync would delete it.']);
+  });
+
+  it('a log folder inside the source is refused only while watching (each run would start the next)', async () => {
+    const logDir = path.join(pair.source, 'logs');
+    expect(await checkPairOnDisk({ ...pair, logDir, watch: false }, 0)).toEqual([]);
+    expect((await checkPairOnDisk({ ...pair, logDir, watch: true }, 0)).map((e) => `${e.field}: ${e.message}`)).toEqual([
+      'logDir: The log folder must not be inside the source folder while watching for changes: each sync would start the next.',
+    ]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('sees overlaps made by bind mounts, as the engine does (needs root to mount)', async () => {
+    const fieldOf = async (p: PairInput) => (await checkPairOnDisk(p, 0)).map((e) => `${e.field}: ${e.message}`);
+    const inSource = path.join(pair.source, 'rep');
+    const kept = path.join(root, 'kept');
+    const inReplica = path.join(pair.replica, 'kept');
+    for (const dir of [pair.replica, inSource, kept, inReplica]) await fsp.mkdir(dir);
+    try {
+      expect(spawnSync('mount', ['--bind', pair.replica, inSource]).status).toBe(0);
+      expect(await fieldOf(pair)).toEqual(['replica: The replica folder must not be inside the source folder.']);
+      expect(spawnSync('umount', [inSource]).status).toBe(0);
+      // A log folder whose folder is bound inside the replica: no ancestor of its path is the replica.
+      expect(spawnSync('mount', ['--bind', kept, inReplica]).status).toBe(0);
+      expect(await fieldOf({ ...pair, logDir: path.join(kept, 'logs') })).toEqual(['logDir: The log folder must not be inside the replica folder: each sync would delete it.']);
+    } finally {
+      for (const at of [inSource, inReplica]) spawnSync('umount', ['-l', at]);
+    }
+  });
+
+  it("the app's state folder: refused inside the replica, and inside the source while watching", async () => {
+    const fieldOf = async (p: PairInput, stateDir: string) => (await checkPairOnDisk(p, 0, stateDir)).map((e) => `${e.field}: ${e.message}`);
+    expect(await fieldOf(pair, path.join(root, 'state', 'id'))).toEqual([]);
+    const inReplica = path.join(pair.replica, 'state');
+    expect(await fieldOf(pair, inReplica)).toEqual([`replica: The replica folder must not hold the app's state folder "${inReplica}": each sync would delete it.`]);
+    const inSource = path.join(pair.source, '.config', 'state');
+    expect(await fieldOf({ ...pair, watch: false }, inSource)).toEqual([]);
+    expect(await fieldOf({ ...pair, watch: true }, inSource)).toEqual([
+      `source: The source folder must not hold the app's state folder "${inSource}" while watching for changes: each sync would start the next.`,
+    ]);
   });
 
   it('refuses two pairs writing into the same replica', () => {

@@ -79,11 +79,12 @@ describe('folder-sync --help and --version', () => {
 });
 
 describe('bad usage or configuration: exit 2, one sentence naming the input, the replica untouched', () => {
-  async function expectUsage(args: string[], named: string, replica: string): Promise<void> {
+  /** `code`: 2, or 3 where the mistake is refused for safety (overlapping folders). */
+  async function expectUsage(args: string[], named: string, replica: string, code = 2): Promise<void> {
     const before = treeOf(replica);
     const existed = fs.existsSync(replica);
     const r = await runToEnd(args);
-    expect(r.code, r.stderr).toBe(2);
+    expect(r.code, r.stderr).toBe(code);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(named);
     expect(r.stderr.trim().split('\n'), 'one line').toHaveLength(1);
@@ -117,12 +118,12 @@ describe('bad usage or configuration: exit 2, one sentence naming the input, the
     await expectUsage(['-s', missing, '-r', c.rep, '-l', c.logs, '--once'], missing, c.rep);
   });
 
-  it('source and replica the same, or nested either way', async () => {
+  it('source and replica the same, or nested either way: refused for safety (exit 3)', async () => {
     const c = smallCase();
     const before = treeOf(c.src);
-    await expectUsage(['-s', c.src, '-r', `${c.src}/`, '-l', c.logs, '--once'], c.src, c.src);
-    await expectUsage(['-s', c.src, '-r', path.join(c.src, 'docs'), '-l', c.logs, '--once'], c.src, c.src);
-    await expectUsage(['-s', path.join(c.src, 'docs'), '-r', c.src, '-l', c.logs, '--once'], c.src, c.src);
+    await expectUsage(['-s', c.src, '-r', `${c.src}/`, '-l', c.logs, '--once'], c.src, c.src, 3);
+    await expectUsage(['-s', c.src, '-r', path.join(c.src, 'docs'), '-l', c.logs, '--once'], c.src, c.src, 3);
+    await expectUsage(['-s', path.join(c.src, 'docs'), '-r', c.src, '-l', c.logs, '--once'], c.src, c.src, 3);
     expect(treeOf(c.src)).toEqual(before);
   });
 

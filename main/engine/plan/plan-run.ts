@@ -84,6 +84,13 @@ function protectedBy(roots: ReadonlySet<string>): (rel: string) => boolean {
   };
 }
 
+/** The folders that hold a protected path: never removed (a removal would fail on what stays inside, or worse, reach into it). */
+function holdersOf(roots: ReadonlySet<string>): (rel: string) => boolean {
+  const holders = new Set<string>();
+  for (const root of roots) for (let at = parentOf(root); at !== '' && !holders.has(at); at = parentOf(at)) holders.add(at);
+  return (rel) => holders.has(rel);
+}
+
 export async function planRun(input: PlanRunInput): Promise<PlanOutcome> {
   const { source, replica, record, traits } = input;
   const startedAt = performance.now();
@@ -132,27 +139,26 @@ export async function planRun(input: PlanRunInput): Promise<PlanOutcome> {
     checksum: input.checksum,
     trustInodes,
     isProtected,
+    holdsProtected: holdersOf(input.protectedRoots),
   });
   const tooMany = checkMaxDelete(actions, replica.rows, input.maxDelete);
   if (tooMany) return { refusal: tooMany, ms: ms() };
   return { plan: { actions, settling, unsettled, wanted, workingReplica, workingRecord, sourceHashes: moves.sourceHashes, isProtected, tolerance }, ms: ms() };
 }
 
-/** Source entries at or below a replica mount point are left out: the mirror never writes into another file system there. */
+/**
+ * Source entries at or below a replica mount point are left out: the mirror never writes into another mount there.
+ * The run warns once about each such mount point already (sync.ts), so no skip is added for it here.
+ */
 function withoutMountPoints(selection: Selection, mountPoints: readonly string[]): Selection {
   if (mountPoints.length === 0) return selection;
   const below = protectedBy(new Set(mountPoints));
   const left = new Set<string>();
-  const skips = [...selection.skips];
-  for (const rel of selection.wanted.keys()) {
-    if (!below(rel)) continue;
-    left.add(rel);
-    if (mountPoints.includes(rel)) skips.push({ type: 'skip', path: rel, reason: 'another file system is mounted here in the replica; left alone', unrepresentable: false });
-  }
+  for (const rel of selection.wanted.keys()) if (below(rel)) left.add(rel);
   if (left.size === 0) return selection;
   const wanted = new Map<string, Entry>();
   for (const [rel, entry] of selection.wanted) if (!left.has(rel)) wanted.set(rel, entry);
-  return { wanted, skips };
+  return { wanted, skips: selection.skips };
 }
 
 /** Set-uid and set-gid bits are not mirrored (ownership is not, so they would hand out the running user's rights). */

@@ -113,6 +113,8 @@ export interface PlanInput {
   readonly trustInodes?: boolean;
   /** Replica paths below source folders that could not be read: never deleted or replaced. */
   readonly isProtected: (rel: string) => boolean;
+  /** Replica folders that hold a protected path (a mount point below a folder the source no longer has): kept. */
+  readonly holdsProtected?: (rel: string) => boolean;
 }
 
 export function planActions(input: PlanInput): Action[] {
@@ -126,7 +128,7 @@ export function planActions(input: PlanInput): Action[] {
   for (const [rel, src] of input.wanted) {
     const rep = replicaAt(rel);
     if (rep !== undefined && rep.kind !== src.kind) {
-      if (input.isProtected(rel)) continue;
+      if (input.isProtected(rel) || input.holdsProtected?.(rel) === true) continue;
       replaced.add(rel);
       removals.push(...removalsOf(input.replica, rel, `the source has a ${KIND_WORDS[src.kind]} here now`));
     }
@@ -208,7 +210,7 @@ function planDeletions(input: PlanInput, replaced: ReadonlySet<string>): Action[
   const doomed: string[] = [];
   const wantedAt = orderedLookup(input.wanted);
   for (const [rel] of input.replica.entries()) {
-    if (wantedAt(rel) !== undefined || input.isProtected(rel)) continue;
+    if (wantedAt(rel) !== undefined || input.isProtected(rel) || input.holdsProtected?.(rel) === true) continue;
     const parent = parentOf(rel);
     // Below a folder that is being removed whole (type change or deletion): handled with that folder.
     if (isBelowAny(parent, replaced)) continue;

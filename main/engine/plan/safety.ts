@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { isSameOrInside, realpathLoose } from '../fs/overlap.js';
+import { isSameOrInside, overlapOf, realpathLoose, type Overlap } from '../fs/overlap.js';
 import { ConfigError, type SyncOptions } from '../run/options.js';
 import type { Action, RefusalReason } from '../types.js';
 
@@ -40,18 +40,29 @@ export function validatePairSync(options: Pick<SyncOptions, 'source' | 'replica'
     );
   }
   if (replicaStat === undefined) requireWritableParent(options.replica, path.dirname(replica));
-  const replicaInSource = isSameOrInside(replica, source);
-  const sourceInReplica = isSameOrInside(source, replica);
-  if (replicaInSource && sourceInReplica) {
-    throw new ConfigError(`The source "${options.source}" and the replica "${options.replica}" are the same folder.`);
-  }
-  if (replicaInSource) {
-    throw new ConfigError(`The replica "${options.replica}" is inside the source "${options.source}"; choose a folder outside it.`);
-  }
-  if (sourceInReplica) {
-    throw new ConfigError(`The source "${options.source}" is inside the replica "${options.replica}"; choose a folder outside it.`);
-  }
+  const overlap = overlapOf(replica, source);
+  if (overlap !== undefined) throw new ConfigError(overlapSentence(overlap, options.replica, options.source), 'overlap');
   if (options.trash) validateTrash(options.trash.dir, source, replica);
+}
+
+/** One sentence naming both folders; where the one inside was found through a bind mount, that place too. */
+function overlapSentence(overlap: Overlap, replica: string, source: string): string {
+  if (overlap.kind === 'same') return `The source "${source}" and the replica "${replica}" are the same folder.`;
+  const [inner, innerName, outer, outerName] = overlap.kind === 'first-inside' ? [replica, 'replica', source, 'source'] : [source, 'source', replica, 'replica'];
+  const via = overlap.at === realpathLoose(inner) ? '' : ` (through a bind mount it is also at "${overlap.at}")`;
+  return `The ${innerName} "${inner}" is inside the ${outerName} "${outer}"${via}; choose a folder outside it.`;
+}
+
+/**
+ * Where a folder the tool writes into on its own (the log folder, the state folder) lies against the pair, by the
+ * same check as the pair's overlap. Inside the replica the mirror would delete it (callers refuse: exit 2); inside the
+ * source every run changes the source, so watching for changes would start the next run at once (callers refuse when
+ * watching, else warn: it is only mirrored along).
+ */
+export function sideFolderPlace(folder: string, pair: { readonly source: string; readonly replica: string }): 'replica' | 'source' | undefined {
+  if (isSameOrInside(folder, pair.replica)) return 'replica';
+  if (isSameOrInside(folder, pair.source)) return 'source';
+  return undefined;
 }
 
 /** A replica to be made needs a parent it may write in: found now (exit code 2), not as the first run's failure. */

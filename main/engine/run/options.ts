@@ -40,10 +40,14 @@ export interface SyncOptions {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 
-  /** Set where a caller may know better (a replica parent missing because its drive is unplugged). */
+  /**
+   * Set where a caller may know better: a replica parent missing because its drive is unplugged; or the source and
+   * the replica overlapping (however reached), which the command line refuses for safety (exit 3, nothing changed)
+   * rather than calling it bad usage.
+   */
   constructor(
     message: string,
-    readonly reason?: 'replica-parent-missing',
+    readonly reason?: 'replica-parent-missing' | 'overlap',
   ) {
     super(message);
   }

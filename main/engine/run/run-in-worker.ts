@@ -16,7 +16,7 @@ const WORKER_URL = new URL('./sync-worker.js', import.meta.url);
 type Reply =
   | { type: 'events'; events: SyncEvent[] }
   | { type: 'done'; summary: RunSummary }
-  | { type: 'failed'; name: string; message: string };
+  | { type: 'failed'; name: string; message: string; reason?: ConfigError['reason'] };
 
 export function runSyncInWorker(options: SyncOptions): Promise<RunSummary> {
   if (WORKER_URL.protocol !== 'file:' || !fs.existsSync(fileURLToPath(WORKER_URL))) return runSync(options);
@@ -42,7 +42,7 @@ export function runSyncInWorker(options: SyncOptions): Promise<RunSummary> {
         resolve(reply.summary);
       } else {
         finish();
-        reject(reply.name === 'ConfigError' ? new ConfigError(reply.message) : new Error(reply.message));
+        reject(reply.name === 'ConfigError' ? new ConfigError(reply.message, reply.reason) : new Error(reply.message));
       }
     });
     worker.once('error', (error) => {

@@ -3,7 +3,7 @@
  * An 'abort' message aborts the run through its AbortSignal (between operations, atomically safe).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SyncOptions } from './options.js';
+import { ConfigError, type SyncOptions } from './options.js';
 import { runSync } from './sync.js';
 import type { SyncEvent } from '../types.js';
 
@@ -45,6 +45,8 @@ runSync({ ...job, onEvent, signal: controller.signal }).then(
   (error: unknown) => {
     flush();
     const e = error as Error;
-    port.postMessage({ type: 'failed', name: e?.name ?? 'Error', message: e?.message ?? String(error) });
+    // The reason crosses too: the caller tells an overlap (refused for safety) from other mistakes by it.
+    const reason = error instanceof ConfigError ? error.reason : undefined;
+    port.postMessage({ type: 'failed', name: e?.name ?? 'Error', message: e?.message ?? String(error), ...(reason !== undefined ? { reason } : {}) });
   },
 );

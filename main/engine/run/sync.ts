@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { hashFile, sameSampledContents, type ReadCounter } from '../fs/contents.js';
 import { isMountRoot } from '../fs/mounts.js';
-import { fsPathBuffer, toByteString } from '../fs/paths.js';
+import { display, fsPathBuffer, toByteString } from '../fs/paths.js';
 import { Tree } from '../fs/tree.js';
 import { executePlan, type ExecuteResult } from '../execute/execute.js';
 import { openTrash, pruneTrash, RunTrash } from '../execute/trash.js';
@@ -67,7 +67,7 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
   const replicaScanning =
     replicaRoot === undefined ? Promise.resolve(emptyTableScan()) : replicaRoot === replicaAtStart && earlyReplicaScanning ? earlyReplicaScanning : scanOne(replicaRoot, replicaRequest);
   const [sourceScan, replicaScan] = await Promise.all([sourceScanning, replicaScanning]);
-  reportScans(sourceScan, replicaScan, emit, warn);
+  reportScans(sourceScan, replicaScan, replica, emit, warn);
 
   const sourceTree = Tree.open(sourceRoot);
   const replicaTree = replicaRoot === undefined ? undefined : Tree.open(replicaRoot);
@@ -152,14 +152,15 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
   }
 }
 
-function reportScans(sourceScan: TableScan, replicaScan: TableScan, emit: (event: SyncEvent) => void, warn: (message: string) => void): void {
+function reportScans(sourceScan: TableScan, replicaScan: TableScan, replica: string, emit: (event: SyncEvent) => void, warn: (message: string) => void): void {
   for (const problem of sourceScan.problems) emit({ type: 'op', op: 'error', path: problem.path, detail: problem.message });
   for (const problem of replicaScan.problems) emit({ type: 'op', op: 'error', path: problem.path, detail: `in the replica: ${problem.message}` });
   for (const rel of sourceScan.reserved) emit({ type: 'op', op: 'skip', path: rel, detail: 'the name is reserved for Folder Sync\'s temporary files' });
   for (const rel of sourceScan.mountPoints) {
-    emit({ type: 'op', op: 'skip', path: rel, detail: 'another file system is mounted here; not crossed (--cross-file-systems would)' });
+    emit({ type: 'op', op: 'skip', path: rel, detail: 'a mount point (another file system, or a bind mount); not crossed (--cross-file-systems would)' });
   }
-  for (const rel of replicaScan.mountPoints) warn(`Another file system is mounted in the replica at "${rel}"; it is left alone.`);
+  // Never crossed, never deleted, nothing written below it: what is mounted there is not the replica's (a USB stick, a bind mount of another folder).
+  for (const rel of replicaScan.mountPoints) warn(`"${path.join(replica, display(rel))}" is a mount point inside the replica; left alone.`);
 }
 
 /**

@@ -6,6 +6,7 @@
  * faster than promise-per-entry, and the caller runs this off the main thread (scan-worker.ts).
  */
 import { loadAtOps, type AtOps, type FileStat } from '../fs/at.js';
+import { mountPointsBelow } from '../fs/mount-points.js';
 import { isReservedName } from '../fs/paths.js';
 import type { Entry, EntryKind, EntryMap } from '../types.js';
 import type { ExcludeMatcher } from './exclude.js';
@@ -23,7 +24,7 @@ export interface ScanResult {
   readonly unreadableDirs: string[];
   /** Names with the engine's reserved prefix (temp files, staging, probes left by a killed run). */
   readonly reserved: string[];
-  /** Folders on another file system than the root's, not walked (the scan was asked not to cross). */
+  /** Folders on another mount than the root's (another device, a tmpfs, a bind mount), not walked (the scan was asked not to cross). */
   readonly mountPoints: string[];
 }
 
@@ -76,7 +77,7 @@ export type ScanReport = Omit<ScanResult, 'entries'>;
 
 export interface WalkOptions {
   readonly exclude?: ExcludeMatcher;
-  /** Do not walk into folders on another device than the root's; they are listed in `mountPoints`. */
+  /** Do not walk into folders on another mount than the root's (device or bind mount); they are listed in `mountPoints`. */
   readonly sameDevice?: boolean;
 }
 
@@ -95,8 +96,8 @@ interface Frame {
  */
 export function walkTree(rootFd: number, sink: ScanSink, options: WalkOptions = {}, ops: AtOps = loadAtOps()): ScanReport {
   const report: ScanReport & { rootError?: unknown } = { problems: [], unreadableDirs: [], reserved: [], mountPoints: [] };
-  const rootDev = ops.fstat(rootFd).dev;
-  const root = listFolder(ops, rootFd, '', sink, options, rootDev, report);
+  const walls: Walls = { dev: ops.fstat(rootFd).dev, mountPoints: options.sameDevice === true ? mountPointsBelow(rootFd) : new Set() };
+  const root = listFolder(ops, rootFd, '', sink, options, walls, report);
   if (root === undefined) throw report.rootError;
   const stack: Frame[] = [{ relPrefix: '', fd: rootFd, subdirs: root, next: 0 }];
   try {
@@ -118,7 +119,7 @@ export function walkTree(rootFd: number, sink: ScanSink, options: WalkOptions = 
         if (errorText(error) !== 'ENOENT') unreadable(report, rel, error);
         continue;
       }
-      const subdirs = listFolder(ops, fd, `${rel}/`, sink, options, rootDev, report);
+      const subdirs = listFolder(ops, fd, `${rel}/`, sink, options, walls, report);
       if (subdirs === undefined) ops.close(fd);
       else stack.push({ relPrefix: `${rel}/`, fd, subdirs, next: 0 });
     }
@@ -127,6 +128,12 @@ export function walkTree(rootFd: number, sink: ScanSink, options: WalkOptions = 
   }
   const { rootError: _rootError, ...result } = report;
   return result;
+}
+
+/** Where a walk that does not cross mounts stops: the root's device, and the mount points below the root (bind mounts of the same device). */
+interface Walls {
+  readonly dev: number;
+  readonly mountPoints: ReadonlySet<string>;
 }
 
 function unreadable(report: ScanReport, rel: string, error: unknown): void {
@@ -144,7 +151,7 @@ function listFolder(
   relPrefix: string,
   sink: ScanSink,
   options: WalkOptions,
-  rootDev: number,
+  walls: Walls,
   report: ScanReport & { rootError?: unknown },
 ): string[] | undefined {
   let names: string[];
@@ -176,7 +183,7 @@ function listFolder(
     if (options.exclude !== undefined && options.exclude(rel, isDir)) continue;
     sink.add(relPrefix, name, stat, target);
     if (!isDir) continue;
-    if (options.sameDevice === true && stat.dev !== rootDev) report.mountPoints.push(rel);
+    if (options.sameDevice === true && (stat.dev !== walls.dev || walls.mountPoints.has(rel))) report.mountPoints.push(rel);
     else subdirs.push(name);
   }
   return subdirs;
