@@ -3,6 +3,7 @@
  * handling of every inotify report run here, so the host's event loop (the tray's) hears one 'changed' message
  * per burst slice instead of doing that work itself.
  */
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { watchFolders } from './folder-watch.js';
 import { paceWatcherFileSystem } from './watch-fs-pace.js';
@@ -10,7 +11,15 @@ import type { WatchCommand, WatchJob, WatchReport } from './watch-protocol.js';
 
 /** At most one 'changed' message this often while changes keep coming (the host only batches them anyway). */
 const REPORT_EVERY_MS = 100;
+const WATCHER_NICE = 10;
 
+// Background work: on Linux a thread's nice value is its own, so this lowers only this thread, and the tray's
+// thread gets the CPU first when both want it (a laptop's two cores are soon busy).
+try {
+  os.setPriority(0, WATCHER_NICE);
+} catch {
+  // Not allowed here (a sandbox): the watcher runs at the app's priority.
+}
 // Before chokidar does any work: its calls go through the paced functions from the start.
 paceWatcherFileSystem();
 const port = parentPort!;

@@ -114,7 +114,7 @@ const WORKER_URL = new URL('./watch-worker.js', import.meta.url);
  * only a few folders alive at once; a small young generation makes V8 collect them early instead of letting the
  * heap grow. Past the bound the worker dies, which reads as a watcher failure: the pair syncs on its interval alone.
  */
-const WORKER_OLD_HEAP_MB = 48;
+const WORKER_OLD_HEAP_MB = 40;
 const WORKER_YOUNG_HEAP_MB = 1;
 /** How long a closing worker gets to remove its watches before it is ended. */
 const CLOSE_GRACE_MS = 2000;
