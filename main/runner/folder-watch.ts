@@ -43,6 +43,11 @@ export interface FolderWatch {
 /** A wave ends at this many folders or this many entries in them, whichever comes first. */
 const WAVE_FOLDERS = 64;
 const WAVE_ENTRIES = 4096;
+/** How often a source that is not there yet (its drive unplugged) is looked for. */
+const MISSING_ROOT_CHECK_MS = 2000;
+
+/** The source is not there (yet): not a failure of the watcher, which waits for it. */
+class MissingRoot extends Error {}
 
 export function watchFolders(options: FolderWatchOptions): FolderWatch {
   const root = path.resolve(options.root);
@@ -55,6 +60,7 @@ export function watchFolders(options: FolderWatchOptions): FolderWatch {
   const queue: { folder: string; entries: number }[] = [];
   let closed = false;
   let pumping: Promise<void> | undefined;
+  let rootCheck: NodeJS.Timeout | undefined;
 
   const isExcluded = (absolute: string, isDir: boolean): boolean => {
     if (excluded === undefined) return false;
@@ -91,7 +97,8 @@ export function watchFolders(options: FolderWatchOptions): FolderWatch {
         }
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (next === root) throw Object.assign(new Error(`the source folder cannot be listed (${code ?? 'unknown error'})`), { code });
+        if (next === root && (code === 'ENOENT' || code === 'ENOTDIR')) throw new MissingRoot();
+        if (next === root) throw Object.assign(new Error(`the source folder cannot be read (${code ?? 'unknown error'})`), { code });
         // Gone or unreadable since it was seen: the run reports what it cannot read; nothing to watch here.
         continue;
       }
@@ -164,6 +171,7 @@ export function watchFolders(options: FolderWatchOptions): FolderWatch {
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
+    clearTimeout(rootCheck);
     queue.length = 0;
     const closing = [...instances].map((instance) => {
       const done = instance.close();
@@ -177,12 +185,27 @@ export function watchFolders(options: FolderWatchOptions): FolderWatch {
     await Promise.all(closing);
   };
 
-  discover(root)
-    .then(() => pumping)
-    .then(() => {
-      if (!closed) options.onReady();
-    })
-    .catch(fail);
+  let readySent = false;
+  const ready = (): void => {
+    if (closed || readySent) return;
+    readySent = true;
+    options.onReady();
+  };
+  // A source that is missing (on a drive not plugged in) is looked for until it appears; its appearing is a change.
+  const watchRoot = (waited: boolean): void => {
+    discover(root)
+      .then(() => pumping)
+      .then(() => {
+        ready();
+        if (waited && !closed) options.onChange();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof MissingRoot)) return fail(error);
+        ready();
+        if (!closed) rootCheck = setTimeout(() => watchRoot(true), MISSING_ROOT_CHECK_MS);
+      });
+  };
+  watchRoot(false);
 
   return { close };
 }

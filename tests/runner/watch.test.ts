@@ -232,6 +232,21 @@ describe.each([
     expect(c.errors).toEqual([]);
   });
 
+  it('waits for a source that is not there (its drive unplugged), then watches it once it appears', async () => {
+    const source = path.join(tmp, 'drive', 'source');
+    const before = inotifyWatches();
+    const { c, ...handlers } = counters();
+    watcher = impl.watchForChanges({ root: source, quietMs: 50, ...handlers });
+    await watcher.ready;
+    expect(inotifyWatches() - before).toBe(0);
+    fs.mkdirSync(path.join(source, 'sub'), { recursive: true });
+    await until(() => c.quiet === 1); // its appearing is a change
+    await until(() => inotifyWatches() - before === 2);
+    fs.writeFileSync(path.join(source, 'sub', 'x.txt'), 'x');
+    await until(() => c.quiet === 2);
+    expect(c.errors).toEqual([]);
+  });
+
   it('neither watches nor reacts to excluded folders and files', async () => {
     writeTree(tmp, 10, 20);
     fs.mkdirSync(path.join(tmp, 'top1', 'cache'));
