@@ -149,13 +149,24 @@ export function watchFolders(options: FolderWatchOptions): FolderWatch {
     return new Promise((resolve) => instance.once('ready', () => resolve()));
   };
 
-  /** A folder is gone (removed, or renamed: its new name comes as a new folder): drop it and those below it. */
+  /**
+   * A folder is gone (removed, or renamed: its new name comes as a new folder): drop it and those below it, and
+   * close an instance left with no folder, so a long session of folders coming and going keeps no empty instances.
+   */
   const forget = (folder: string): void => {
     const inside = `${folder}${path.sep}`;
+    const touched = new Set<FSWatcher>();
     for (const [watched, owner] of owners) {
       if (watched !== folder && !watched.startsWith(inside)) continue;
       owners.delete(watched);
       owner.unwatch(watched);
+      touched.add(owner);
+    }
+    const inUse = new Set(owners.values());
+    for (const instance of touched) {
+      if (inUse.has(instance)) continue;
+      instances.delete(instance);
+      void instance.close();
     }
   };
 
