@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Bundles what ships: the command line (`folder-sync`, package.json "bin") into dist/cli/, and the Electron main
- * process (package.json "main") into dist/app/, each beside its own copies of the worker scripts the engine starts
- * (it looks for them beside itself: `new URL('./scan-worker.js', import.meta.url)`).
+ * process (package.json "main") into dist/app/, each beside its own copies of the worker scripts the engine and the
+ * watcher start (each looks for its script beside itself: `new URL('./scan-worker.js', import.meta.url)`).
  *
  * Why bundles: loading ~50 modules one by one (resolve, read, compile) and electron-log's CommonJS tree cost the
  * command ~80 ms of CPU at every start, which a run that changed nothing spends alongside its scans. And with its
@@ -15,7 +15,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const WORKERS = ['main/engine/scan/scan-worker.ts', 'main/engine/execute/copy-worker.ts', 'main/engine/run/sync-worker.ts'];
+const WORKERS = [
+  'main/engine/scan/scan-worker.ts',
+  'main/engine/execute/copy-worker.ts',
+  'main/engine/run/sync-worker.ts',
+  'main/runner/watch-worker.ts',
+];
 
 async function bundle(entry, outdir, external) {
   await build({

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Draws the tray icons (idle, syncing, error, paused at 22 and 24 px, each with @2x) and the app icon (256,
+ * Draws the tray icons (idle, syncing, error, paused at 22 and 24 px, each with @2x) and the app icon (16 to
  * 512 px) as PNG, with no image library: shapes are signed-distance tests, 4×4 supersampled, encoded with
  * zlib. Run `node build/make-icons.mjs` after changing a shape; the PNGs are committed.
  */
@@ -213,4 +213,5 @@ for (const [state, layers] of Object.entries(TRAY)) {
     write(path.join(here, 'tray', `${base}@2x.png`), render(size * 2, layers()));
   }
 }
-for (const size of [256, 512]) write(path.join(here, 'icons', `${size}x${size}.png`), render(size, appIcon()));
+// Every size a desktop's icon theme looks up (hicolor), so no panel or menu scales a big icon down to 16 px.
+for (const size of [16, 24, 32, 48, 64, 128, 256, 512]) write(path.join(here, 'icons', `${size}x${size}.png`), render(size, appIcon()));

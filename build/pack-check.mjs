@@ -62,7 +62,7 @@ try {
   const problems = [];
   const appMain = pkg.build.extraMetadata.main;
   const appDir = path.posix.dirname(`/${appMain}`);
-  const needed = [`/${appMain}`, ...['scan-worker.js', 'copy-worker.js', 'sync-worker.js'].map((w) => `${appDir}/${w}`), '/dist/preload/index.cjs', '/dist/renderer/index.html', '/dist/renderer/settings.js', '/dist/renderer/styles.css'];
+  const needed = [`/${appMain}`, ...['scan-worker.js', 'copy-worker.js', 'sync-worker.js', 'watch-worker.js'].map((w) => `${appDir}/${w}`), '/dist/preload/index.cjs', '/dist/renderer/index.html', '/dist/renderer/settings.js', '/dist/renderer/styles.css'];
   for (const file of needed) {
     if (!inAsar.has(file)) problems.push(`app.asar lacks ${file}`);
   }

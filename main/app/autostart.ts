@@ -15,10 +15,29 @@ export interface AutostartOptions {
   readonly command: readonly string[];
 }
 
-/** Quotes one argument of an Exec line as the Desktop Entry spec asks (reserved characters in double quotes). */
+/**
+ * Quotes one argument of an Exec line as the Desktop Entry spec asks: an argument with a reserved character goes in
+ * double quotes, where `"`, `` ` ``, `$` and `\` take a backslash; a literal `%` is `%%` (not a field code).
+ */
 export function quoteExecArg(arg: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg.replace(/%/g, '%%');
   return `"${arg.replace(/[\\"`$]/g, (ch) => `\\${ch}`).replace(/%/g, '%%')}"`;
+}
+
+const VALUE_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r' };
+
+/**
+ * The escaping every string value of a desktop entry gets, which readers undo before they parse the Exec quoting:
+ * so a backslash of the quoting is written twice (`\\$` for a `$` in quotes, four for a backslash in a path).
+ * GLib (Cinnamon's launcher) rejects the whole value at an escape it does not know, such as a lone `\$`.
+ */
+function escapeValue(text: string): string {
+  return text.replace(/[\\\n\t\r]/g, (ch) => VALUE_ESCAPES[ch] ?? ch);
+}
+
+/** The Exec value that runs `command` (the program, then its arguments) exactly, whatever characters they hold. */
+export function execValue(command: readonly string[]): string {
+  return escapeValue(command.map(quoteExecArg).join(' '));
 }
 
 export function autostartEntry(command: readonly string[]): string {
@@ -27,7 +46,7 @@ export function autostartEntry(command: readonly string[]): string {
     'Type=Application',
     'Name=Folder Sync',
     'Comment=Keeps replica folders mirrored from their source folders',
-    `Exec=${command.map(quoteExecArg).join(' ')}`,
+    `Exec=${execValue(command)}`,
     'Icon=folder-sync',
     'Terminal=false',
     'X-GNOME-Autostart-enabled=true',

@@ -202,6 +202,11 @@ export class PairsController {
   }
 
   /** One pair, or every enabled pair (null). While paused or for a disabled pair: a single run. */
+  /** The system woke up: each pair whose run fell due by the wall clock while it slept runs now. */
+  checkSchedules(): void {
+    for (const rt of this.runtimes.values()) rt.runner.checkSchedule();
+  }
+
   syncNow(pairId: string | null): void {
     if (this.shuttingDown) return;
     const targets =

@@ -144,7 +144,12 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
 
   const tray = new TrayService<Electron.Menu>(
     {
-      createTray: (icon) => new Tray(icon),
+      createTray: (icon) => {
+        const created = new Tray(icon);
+        // A left click on the icon (Electron reports it on Linux where the panel supports it) opens the window.
+        created.on('click', () => settingsWindow.open());
+        return created;
+      },
       buildMenu: (template) => Menu.buildFromTemplate(template),
       iconPath: (state) => trayIconFile(paths.trayIcons, state, process.env.XDG_CURRENT_DESKTOP),
     },
@@ -191,6 +196,8 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
   powerMonitor.on('shutdown', (event?: { preventDefault(): void }) => {
     if (!quitter.mayQuit()) event?.preventDefault();
   });
+  // Timers stood still while the machine slept: a run that fell due meanwhile starts now, not an interval later.
+  powerMonitor.on('resume', () => controller.checkSchedules());
 
   controller.apply(loaded.settings.pairs);
   render();

@@ -111,6 +111,11 @@ export class PairRunner {
     return run;
   }
 
+  /** The system woke up: a run that fell due by the wall clock while it slept starts now. */
+  checkSchedule(): void {
+    this.loop?.checkSchedule();
+  }
+
   /** Stops the schedule, the watcher and the drive wait; a run going on finishes. Resolves when all have stopped. */
   async stop(): Promise<void> {
     const { loop, watcher } = this;

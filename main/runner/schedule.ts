@@ -2,6 +2,12 @@
  * The periodic loop shared by the CLI and the tray: each run starts `interval` after the previous one
  * *started*; a run that overran is followed at once. Stopping while a run is going lets it finish; stopping
  * while asleep ends the loop at once. The clock is injected so tests need not sleep.
+ *
+ * Runs are due by the wall clock. Node's timers count the time the machine is awake only (CLOCK_MONOTONIC stops
+ * during suspend), so a laptop that slept through its run would run an interval's worth of awake time later. The
+ * loop therefore never sleeps longer than WALL_CHECK_MS before it reads the wall clock again, and checkSchedule()
+ * (the tray calls it when the system resumes) reads it at once. Runs missed while asleep become one run, and the
+ * schedule counts on from it.
  */
 
 export interface Clock {
@@ -26,6 +32,9 @@ export const systemClock: Clock = {
 };
 
 export type LoopState = 'idle' | 'running' | 'stopping' | 'stopped';
+
+/** The longest the loop sleeps before it looks at the wall clock again. */
+export const WALL_CHECK_MS = 30_000;
 
 export class PeriodicLoop {
   private state: LoopState = 'idle';
@@ -62,6 +71,11 @@ export class PeriodicLoop {
     this.wakeSleep?.();
   }
 
+  /** Looks at the wall clock now (the machine woke up): a run whose time passed while it slept starts at once. */
+  checkSchedule(): void {
+    this.wakeSleep?.();
+  }
+
   /** Stops after the current run, or at once when idle. Resolves when stopped. */
   stop(): Promise<void> {
     this.stopRequested = true;
@@ -74,8 +88,9 @@ export class PeriodicLoop {
     let onTime = false;
     while (!this.stopRequested) {
       const now = this.clock.now();
-      // Woken by the timer for a planned start: that start counts, so timer lateness never adds up to drift.
-      const startedAt = onTime && now >= this.nextStartAt ? this.nextStartAt : now;
+      // Woken by the timer for a planned start: that start counts, so timer lateness never adds up to drift. Late by
+      // an interval or more (the machine slept through it), the schedule restarts from now: one run, not a catch-up.
+      const startedAt = onTime && now >= this.nextStartAt && now - this.nextStartAt < this.intervalMs ? this.nextStartAt : now;
       this.nextStartAt = startedAt + this.intervalMs;
       this.runRequested = false;
       this.state = 'running';
@@ -88,7 +103,7 @@ export class PeriodicLoop {
       while (!this.stopRequested && !this.runRequested) {
         const wait = this.nextStartAt - this.clock.now();
         if (wait <= 0) break;
-        const sleep = this.clock.sleep(wait);
+        const sleep = this.clock.sleep(Math.min(wait, WALL_CHECK_MS));
         this.wakeSleep = sleep.wake;
         await sleep.done;
         this.wakeSleep = undefined;

@@ -14,7 +14,7 @@ describe('the bundled command', () => {
   it('has beside it every worker script it starts', () => {
     const bundle = fs.readFileSync(CLI, 'utf8');
     const workers = [...bundle.matchAll(/new URL\("\.\/([\w-]+\.js)", import\.meta\.url\)/g)].map((m) => m[1]!);
-    expect(workers.sort()).toEqual(['copy-worker.js', 'scan-worker.js', 'sync-worker.js']);
+    expect(workers.sort()).toEqual(['copy-worker.js', 'scan-worker.js', 'sync-worker.js', 'watch-worker.js']);
     for (const worker of workers) expect(fs.existsSync(path.join(path.dirname(CLI), worker)), worker).toBe(true);
   });
 

@@ -33,7 +33,7 @@ describe('the npm package', () => {
     const files = packList();
     expect(files.filter((f) => f.startsWith('tests/') || f.endsWith('.map') || f.endsWith('.ts'))).toEqual([]);
     expect(files.filter((f) => !ALLOWED.some((re) => re.test(f)))).toEqual([]);
-    for (const needed of ['dist/cli/cli.js', 'dist/cli/scan-worker.js', 'dist/cli/copy-worker.js', 'dist/cli/sync-worker.js', 'dist/man/folder-sync.1', 'dist/completions/folder-sync.bash', 'README.md']) {
+    for (const needed of ['dist/cli/cli.js', 'dist/cli/scan-worker.js', 'dist/cli/copy-worker.js', 'dist/cli/sync-worker.js', 'dist/cli/watch-worker.js', 'dist/man/folder-sync.1', 'dist/completions/folder-sync.bash', 'README.md']) {
       expect(files).toContain(needed);
     }
   });

@@ -766,7 +766,7 @@ export function snapshot(): Json {
     permissionRequestHandler: session.defaultSession.permissionRequestHandler !== null,
     permissionCheckHandler: session.defaultSession.permissionCheckHandler !== null,
     appListeners: Object.fromEntries(['before-quit', 'second-instance', 'window-all-closed', 'web-contents-created'].map((e) => [e, app.listenerCount(e)])),
-    powerMonitorListeners: { shutdown: powerMonitor.listenerCount('shutdown') },
+    powerMonitorListeners: { shutdown: powerMonitor.listenerCount('shutdown'), resume: powerMonitor.listenerCount('resume') },
     calls: fake.calls.map((call) => ({ seq: call.seq, api: call.api, args: call.args })),
     exitCode: fake.exitCode,
   };

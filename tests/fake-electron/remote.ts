@@ -4,7 +4,7 @@
  * queue a folder-picker answer, emit an app event, quit) and hears back pushes to the page and the exit.
  */
 import { writeFileSync } from 'node:fs';
-import { app, BrowserWindow, fake, findMenuItem, ipcMain, snapshot, toJson, Tray } from './electron.js';
+import { app, BrowserWindow, fake, findMenuItem, ipcMain, powerMonitor, snapshot, toJson, Tray } from './electron.js';
 import type { Json } from './electron.js';
 
 export type RemoteCommand =
@@ -13,6 +13,11 @@ export type RemoteCommand =
   | { readonly cmd: 'invoke'; readonly channel: string; readonly args: readonly unknown[]; readonly windowId?: number; readonly url?: string }
   | { readonly cmd: 'dialog'; readonly result: { canceled: boolean; filePaths: string[] } }
   | { readonly cmd: 'app-emit'; readonly event: string; readonly args: readonly unknown[] }
+  /** What the desktop does: a click on the tray icon, the system resuming from suspend. */
+  | { readonly cmd: 'tray-emit'; readonly event: string }
+  | { readonly cmd: 'power-emit'; readonly event: string }
+  /** The wall clock (Date.now) jumps ahead while timers stand still, as across a suspend. */
+  | { readonly cmd: 'suspend'; readonly ms: number }
   | { readonly cmd: 'close-window'; readonly windowId: number }
   | { readonly cmd: 'navigate'; readonly windowId: number; readonly url: string }
   | { readonly cmd: 'quit' };
@@ -56,6 +61,21 @@ async function run(command: RemoteCommand): Promise<Json> {
     case 'app-emit':
       app.emit(command.event, { preventDefault() {} }, ...command.args);
       return true;
+    case 'tray-emit': {
+      const tray = Tray.instances.filter((t) => !t.destroyed).at(-1);
+      if (tray === undefined) throw new Error('No tray.');
+      // Electron passes the click's event and the icon's bounds.
+      tray.emit(command.event, { preventDefault() {} }, { x: 0, y: 0, width: 24, height: 24 });
+      return true;
+    }
+    case 'power-emit':
+      powerMonitor.emit(command.event, { preventDefault() {} });
+      return true;
+    case 'suspend': {
+      const wallClock = Date.now;
+      Date.now = () => wallClock() + command.ms;
+      return true;
+    }
     case 'close-window':
       windowById(command.windowId).close();
       return true;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PeriodicLoop, type Clock } from '../../main/runner/schedule.js';
+import { PeriodicLoop, WALL_CHECK_MS, type Clock } from '../../main/runner/schedule.js';
 
 /** A virtual clock: runs take virtual time, and every timer fires `lateMs` after it was due (real timers do). */
 class VirtualClock implements Clock {
@@ -117,6 +117,86 @@ describe('PeriodicLoop', () => {
     await settle();
     await clock.fireNext();
     expect(starts).toEqual([0, 4_000, 14_000]);
+    await loop.stop();
+  });
+});
+
+/**
+ * A machine that can be suspended: timers run on awake time only (as Node's do, on CLOCK_MONOTONIC), while now()
+ * is the wall clock, which moves on during a suspend.
+ */
+class SuspendableClock implements Clock {
+  private awake = 0;
+  private asleep = 0;
+  private timers: Array<{ at: number; resolve: () => void }> = [];
+
+  now(): number {
+    return this.awake + this.asleep;
+  }
+
+  sleep(ms: number): { readonly done: Promise<void>; wake(): void } {
+    let resolve = (): void => {};
+    const done = new Promise<void>((r) => (resolve = r));
+    const timer = { at: this.awake + ms, resolve };
+    this.timers.push(timer);
+    return { done, wake: () => ((this.timers = this.timers.filter((t) => t !== timer)), resolve()) };
+  }
+
+  suspend(ms: number): void {
+    this.asleep += ms;
+  }
+
+  /** Awake time passes; due timers fire in order. */
+  async advance(ms: number): Promise<void> {
+    const end = this.awake + ms;
+    for (;;) {
+      await settle();
+      const next = this.timers.sort((a, b) => a.at - b.at)[0];
+      if (next === undefined || next.at > end) break;
+      this.timers.shift();
+      this.awake = next.at;
+      next.resolve();
+    }
+    this.awake = end;
+    await settle();
+  }
+}
+
+describe('PeriodicLoop by the wall clock (a machine that sleeps)', () => {
+  const HOUR = 3_600_000;
+  const start = async (clock: SuspendableClock): Promise<{ loop: PeriodicLoop; starts: number[] }> => {
+    const starts: number[] = [];
+    const loop = new PeriodicLoop(HOUR, async () => void starts.push(clock.now()), clock);
+    void loop.start();
+    await settle();
+    return { loop, starts };
+  };
+
+  it('runs within WALL_CHECK_MS of waking when the run fell due during a suspend, once, and counts on from it', async () => {
+    const clock = new SuspendableClock();
+    const { loop, starts } = await start(clock);
+    await clock.advance(10 * 60_000);
+    clock.suspend(3 * HOUR); // the lid closed for three hours: the 1 h run and two more fell due meanwhile
+    await clock.advance(WALL_CHECK_MS);
+    const woke = 10 * 60_000 + 3 * HOUR;
+    expect(starts).toEqual([0, woke + WALL_CHECK_MS - (10 * 60_000) % WALL_CHECK_MS]);
+    await clock.advance(HOUR);
+    expect(starts).toHaveLength(3); // one missed run made up for, not three
+    expect(starts[2]! - starts[1]!).toBe(HOUR);
+    await loop.stop();
+  });
+
+  it('checkSchedule (the system resumed) starts a run that fell due at once', async () => {
+    const clock = new SuspendableClock();
+    const { loop, starts } = await start(clock);
+    await clock.advance(5_000);
+    clock.suspend(2 * HOUR);
+    loop.checkSchedule();
+    await settle();
+    expect(starts).toEqual([0, 2 * HOUR + 5_000]);
+    loop.checkSchedule(); // nothing due: nothing runs
+    await clock.advance(1_000);
+    expect(starts).toHaveLength(2);
     await loop.stop();
   });
 });
