@@ -21,6 +21,7 @@ import { TrayService } from '../tray/tray-service.js';
 import { Autostart } from './autostart.js';
 import { lockDownContents, lockDownSession } from './lock-down.js';
 import { PairsController } from './pairs-controller.js';
+import { pairStateDir } from './pair-state-dir.js';
 import { QuitCoordinator } from './quit-coordinator.js';
 import { notifyIfFailed } from './run-notifier.js';
 import { SettingsService } from './settings-service.js';
@@ -69,7 +70,7 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
   lockDownSession(session.defaultSession);
 
   const userData = app.getPath('userData');
-  const stateDirFor = (pairId: string): string => path.join(userData, 'state', pairId);
+  const stateDirFor = (pairId: string): string => pairStateDir(path.join(userData, 'state'), pairId);
   const store = new SettingsStore(path.join(userData, 'settings.json'));
   const loaded = await store.load();
 

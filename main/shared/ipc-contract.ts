@@ -49,6 +49,12 @@ export interface PairInput {
   readonly maxDelete: string;
 }
 
+/**
+ * A saved pair's id: it names the pair's state folder, so it is a plain name (no "/", no ".."), checked alike on
+ * the IPC and in settings.json.
+ */
+export const PAIR_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+
 /** A stored pair: the same shape, with a non-empty id. */
 export type PairSettings = PairInput;
 

@@ -64,6 +64,14 @@ async function writeBigFile(file: string, megabytes: number): Promise<void> {
   }
 }
 
+/** Chooses folders as the user does: the native picker (the fake dialog) answers, through the real handler. */
+async function pickFolders(app: MainProcess, folders: Partial<Record<'source' | 'replica' | 'logDir' | 'trashDir', string>>): Promise<void> {
+  for (const [field, folder] of Object.entries(folders)) {
+    await app.request({ cmd: 'dialog', result: { canceled: false, filePaths: [folder] } });
+    expect(await app.invoke(Channel.PickFolder, { field, current: '' })).toBe(folder);
+  }
+}
+
 const headline = (snap: Snapshot): string => menuLabels(snap)[0] ?? '';
 const hasLine = (snap: Snapshot, text: string): boolean => menuLabels(snap).some((l) => l.includes(text));
 const calls = (snap: Snapshot, api: string): unknown[][] => snap.calls.filter((c) => c.api === api).map((c) => c.args);
@@ -148,6 +156,7 @@ describe('the tray app, run as a process against the fake electron', () => {
     await app.waitFor('the settings window', (s) => s.windows.some((w) => w.visible));
 
     const input = (interval: string): SettingsInput => ({ pairs: [{ ...pairOf(home), id: '', interval }], notifyOnFailure: false, startAtLogin: true });
+    await pickFolders(app, { source: home.source, replica: home.replica, logDir: home.logs });
     const bad = (await app.invoke(Channel.SaveSettings, input('5x'))) as unknown as SaveResult;
     expect(bad.ok).toBe(false);
     expect(bad.ok === false && bad.errors).toEqual([{ pairIndex: 0, field: 'interval', message: expect.stringContaining('"5x"') }]);
@@ -290,6 +299,69 @@ describe('the tray app, run as a process against the fake electron', () => {
     await app.waitFor('the settings window', (s) => s.windows.some((w) => w.visible));
     const status = (await app.invoke(Channel.GetStatus)) as unknown as StatusView;
     expect(status.warnings[0]).toMatch(/kept as settings\.json\.corrupt-/);
+  });
+
+  it('refuses a save or preview whose folders did not come from the picker or the settings on disk (a compromised page)', async () => {
+    // A decoy "home" the attacker wants mirrored over, and a folder of theirs to mirror onto it.
+    const decoy = path.join(home.root, 'decoy-home');
+    await fsp.mkdir(path.join(decoy, '.ssh'), { recursive: true });
+    await fsp.writeFile(path.join(decoy, '.ssh', 'authorized_keys'), 'ssh-ed25519 AAAA user\n');
+    await fsp.writeFile(path.join(decoy, 'thesis.odt'), 'years of work\n');
+    const before = await fsp.readdir(decoy, { recursive: true });
+    const app = start();
+    await app.waitFor('the tray', (s) => lastTray(s)?.menu != null);
+    await app.click('Settings…');
+    await app.waitFor('the settings window', (s) => s.windows.some((w) => w.visible));
+
+    const attack: SettingsInput = { pairs: [{ ...pairOf(home, { replica: decoy }), id: '' }], notifyOnFailure: true, startAtLogin: false };
+    const refused = (await app.invoke(Channel.SaveSettings, attack)) as unknown as SaveResult;
+    expect(refused.ok === false && refused.errors.map((e) => e.field).sort()).toEqual(['logDir', 'replica', 'source']);
+    expect(refused.ok === false && refused.errors.find((e) => e.field === 'replica')?.message).toBe(
+      `The replica folder "${decoy}" was not chosen with "Choose…": choose it again.`,
+    );
+    const previewed = (await app.invoke(Channel.Preview, attack.pairs[0])) as unknown as { ok: boolean };
+    expect(previewed.ok).toBe(false);
+    // Picking the source and the log folder does not launder the replica.
+    await pickFolders(app, { source: home.source, logDir: home.logs });
+    const still = (await app.invoke(Channel.SaveSettings, attack)) as unknown as SaveResult;
+    expect(still.ok === false && still.errors.map((e) => e.field)).toEqual(['replica']);
+    expect(fs.existsSync(path.join(home.userData, 'settings.json'))).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await fsp.readdir(decoy, { recursive: true })).toEqual(before);
+    expect(await fsp.readFile(path.join(decoy, 'thesis.odt'), 'utf8')).toBe('years of work\n');
+
+    // The same save with the replica chosen in the picker (and the trash offered beside it) goes through...
+    await pickFolders(app, { replica: home.replica });
+    const trash = { enabled: true, dir: `${home.replica}.trash`, keepDays: 30 };
+    const chosen: SettingsInput = { ...attack, pairs: [{ ...pairOf(home, { trash }), id: '' }] };
+    const good = (await app.invoke(Channel.SaveSettings, chosen)) as unknown as SaveResult;
+    expect(good.ok).toBe(true);
+    await app.click('Quit');
+    await app.exited;
+
+    // ...and after a restart its folders, read from disk, need no new pick; a new folder still does.
+    const again = start();
+    await again.waitFor('the tray', (s) => hasLine(s, 'source → replica'));
+    await again.click('Settings…');
+    await again.waitFor('the settings window', (s) => s.windows.some((w) => w.visible));
+    const view = (await again.invoke(Channel.GetSettings)) as unknown as SettingsView;
+    const resave = (await again.invoke(Channel.SaveSettings, { pairs: view.pairs, notifyOnFailure: false, startAtLogin: false })) as unknown as SaveResult;
+    expect(resave.ok).toBe(true);
+    const moved = (await again.invoke(Channel.SaveSettings, { pairs: [{ ...view.pairs[0]!, replica: decoy }], notifyOnFailure: false, startAtLogin: false })) as unknown as SaveResult;
+    expect(moved.ok === false && moved.errors.map((e) => e.field)).toEqual(['replica']);
+    expect(await fsp.readdir(decoy, { recursive: true })).toEqual(before);
+  });
+
+  it('sets aside a settings file whose pair id would lead out of the state folder, and runs nothing', async () => {
+    await writeSettings(home, [pairOf(home, { id: '../../x' })]);
+    const app = start();
+    const snap = await app.waitFor('the warning', (s) => menuLabels(s).some((l) => l.startsWith('⚠ The settings file could not be used')) && s);
+    expect(menuLabels(snap).find((l) => l.startsWith('⚠'))).toMatch(/pairs\[0\]\.id must be letters, digits and "-" only, found "\.\.\/\.\.\/x"/);
+    expect(headline(snap)).toBe('Folder Sync: no folders set up yet');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fs.existsSync(home.replica)).toBe(false);
+    expect(fs.existsSync(path.join(home.config, 'x'))).toBe(false);
+    expect(fs.existsSync(path.join(home.userData, 'x'))).toBe(false);
   });
 
   it('notifies about a failed run when asked to, and not otherwise', async () => {
