@@ -3,7 +3,7 @@
  * toggles. Everything goes through `window.folderSync` (the preload's API); the page never sees a path it
  * did not get from the main process's folder picker.
  */
-import { DEFAULT_TRASH_DAYS } from '../main/shared/ipc-contract.js';
+import { DEFAULT_MAX_DELETE, DEFAULT_TRASH_DAYS } from '../main/shared/ipc-contract.js';
 import type { FieldError, FolderField, PairInput, SettingsInput, StatusView } from '../main/shared/ipc-contract.js';
 import { byId, showText } from './dom.js';
 import { PairForm } from './pair-form.js';
@@ -54,8 +54,9 @@ function newPair(): PairInput {
     excludes: [],
     watch: false,
     enabled: true,
-    trash: { enabled: false, dir: '', keepDays: DEFAULT_TRASH_DAYS },
-    maxDelete: '',
+    // Safe by default: a mistake (a source emptied, a replica mis-pointed) is caught and recoverable.
+    trash: { enabled: true, dir: '', keepDays: DEFAULT_TRASH_DAYS },
+    maxDelete: DEFAULT_MAX_DELETE,
   };
 }
 

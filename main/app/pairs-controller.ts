@@ -9,8 +9,10 @@
  * A run refused because a drive is unplugged is not an error: the pair waits, and a cheap check (as the CLI's
  * loop does) starts the next run as soon as the drive is back rather than at the next interval.
  */
+import fs from 'node:fs/promises';
 import type { DriveWait } from '../runner/drive-wait.js';
 import { describeInterval, parseInterval } from '../shared/interval.js';
+import { hasRecord } from '../engine/index.js';
 import type { RunSummary, SyncEvent, SyncOptions } from '../engine/index.js';
 import { PairRunner } from '../runner/pair-runner.js';
 import type { Clock } from '../runner/schedule.js';
@@ -18,6 +20,8 @@ import type { ChangeWatcher, WatchOptions } from '../runner/watch.js';
 import type { LastRunView, PairSettings, PairStatusView, StatusView, TrayState } from '../shared/ipc-contract.js';
 import { eventLine, summaryLine } from '../shared/log-format.js';
 import type { OperationLog } from '../log.js';
+import { declinedText, destroysSomething, questionFromPlan } from './deletion-question.js';
+import type { DeletionQuestion, QuestionReason } from './deletion-question.js';
 import { pairLabel } from './pair-label.js';
 import { pairSyncOptions } from './pair-sync-options.js';
 
@@ -38,6 +42,29 @@ export interface PairsControllerDeps {
   /** Something shown changed (coalesced while a run streams events). */
   onChange?(): void;
   onRunFinished?(pair: PairSettings, run: LastRunView): void;
+  /**
+   * Shows the user what a run would delete or overwrite and asks; true lets it go ahead. Asked before the first run
+   * into a replica that holds entries (no record yet) and before a run over the pair's deletion limit. The signal
+   * aborts (Stop, quit): the answer is then no.
+   */
+  confirm(pair: PairSettings, question: DeletionQuestion, signal: AbortSignal): Promise<boolean>;
+}
+
+/** The outcome of asking: go ahead within a limit, nothing worth asking about, or no. */
+type Approval = { readonly kind: 'approved'; readonly maxDelete: { readonly count: number } } | { readonly kind: 'nothing' } | { readonly kind: 'declined'; readonly question: DeletionQuestion };
+
+/** Whether a folder holds anything (missing or unreadable: nothing to lose in it). */
+async function holdsEntries(folder: string): Promise<boolean> {
+  try {
+    const dir = await fs.opendir(folder);
+    try {
+      return (await dir.read()) !== null;
+    } finally {
+      await dir.close().catch(() => undefined);
+    }
+  } catch {
+    return false;
+  }
 }
 
 /** How many log lines the status panel keeps per pair. */
@@ -66,6 +93,12 @@ interface Runtime {
   retired: boolean;
   changesPending: boolean;
   warning: string | null;
+  /** The user said no to a question: scheduled runs do not ask again, only "Sync now" does. */
+  declined: boolean;
+  /** The next run was asked for by "Sync now". */
+  manual: boolean;
+  /** A question about this pair's run is open: quitting or editing the pair answers it no. */
+  asking: boolean;
 }
 
 function sameConfig(a: PairSettings, b: PairSettings): boolean {
@@ -150,11 +183,11 @@ export class PairsController {
   }
 
   private runtimeFor(pair: PairSettings, activity: Activity, previous: Promise<void> | undefined): Runtime {
-    const rt: Omit<Runtime, 'runner'> = { pair, activity, previous, retired: false, changesPending: false, warning: null };
+    const rt: Omit<Runtime, 'runner'> = { pair, activity, previous, retired: false, changesPending: false, warning: null, declined: false, manual: false, asking: false };
     const intervalMs = parseInterval(pair.interval) * 1000;
     const runner = new PairRunner({
       intervalMs,
-      sync: () => this.track(this.runAfterPrevious(runtime)),
+      sync: (signal) => this.track(this.runAfterPrevious(runtime, signal)),
       ...(pair.watch ? { watch: { root: pair.source, excludes: pair.excludes, quietMs: this.deps.watchQuietMs ?? WATCH_QUIET_MS, create: this.deps.watch } } : {}),
       ...(this.deps.waitForDrive ? { waitForDrive: this.deps.waitForDrive } : {}),
       ...(this.deps.driveCheckMs !== undefined ? { driveCheckMs: this.deps.driveCheckMs } : {}),
@@ -206,7 +239,10 @@ export class PairsController {
     if (this.shuttingDown) return;
     const targets =
       pairId === null ? [...this.runtimes.values()].filter((rt) => rt.pair.enabled) : [this.runtimes.get(pairId)].filter((rt) => rt !== undefined);
-    for (const rt of targets) rt.runner.syncSoon();
+    for (const rt of targets) {
+      rt.manual = true;
+      rt.runner.syncSoon();
+    }
   }
 
   /** True while any run goes on (including one of a pair being edited or removed). */
@@ -217,6 +253,8 @@ export class PairsController {
   /** Stops everything; resolves when every run has finished. */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
+    // A question nobody answers must not keep the app from quitting: unanswered is no.
+    for (const rt of this.runtimes.values()) if (rt.asking) rt.runner.abortRun();
     this.changed();
     await Promise.all([...[...this.runtimes.values()].map((rt) => this.stopSchedule(rt)), ...this.retiring, ...this.inflight]);
     clearTimeout(this.redrawTimer);
@@ -265,6 +303,8 @@ export class PairsController {
 
   private retire(rt: Runtime): Promise<void> {
     rt.retired = true;
+    // The question was about the old settings.
+    if (rt.asking) rt.runner.abortRun();
     const stopped = this.stopSchedule(rt);
     this.retiring.add(stopped);
     void stopped.finally(() => this.retiring.delete(stopped));
@@ -303,13 +343,57 @@ export class PairsController {
   }
 
   /** An edited pair's old run may still be going: a run on the new settings waits for it. */
-  private async runAfterPrevious(rt: Runtime): Promise<RunSummary | undefined> {
+  private async runAfterPrevious(rt: Runtime, signal: AbortSignal): Promise<RunSummary | undefined> {
     if (rt.previous !== undefined) await rt.previous;
-    return this.execute(rt);
+    return this.execute(rt, signal);
   }
 
-  private async execute(rt: Runtime): Promise<RunSummary | undefined> {
+  /**
+   * Plans the run without its deletion limit (a dry run) and, when it would delete or overwrite anything, asks.
+   * Approved, the real run may delete at most what was shown: a source that changed meanwhile is refused, not
+   * trusted. After a no, scheduled runs stay quiet (no question every interval); "Sync now" asks again.
+   */
+  private async approve(rt: Runtime, options: SyncOptions, reason: QuestionReason, manual: boolean, signal: AbortSignal): Promise<Approval> {
+    const { maxDelete: _limit, onEvent: _events, ...unlimited } = options;
+    const plan = await this.deps.runSync({ ...unlimited, dryRun: true });
+    // Refused for another reason (source missing, drive unplugged): the real run says so.
+    if (plan.status === 'refused') return { kind: 'nothing' };
+    const question = questionFromPlan(plan.actions ?? [], reason);
+    if (!destroysSomething(question)) return { kind: 'nothing' };
+    if (rt.declined && !manual) return { kind: 'declined', question };
+    this.pushLine(rt.activity, `waiting for your answer: ${question.deletes} to delete, ${question.overwrites} to overwrite`);
+    this.changed();
+    rt.asking = true;
+    const agreed = signal.aborted || this.shuttingDown ? false : await this.deps.confirm(rt.pair, question, signal).catch(() => false);
+    rt.asking = false;
+    rt.declined = !agreed || signal.aborted;
+    return rt.declined ? { kind: 'declined', question } : { kind: 'approved', maxDelete: { count: question.deletes } };
+  }
+
+  /**
+   * The run, with its questions first (rule 5: what this tool did not put in a replica is never deleted without
+   * showing it and asking): the summary, or the question the user said no to. Only the real run writes the log.
+   */
+  private async runAsking(rt: Runtime, options: SyncOptions, stateDir: string, manual: boolean, log: OperationLog): Promise<RunSummary | DeletionQuestion> {
+    const { pair } = rt;
+    const signal = options.signal ?? new AbortController().signal;
+    const firstSync = !hasRecord(stateDir, pair.source, pair.replica) && (await holdsEntries(pair.replica));
+    const first = firstSync ? await this.approve(rt, options, 'first-sync', manual, signal) : undefined;
+    if (first?.kind === 'declined') return first.question;
+    if (first?.kind === 'approved') return this.deps.runSync({ ...options, maxDelete: first.maxDelete });
+    const summary = await this.deps.runSync(options);
+    if (summary.refusal?.reason !== 'max-delete') return summary;
+    log.writeSummary(summary);
+    this.pushLine(rt.activity, summaryLine(summary));
+    const over = await this.approve(rt, options, 'over-limit', manual, signal);
+    if (over.kind === 'declined') return over.question;
+    return over.kind === 'approved' ? this.deps.runSync({ ...options, maxDelete: over.maxDelete }) : summary;
+  }
+
+  private async execute(rt: Runtime, signal: AbortSignal): Promise<RunSummary | undefined> {
     const { pair, activity } = rt;
+    const manual = rt.manual;
+    rt.manual = false;
     activity.running = true;
     activity.progress = null;
     rt.changesPending = false;
@@ -317,20 +401,33 @@ export class PairsController {
     let last: LastRunView;
     let log: OperationLog | undefined;
     let result: RunSummary | undefined;
+    let tell = true;
     try {
       log = this.deps.openLog(pair.logDir);
       const opened = log;
-      const summary = await this.deps.runSync({
-        ...pairSyncOptions(pair, this.deps.stateDirFor(pair.id)),
+      const stateDir = this.deps.stateDirFor(pair.id);
+      const options: SyncOptions = {
+        ...pairSyncOptions(pair, stateDir),
+        signal,
         onEvent: (event) => {
           opened.write(event);
           this.onEvent(activity, event);
         },
-      });
-      log.writeSummary(summary);
-      this.pushLine(activity, summaryLine(summary));
-      last = { finishedAt: this.now(), outcome: summary.status, text: runText(summary), waitingFor: driveWaitOf(summary, pair.replica), unrepresentable: summary.unrepresentable };
-      result = summary;
+      };
+      const outcome = await this.runAsking(rt, options, stateDir, manual, log);
+      if ('reason' in outcome) {
+        // The user said no (or Stop or quit came first): nothing changed, and they know; no notification.
+        const text = declinedText(outcome);
+        log.note(text);
+        this.pushLine(activity, text);
+        last = { finishedAt: this.now(), outcome: 'refused', text, waitingFor: null, unrepresentable: 0 };
+        tell = false;
+      } else {
+        log.writeSummary(outcome);
+        this.pushLine(activity, summaryLine(outcome));
+        last = { finishedAt: this.now(), outcome: outcome.status, text: runText(outcome), waitingFor: driveWaitOf(outcome, pair.replica), unrepresentable: outcome.unrepresentable };
+        result = outcome;
+      }
     } catch (error) {
       const message = messageOf(error);
       log?.note(`run failed: ${message}`);
@@ -344,7 +441,7 @@ export class PairsController {
     activity.progress = null;
     this.changed();
     try {
-      this.deps.onRunFinished?.(pair, last);
+      if (tell) this.deps.onRunFinished?.(pair, last);
     } catch {
       // A failing notification must not break the schedule.
     }

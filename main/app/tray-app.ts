@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { app, dialog, ipcMain, Menu, Notification, powerMonitor, session, shell, Tray } from 'electron';
-import type { OpenDialogOptions } from 'electron';
+import type { MessageBoxOptions, OpenDialogOptions } from 'electron';
 // The engine runs in a worker thread: planning a large tree must not freeze the tray's menu.
 import { runSyncInWorker } from '../engine/index.js';
 import { watchForChanges } from '../runner/watch.js';
@@ -19,6 +19,7 @@ import type { MenuAction } from '../tray/tray-model.js';
 import { trayIconFile } from '../tray/icons.js';
 import { TrayService } from '../tray/tray-service.js';
 import { Autostart } from './autostart.js';
+import { GO_AHEAD, HOLD_BACK, questionWords } from './deletion-question.js';
 import { lockDownContents, lockDownSession } from './lock-down.js';
 import { PairsController } from './pairs-controller.js';
 import { pairStateDir } from './pair-state-dir.js';
@@ -84,6 +85,14 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
     // The CLI's variable: tests shorten the unplugged-drive check so they need not wait 10 s.
     ...(driveCheckMs === undefined ? {} : { driveCheckMs }),
     onChange: () => render(),
+    confirm: async (pair, question, signal) => {
+      const { message, detail } = questionWords(question, pair);
+      // "Don't sync" is the default and what Escape or closing the box means: saying nothing deletes nothing.
+      const options: MessageBoxOptions = { type: 'warning', title: 'Folder Sync', message, detail, buttons: [HOLD_BACK, GO_AHEAD], defaultId: 0, cancelId: 0, noLink: true, signal };
+      const parent = settingsWindow.window;
+      const answer = parent === null ? await dialog.showMessageBox(options) : await dialog.showMessageBox(parent, options);
+      return answer.response === 1 && !signal.aborted;
+    },
     onRunFinished: (pair, run) => {
       notifyIfFailed(
         {

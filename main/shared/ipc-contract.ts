@@ -30,6 +30,14 @@ export interface TrashSettings {
 }
 
 export const DEFAULT_TRASH_DAYS = 30;
+
+/**
+ * A new pair's deletion limit. A share rather than a count, because the danger it guards against is a wipe (an
+ * emptied or mis-pointed source), which is a large share of any replica, small or huge; a fixed count would let a
+ * 50-file replica be wiped unasked and stop a 200,000-file one at every routine clean-up. Over it, the app shows
+ * what would go and asks, so on small replicas the price of a share is a question now and then.
+ */
+export const DEFAULT_MAX_DELETE = '10%';
 export const MAX_TRASH_DAYS = 3650;
 
 /** One source → replica pair as the settings page edits it. `id` is empty for a pair not saved yet. */

@@ -364,6 +364,81 @@ describe('the tray app, run as a process against the fake electron', () => {
     expect(fs.existsSync(path.join(home.userData, 'x'))).toBe(false);
   });
 
+  describe('a replica that already holds files this tool did not put there', () => {
+    /** A stick with 41 unrelated files: a folder of 40 photos and a video (42 entries with the folder). */
+    async function fillStick(): Promise<void> {
+      await fsp.mkdir(path.join(home.replica, 'Family photos 2019'), { recursive: true });
+      for (let i = 1; i <= 40; i += 1) await fsp.writeFile(path.join(home.replica, 'Family photos 2019', `photo-${String(i).padStart(2, '0')}.jpg`), `photo ${i}\n`);
+      await fsp.writeFile(path.join(home.replica, 'wedding-video.mp4'), 'video\n');
+    }
+    const boxes = (snap: Snapshot) => calls(snap, 'dialog.showMessageBox').map((args) => args[1] as { message: string; detail: string; buttons: string[] });
+    const stickIntact = async (): Promise<void> => {
+      expect((await fsp.readdir(path.join(home.replica, 'Family photos 2019'))).length).toBe(40);
+      expect(await fsp.readFile(path.join(home.replica, 'wedding-video.mp4'), 'utf8')).toBe('video\n');
+    };
+
+    it('saving the pair shows what the first sync would delete and asks; no deletes nothing, yes mirrors into the trash', async () => {
+      await fillStick();
+      const app = start();
+      await app.waitFor('the tray', (s) => lastTray(s)?.menu != null);
+      await app.click('Settings…');
+      await app.waitFor('the settings window', (s) => s.windows.some((w) => w.visible));
+      await pickFolders(app, { source: home.source, replica: home.replica, logDir: home.logs });
+      // The new pair's defaults, as the page sends them: trash beside the replica, a 10% limit, every 2 s here.
+      const pair = { ...pairOf(home, { trash: { enabled: true, dir: `${home.replica}.trash`, keepDays: 30 }, maxDelete: '10%', interval: '2s' }), id: '' };
+      const saved = (await app.invoke(Channel.SaveSettings, { pairs: [pair], notifyOnFailure: true, startAtLogin: false })) as unknown as SaveResult;
+      expect(saved.ok).toBe(true);
+
+      const asked = await app.waitFor('the question', (s) => boxes(s).length === 1 && s);
+      expect(boxes(asked)[0]).toMatchObject({
+        message: `The replica "${home.replica}" already holds files that are not in the source.`,
+        detail: `This sync will delete 42 items, including Family photos 2019/ and wedding-video.mp4. Deleted and overwritten files are kept in "${home.replica}.trash" for 30 days. Nothing is changed unless you choose "Delete and sync".`,
+        buttons: ['Don’t sync', 'Delete and sync'],
+      });
+      await stickIntact(); // nothing is deleted while the question is open
+      await app.request({ cmd: 'message-box', response: 0 });
+      const declined = await app.waitFor('the pair to say so', (s) => hasLine(s, 'source → replica: refused') && s);
+      await stickIntact();
+      expect(fs.existsSync(path.join(home.replica, 'a.txt'))).toBe(false);
+      expect(declined.notifications).toEqual([]);
+      const status = (await app.invoke(Channel.GetStatus)) as unknown as StatusView;
+      expect(status.pairs[0]?.lastRun?.text).toBe('Not synced: you chose not to let it delete 42 items, including Family photos 2019/ and wedding-video.mp4. Nothing was changed; "Sync now" asks again.');
+      expect(await fsp.readFile(path.join(home.logs, 'folder-sync.log'), 'utf8')).toMatch(/Not synced: you chose not to/);
+
+      // Scheduled runs (every 2 s) do not ask again after a no...
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(boxes(await app.snapshot())).toHaveLength(1);
+      await stickIntact();
+      // ..."Sync now" does, and yes mirrors the source, the stick's files kept in the trash.
+      await app.click('Sync now');
+      await app.waitFor('the second question', (s) => boxes(s).length === 2);
+      await app.request({ cmd: 'message-box', response: 1 });
+      await app.waitFor('the first sync', (s) => hasLine(s, 'source → replica: synced'));
+      expect((await fsp.readdir(home.replica)).sort()).toEqual(['a.txt', 'sub']);
+      const [dated] = await fsp.readdir(`${home.replica}.trash`);
+      const kept = (await fsp.readdir(path.join(`${home.replica}.trash`, dated!))).filter((n) => n !== '.folder-sync-trash').sort();
+      expect(kept).toEqual(['Family photos 2019', 'wedding-video.mp4']);
+      expect(await fsp.readdir(path.join(`${home.replica}.trash`, dated!, 'Family photos 2019'))).toHaveLength(40);
+      // The record now knows the replica: later runs ask nothing.
+      await fsp.writeFile(path.join(home.source, 'c.txt'), 'c\n');
+      await expect.poll(() => fs.existsSync(path.join(home.replica, 'c.txt')), { timeout: 10_000 }).toBe(true);
+      expect(boxes(await app.snapshot())).toHaveLength(2);
+    });
+
+    it('quitting while the question is open answers no and quits at once', async () => {
+      await fillStick();
+      await writeSettings(home, [pairOf(home)]);
+      const app = start();
+      await app.waitFor('the question', (s) => boxes(s).length === 1);
+      const quitAt = Date.now();
+      await app.click('Quit');
+      expect(await app.exited).toMatchObject({ code: 0, reported: 0 });
+      expect(Date.now() - quitAt).toBeLessThan(3000);
+      await stickIntact();
+      expect(await fsp.readFile(path.join(home.logs, 'folder-sync.log'), 'utf8')).toMatch(/Not synced: you chose not to let it delete 42 items/);
+    });
+  });
+
   it('notifies about a failed run when asked to, and not otherwise', async () => {
     const missing = { source: path.join(home.root, 'unplugged') };
     await writeSettings(home, [pairOf(home, missing)], true);

@@ -12,6 +12,7 @@ export type RemoteCommand =
   | { readonly cmd: 'click'; readonly path: readonly string[] }
   | { readonly cmd: 'invoke'; readonly channel: string; readonly args: readonly unknown[]; readonly windowId?: number; readonly url?: string }
   | { readonly cmd: 'dialog'; readonly result: { canceled: boolean; filePaths: string[] } }
+  | { readonly cmd: 'message-box'; readonly response: number }
   | { readonly cmd: 'app-emit'; readonly event: string; readonly args: readonly unknown[] }
   | { readonly cmd: 'close-window'; readonly windowId: number }
   | { readonly cmd: 'navigate'; readonly windowId: number; readonly url: string }
@@ -52,6 +53,9 @@ async function run(command: RemoteCommand): Promise<Json> {
     }
     case 'dialog':
       fake.dialogResults.push(command.result);
+      return true;
+    case 'message-box':
+      fake.answerMessageBox(command.response);
       return true;
     case 'app-emit':
       app.emit(command.event, { preventDefault() {} }, ...command.args);

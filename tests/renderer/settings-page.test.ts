@@ -129,6 +129,10 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     expect(await page.inputValue('#logDir')).toBe(path.join(home.userData, 'logs'));
     expect(await page.textContent('#pair-list')).toBe('New pair');
     expect(await page.textContent('#status-state')).toMatch(/Not saved yet/);
+    // Safe by default: deleted files are kept, and a sync deleting more than 10% asks first. Empty reads "no limit".
+    expect(await page.isChecked('#trashEnabled')).toBe(true);
+    expect(await page.inputValue('#maxDelete')).toBe('10%');
+    expect(await page.getAttribute('#maxDelete', 'placeholder')).toBe('no limit');
   });
 
   it('picks folders through the main process', async () => {
@@ -136,6 +140,8 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     await pick('replica', replica);
     await pick('logDir', logs);
     expect(await page.textContent('#pair-list')).toBe('Documents → Backup');
+    // "Keep deleted files" is on: its folder is offered beside the replica as soon as the replica is chosen.
+    expect(await page.inputValue('#trashDir')).toBe(`${replica}.trash`);
     const dialogs = (await app.snapshot()).calls.filter((c) => c.api === 'dialog.showOpenDialog');
     expect(dialogs.map((c) => (c.args[1] as { title: string }).title)).toEqual(['Choose the source folder', 'Choose the replica folder', 'Choose the log folder']);
     expect(dialogs.every((c) => typeof c.args[0] === 'number')).toBe(true); // parented to the settings window
@@ -192,6 +198,8 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
   });
 
   it('keeps deleted files: suggests a trash beside the replica, checks it inline, and the next sync puts deletions there', async () => {
+    expect(await page.isVisible('#trash-options')).toBe(true);
+    await page.uncheck('#trashEnabled');
     expect(await page.isVisible('#trash-options')).toBe(false);
     await page.check('#trashEnabled');
     expect(await page.isVisible('#trash-options')).toBe(true);
@@ -211,7 +219,7 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     await expect.poll(() => page.textContent('#trashDir-error')).toBe(`The trash folder "${path.join(replica, 'deleted')}" overlaps the replica; choose a folder beside it, not inside it.`);
     expect(await page.getAttribute('#trashDir', 'aria-invalid')).toBe('true');
     const before = JSON.parse(await fsp.readFile(path.join(home.userData, 'settings.json'), 'utf8')) as { pairs: { trash: unknown }[] };
-    expect(before.pairs[0]?.trash).toEqual({ enabled: false, dir: '', keepDays: 30 });
+    expect(before.pairs[0]?.trash).toEqual({ enabled: true, dir: `${replica}.trash`, keepDays: 30 });
 
     const trash = path.join(home.root, 'Backup deleted files');
     await pick('trashDir', trash);
@@ -225,6 +233,10 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     await expect.poll(() => page.textContent('#status-state'), { timeout: 10_000 }).toBe('Idle');
     await fsp.rm(path.join(source, 'todo.txt'));
     await page.click('#sync-now');
+    // One of 4 entries is over the default limit of 10%: the app asks first, naming the file; yes.
+    const box = await app.waitFor('the question', (s) => s.calls.filter((c) => c.api === 'dialog.showMessageBox').at(-1)?.args[1] as { detail: string } | undefined);
+    expect(box.detail).toMatch(/^This sync will delete 1 item: todo\.txt\. Deleted and overwritten files are kept in /);
+    await app.request({ cmd: 'message-box', response: 1 });
     await expect.poll(() => page.textContent('#status-log'), { timeout: 10_000 }).toMatch(/delete +todo\.txt/);
     await expect.poll(() => fs.existsSync(trash) && fs.readdirSync(trash).length, { timeout: 10_000 }).toBe(1);
     const dated = fs.readdirSync(trash)[0]!;
@@ -267,9 +279,9 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     expect(stored.pairs).toHaveLength(1);
   });
 
-  it('a deletion limit: checked as typed, saved, and a sync deleting more is refused with nothing changed', async () => {
-    expect(await page.getAttribute('#maxDelete', 'placeholder')).toBe('10%');
-    expect(await page.inputValue('#maxDelete')).toBe('');
+  it('a deletion limit: checked as typed, saved, and a sync deleting more asks first, changing nothing until agreed', async () => {
+    expect(await page.getAttribute('#maxDelete', 'placeholder')).toBe('no limit');
+    expect(await page.inputValue('#maxDelete')).toBe('10%');
     await page.fill('#maxDelete', '150%');
     await expect.poll(() => page.textContent('#maxDelete-error')).toBe('Invalid deletion limit "150%": give a number of entries (e.g. 100) or a percentage up to 100% (e.g. 10%).');
     expect(await page.getAttribute('#maxDelete', 'aria-invalid')).toBe('true');
@@ -300,15 +312,23 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     expect(await page.textContent('#preview-summary')).toBe(`A sync now would be refused: ${sentence} The plan it refuses: ${planned.length} planned actions.`);
     expect(planned).toEqual(expect.arrayContaining([expect.stringMatching(/^delete +notes\.txt \(not in the source\)$/), expect.stringMatching(/^delete +photos\/beach\.jpg \(not in the source\)$/)]));
 
+    // Over the limit, the app asks, naming what would go; "Don't sync" changes nothing and sends no notification.
+    const boxes = async () => (await app.snapshot()).calls.filter((c) => c.api === 'dialog.showMessageBox');
+    const asked = (await boxes()).length;
     await page.click('#sync-now');
-    await expect.poll(() => page.textContent('#status-last'), { timeout: 10_000 }).toMatch(new RegExp(`: refused — ${sentence.replace(/[.+?^$()[\]\\-]/g, '\\$&')}$`));
+    await expect.poll(async () => (await boxes()).length, { timeout: 10_000 }).toBe(asked + 1);
+    const box = (await boxes()).at(-1)!.args[1] as { message: string; detail: string; buttons: string[]; defaultId: number; cancelId: number };
+    expect(box.message).toBe('Syncing Documents → Backup would delete more than its limit of 1.');
+    expect(box.detail).toMatch(/^This sync will delete 2 items: notes\.txt and photos\/beach\.jpg\. Deleted and overwritten files are kept in ".*Backup deleted files" for 14 days\./);
+    expect(box).toMatchObject({ buttons: ['Don’t sync', 'Delete and sync'], defaultId: 0, cancelId: 0 });
+    await app.request({ cmd: 'message-box', response: 0 });
+    await expect.poll(() => page.textContent('#status-last'), { timeout: 10_000 }).toMatch(/refused — Not synced: you chose not to let it delete 2 items: notes\.txt and photos\/beach\.jpg\. Nothing was changed; "Sync now" asks again\.$/);
     expect(await page.textContent('#status-state')).toBe('The last sync had problems');
     expect(await page.textContent('#status-log')).toMatch(/summary refused \(max-delete\)/);
     expect(await fsp.readFile(path.join(replica, 'notes.txt'), 'utf8')).toBe('notes\n');
     expect(fs.existsSync(path.join(replica, 'photos', 'beach.jpg'))).toBe(true);
-    // The tray shows the pair in error, and the failure notification carries the engine's sentence.
-    const snap = await app.waitFor('the notification', (s) => s.notifications.some((n) => n.body === sentence) && s);
-    expect(snap.notifications.filter((n) => n.body === sentence)).toEqual([{ title: 'Sync refused: Documents → Backup', body: sentence, shown: true }]);
+    const snap = await app.snapshot();
+    expect(snap.notifications.filter((n) => n.title.startsWith('Sync refused'))).toEqual([]);
     expect(trayIcon(snap)).toBe('error');
     expect(menuLabels(snap).slice(0, 2)).toEqual(['Folder Sync: the last sync had problems', expect.stringMatching(/^Documents → Backup: refused /)]);
 
