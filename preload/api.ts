@@ -18,6 +18,7 @@ export function createApi(invoke: Invoke, subscribeStatus: SubscribeStatus): Fol
     preview: (pair) => invoke(Channel.Preview, pair),
     getStatus: () => invoke(Channel.GetStatus),
     syncNow: (pairId) => invoke(Channel.SyncNow, pairId),
+    stopSync: (pairId) => invoke(Channel.StopSync, pairId),
     onStatus: (listener) => subscribeStatus(listener),
   };
 }

@@ -221,6 +221,10 @@ statusPanel.syncNow.addEventListener('click', () => {
   const id = draft.pairs[selected]?.id;
   if (id !== undefined && id !== '') void api.syncNow(id);
 });
+statusPanel.stop.addEventListener('click', () => {
+  const id = draft.pairs[selected]?.id;
+  if (id !== undefined && id !== '') void api.stopSync(id);
+});
 
 api.onStatus((next) => {
   status = next;

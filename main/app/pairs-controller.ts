@@ -17,7 +17,8 @@ import type { RunSummary, SyncEvent, SyncOptions } from '../engine/index.js';
 import { PairRunner } from '../runner/pair-runner.js';
 import type { Clock } from '../runner/schedule.js';
 import type { ChangeWatcher, WatchOptions } from '../runner/watch.js';
-import type { LastRunView, PairSettings, PairStatusView, StatusView, TrayState } from '../shared/ipc-contract.js';
+import type { LastRunView, PairSettings, PairStatusView, ProgressView, StatusView, TrayState } from '../shared/ipc-contract.js';
+import { progressParts, RateMeter } from '../shared/progress.js';
 import { eventLine, summaryLine } from '../shared/log-format.js';
 import type { OperationLog } from '../log.js';
 import { declinedText, destroysSomething, questionFromPlan } from './deletion-question.js';
@@ -78,7 +79,9 @@ interface Activity {
   lastRun: LastRunView | null;
   logLines: string[];
   running: boolean;
-  progress: { filesDone: number; filesTotal: number } | null;
+  progress: ProgressView | null;
+  /** The rate of the run going on, over its last few seconds. */
+  readonly meter: RateMeter;
   /** The last probe's summary of the replica's file system; runs refused before probing keep the old one. */
   replicaFs: string | null;
 }
@@ -124,7 +127,10 @@ function clockTime(ms: number): string {
 export function runText(summary: RunSummary): string {
   // The engine's refusal sentences already say that nothing was changed.
   if (summary.status === 'refused') return summary.refusal?.message ?? 'Refused by a safety check; nothing was changed.';
-  return summaryLine(summary).replace(/^summary /, '');
+  const line = summaryLine(summary, summary.aborted).replace(/^summary /, '');
+  if (!summary.aborted) return line;
+  // Every step is atomic, so what is left is simply not done yet: the next run does it.
+  return `stopped: ${line.replace(/^aborted /, '')}; ${summary.undone} planned step${summary.undone === 1 ? '' : 's'} left for the next run`;
 }
 
 /** The warning a run with entries the replica cannot hold leaves on its pair (the run itself counts as done). */
@@ -165,7 +171,7 @@ export class PairsController {
         next.set(pair.id, old);
         continue;
       }
-      const activity = this.activities.get(pair.id) ?? { lastRun: null, logLines: [], running: false, progress: null, replicaFs: null };
+      const activity = this.activities.get(pair.id) ?? { lastRun: null, logLines: [], running: false, progress: null, replicaFs: null, meter: new RateMeter() };
       // A re-pointed replica is another file system until probed.
       if (old !== undefined && old.pair.replica !== pair.replica) activity.replicaFs = null;
       this.activities.set(pair.id, activity);
@@ -243,6 +249,26 @@ export class PairsController {
       rt.manual = true;
       rt.runner.syncSoon();
     }
+  }
+
+  /**
+   * Stops the running sync of one pair (or of every pair: null) between two operations; an open question is
+   * answered no. The schedule goes on: the next run does what was left.
+   */
+  stop(pairId: string | null): void {
+    const targets = pairId === null ? [...this.runtimes.values()] : [this.runtimes.get(pairId)].filter((rt) => rt !== undefined);
+    for (const rt of targets) {
+      if (!rt.activity.running) continue;
+      this.pushLine(rt.activity, 'stopping: the operation under way finishes, the rest is left for the next run');
+      rt.runner.abortRun();
+    }
+    this.changed();
+  }
+
+  /** A run is copying or deleting (not only waiting for the user's answer): quitting has something to finish. */
+  get isWorking(): boolean {
+    if (this.retiring.size > 0) return this.isBusy;
+    return [...this.runtimes.values()].some((rt) => rt.activity.running && !rt.asking);
   }
 
   /** True while any run goes on (including one of a pair being edited or removed). */
@@ -396,6 +422,7 @@ export class PairsController {
     rt.manual = false;
     activity.running = true;
     activity.progress = null;
+    activity.meter.reset();
     rt.changesPending = false;
     this.changed();
     let last: LastRunView;
@@ -423,8 +450,8 @@ export class PairsController {
         last = { finishedAt: this.now(), outcome: 'refused', text, waitingFor: null, unrepresentable: 0 };
         tell = false;
       } else {
-        log.writeSummary(outcome);
-        this.pushLine(activity, summaryLine(outcome));
+        log.writeSummary(outcome, outcome.aborted);
+        this.pushLine(activity, summaryLine(outcome, outcome.aborted));
         last = { finishedAt: this.now(), outcome: outcome.status, text: runText(outcome), waitingFor: driveWaitOf(outcome, pair.replica), unrepresentable: outcome.unrepresentable };
         result = outcome;
       }
@@ -450,7 +477,19 @@ export class PairsController {
 
   private onEvent(activity: Activity, event: SyncEvent): void {
     if (event.type === 'progress') {
-      activity.progress = { filesDone: event.filesDone, filesTotal: event.filesTotal };
+      activity.meter.add(this.now(), event.bytesDone);
+      const rate = activity.meter.perSecond() ?? null;
+      const parts = progressParts(event, rate ?? undefined);
+      activity.progress = {
+        filesDone: event.filesDone,
+        filesTotal: event.filesTotal,
+        bytesDone: event.bytesDone,
+        bytesTotal: event.bytesTotal,
+        rate,
+        etaSeconds: rate === null || rate <= 0 ? null : Math.max(0, (event.bytesTotal - event.bytesDone) / rate),
+        current: parts.file === '' ? null : parts.file,
+        text: parts.figures,
+      };
     } else {
       if (event.type === 'probe') activity.replicaFs = event.traits.summary;
       const line = eventLine(event);

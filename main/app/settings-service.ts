@@ -144,4 +144,8 @@ export class SettingsService implements IpcService {
   syncNow(pairId: string | null): void {
     this.deps.controller.syncNow(pairId);
   }
+
+  stopSync(pairId: string | null): void {
+    this.deps.controller.stop(pairId);
+  }
 }

@@ -122,6 +122,26 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
     if (problem !== '') dialog.showErrorBox('Folder Sync', `Could not open "${target}": ${problem}`);
   };
 
+  /** Quit from the menu during a sync asks how: finish it first (the default), or stop it now. */
+  const quitFromMenu = async (): Promise<void> => {
+    // A run only waiting for an answer to its question has nothing to finish: quitting answers it no.
+    if (controller.isWorking && !quitter.finishing) {
+      const { response } = await dialog.showMessageBox({
+        type: 'question',
+        title: 'Folder Sync',
+        message: 'A sync is running.',
+        detail: 'Finish it first and quit when it is done, or stop it now: the operation under way completes (nothing is left half-written) and the rest waits for the next run.',
+        buttons: ['Finish first', 'Stop now', 'Cancel'],
+        defaultId: 0,
+        cancelId: 2,
+        noLink: true,
+      });
+      if (response === 2) return;
+      if (response === 1) controller.stop(null);
+    }
+    app.quit();
+  };
+
   const onAction = (action: MenuAction): void => {
     switch (action.kind) {
       case 'sync-all':
@@ -132,6 +152,8 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
         return controller.pause();
       case 'resume':
         return controller.resume();
+      case 'stop':
+        return controller.stop(null);
       case 'settings':
         return settingsWindow.open();
       case 'open-replica': {
@@ -147,7 +169,7 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
         return;
       }
       case 'quit':
-        app.quit();
+        void quitFromMenu();
         return;
     }
   };

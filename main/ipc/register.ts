@@ -35,6 +35,7 @@ export interface IpcService {
   preview(pair: PairInput): Promise<PreviewResult>;
   getStatus(): StatusView;
   syncNow(pairId: string | null): void;
+  stopSync(pairId: string | null): void;
 }
 
 export class UntrustedSenderError extends Error {
@@ -68,6 +69,10 @@ export function createHandlers(service: IpcService): Handlers {
     [Channel.SyncNow]: async (args) => {
       expectArgs(args, 1, Channel.SyncNow);
       service.syncNow(asPairIdOrNull(args[0]));
+    },
+    [Channel.StopSync]: async (args) => {
+      expectArgs(args, 1, Channel.StopSync);
+      service.stopSync(asPairIdOrNull(args[0]));
     },
   };
 }

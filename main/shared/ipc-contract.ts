@@ -14,6 +14,7 @@ export const Channel = {
   Preview: 'pair:preview',
   GetStatus: 'status:get',
   SyncNow: 'sync:now',
+  StopSync: 'sync:stop',
   StatusChanged: 'status:changed',
 } as const;
 
@@ -137,6 +138,29 @@ export interface LastRunView {
   readonly unrepresentable: number;
 }
 
+/** A running sync's progress, as the bar and the tray show it (the engine's progress event, with its rate). */
+export interface ProgressView {
+  readonly filesDone: number;
+  readonly filesTotal: number;
+  /** Bytes of the files done and of the one being copied so far: it moves inside a large file. */
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  /** Bytes a second over the last few seconds; null until measured. */
+  readonly rate: number | null;
+  /** Seconds left at that rate; null until measured. */
+  readonly etaSeconds: number | null;
+  /** The file being copied (or copied last), as text. */
+  readonly current: string | null;
+  /** "1.2 GiB of 2.0 GiB (60%), 105.3 MiB/s, 0:08 left, 1234/3002 files": the same words as the command line. */
+  readonly text: string;
+}
+
+/** Done, in whole percent: by bytes (a large file moves it), by files when there is nothing to copy. */
+export function progressPercent(progress: ProgressView): number {
+  if (progress.bytesTotal > 0) return Math.floor((progress.bytesDone / progress.bytesTotal) * 100);
+  return progress.filesTotal > 0 ? Math.floor((progress.filesDone / progress.filesTotal) * 100) : 0;
+}
+
 export interface PairStatusView {
   readonly id: string;
   readonly label: string;
@@ -150,7 +174,7 @@ export interface PairStatusView {
   readonly warnings: readonly string[];
   /** What the last probe found about the replica's file system ("exFAT-like: no symlinks, …"). */
   readonly replicaFs: string | null;
-  readonly progress: { readonly filesDone: number; readonly filesTotal: number } | null;
+  readonly progress: ProgressView | null;
   /** The latest lines written to this pair's log, oldest first. */
   readonly logLines: readonly string[];
 }
@@ -174,6 +198,8 @@ export interface InvokeContract {
   [Channel.GetStatus]: { args: []; result: StatusView };
   /** null: every enabled pair. */
   [Channel.SyncNow]: { args: [string | null]; result: void };
+  /** Stops a running sync between two operations; null: every pair. */
+  [Channel.StopSync]: { args: [string | null]; result: void };
 }
 
 export interface PushContract {
@@ -191,6 +217,7 @@ export interface FolderSyncApi {
   preview(pair: PairInput): Promise<PreviewResult>;
   getStatus(): Promise<StatusView>;
   syncNow(pairId: string | null): Promise<void>;
+  stopSync(pairId: string | null): Promise<void>;
   /** Returns a function that stops listening. */
   onStatus(listener: (status: StatusView) => void): () => void;
 }

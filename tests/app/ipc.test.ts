@@ -71,6 +71,7 @@ describe('registerIpcHandlers', () => {
       preview: async () => ({ ok: true, lines: [], total: 0, summary: '', refusal: null }),
       getStatus: () => ({ state: 'idle', paused: false, quitting: false, warnings: [], pairs: [] }),
       syncNow: (id) => void seen.push(`sync ${id}`),
+      stopSync: (id) => void seen.push(`stop ${id}`),
     };
     const page = { id: 'page' };
     const trusted = (event: InvokeEvent): boolean => event.sender === page && event.senderFrame?.url === 'file:///app/index.html';
@@ -81,7 +82,9 @@ describe('registerIpcHandlers', () => {
     expect(await ipcMain.invoke(Channel.PickFolder, fromPage, { field: 'source', current: '/home' })).toBe('/picked');
     await ipcMain.invoke(Channel.SyncNow, fromPage, null);
     await ipcMain.invoke(Channel.SaveSettings, fromPage, settings);
-    expect(seen).toEqual(['pick source', 'sync null', 'save 1']);
+    await ipcMain.invoke(Channel.StopSync, fromPage, 'p1');
+    await expect(ipcMain.invoke(Channel.StopSync, fromPage, '../x')).rejects.toThrow(/pairId/);
+    expect(seen).toEqual(['pick source', 'sync null', 'save 1', 'stop p1']);
 
     for (const event of [
       { sender: page, senderFrame: { url: 'https://evil.example/' } },
@@ -91,6 +94,6 @@ describe('registerIpcHandlers', () => {
       await expect(ipcMain.invoke(Channel.PickFolder, event, { field: 'source', current: '' })).rejects.toThrow(/did not come from the settings page/);
     }
     await expect(ipcMain.invoke(Channel.SaveSettings, fromPage, settings, 'extra')).rejects.toThrow(/takes 1 argument, got 2/);
-    expect(seen).toHaveLength(3);
+    expect(seen).toHaveLength(4);
   });
 });

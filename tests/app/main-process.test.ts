@@ -226,7 +226,13 @@ describe('the tray app, run as a process against the fake electron', () => {
       const app = start();
       await app.waitFor('the run to start', (s) => trayIcon(s) === 'syncing');
       if (how === 'SIGTERM') app.child.kill('SIGTERM');
-      else await app.click('Quit');
+      else {
+        // From the menu, the app asks how; the default is to finish first.
+        await app.click('Quit');
+        const box = await app.waitFor('the quit question', (s) => calls(s, 'dialog.showMessageBox')[0]?.[1] as { buttons: string[]; defaultId: number } | undefined);
+        expect(box).toMatchObject({ buttons: ['Finish first', 'Stop now', 'Cancel'], defaultId: 0 });
+        await app.request({ cmd: 'message-box', response: 0 });
+      }
       const finishing = await app.waitFor('"Finishing current sync…"', (s) => headline(s) === 'Finishing current sync…' && s);
       expect(app.running).toBe(true);
       expect(finishing.notifications.map((n) => n.body)).toContainEqual(expect.stringContaining('Finishing current sync'));
@@ -239,6 +245,75 @@ describe('the tray app, run as a process against the fake electron', () => {
       expect(await fsp.readFile(path.join(home.logs, 'folder-sync.log'), 'utf8')).toMatch(/summary done/);
     });
   }
+
+  it('shows progress by bytes inside a large file, at least once a second; Stop ends the run between operations and the next run converges', async () => {
+    for (let i = 0; i < 10; i += 1) await writeBigFile(path.join(home.source, `big-${i}.bin`), 100);
+    await writeSettings(home, [pairOf(home)]);
+    const app = start();
+    await app.waitFor('the tray', (s) => lastTray(s)?.menu != null);
+    await app.click('Settings…');
+    const pushes: { at: number; status: StatusView }[] = [];
+    app.on('push', (message: { channel: string; args: unknown[] }) => {
+      if (message.channel === Channel.StatusChanged) pushes.push({ at: Date.now(), status: message.args[0] as StatusView });
+    });
+    // A few updates in (the tray showing a percentage), with most of the copying still to do: Stop.
+    const withProgress = () => pushes.filter((p) => p.status.pairs[0]?.progress != null);
+    await expect.poll(() => withProgress().length, { timeout: 10_000, interval: 10 }).toBeGreaterThanOrEqual(3);
+    const syncing = await app.snapshot();
+    expect(headline(syncing)).toMatch(/^Syncing source → replica… \d+%$/);
+    expect(trayIcon(syncing)).toBe('syncing');
+    expect(menuItem(syncing, 'Stop syncing')?.enabled).toBe(true);
+    const progress = withProgress().at(-1)!.status.pairs[0]!.progress!;
+    // Ten big files, a.txt and sub/b.txt (11 bytes).
+    expect(progress).toMatchObject({ filesTotal: 12, bytesTotal: 1000 * 1024 * 1024 + 11, current: expect.stringMatching(/^(big-\d\.bin|a\.txt|sub\/b\.txt)$/) });
+    expect(progress.rate).toBeGreaterThan(0);
+    expect(progress.etaSeconds).toBeGreaterThanOrEqual(0);
+    expect(progress.text).toMatch(/^\d+(\.\d)? [MG]iB of 1000\.0 MiB \(\d+%\), \d+(\.\d)? [KMG]iB\/s, \d+:\d\d left, \d+\/12 files$/);
+    await app.invoke(Channel.StopSync, 'pair-1');
+    const stopped = await app.waitFor('the stopped run', (s) => hasLine(s, 'source → replica: synced') && s);
+    const status = (await app.invoke(Channel.GetStatus)) as unknown as StatusView;
+    expect(status.pairs[0]?.lastRun?.text).toMatch(/^stopped: after .+; \d+ planned steps? left for the next run$/);
+    expect(menuItem(stopped, 'Stop syncing')).toBeUndefined();
+    // Progress while copying, never more than 1 s apart, and counting the bytes of files still being copied.
+    const during = pushes.filter((p) => p.status.pairs[0]?.progress != null).map((p) => ({ at: p.at, ...p.status.pairs[0]!.progress! }));
+    expect(during.length).toBeGreaterThanOrEqual(3);
+    const gaps = during.slice(1).map((p, i) => p.at - during[i]!.at);
+    expect(Math.max(...gaps)).toBeLessThan(1000);
+    expect(during.some((p) => p.bytesDone % (100 * 1024 * 1024) > 11)).toBe(true);
+    // Between operations: every replica file is whole, nothing half-written is visible, and some were left.
+    const copied = (await fsp.readdir(home.replica)).filter((n) => n.startsWith('big-'));
+    expect(copied.length).toBeLessThan(10);
+    for (const name of await fsp.readdir(home.replica)) expect(['a.txt', 'sub', ...Array.from({ length: 10 }, (_, i) => `big-${i}.bin`)]).toContain(name);
+    for (const name of copied) expect((await fsp.stat(path.join(home.replica, name))).size).toBe(100 * 1024 * 1024);
+    expect(await fsp.readFile(path.join(home.logs, 'folder-sync.log'), 'utf8')).toMatch(/summary aborted after/);
+
+    await app.click('Sync now');
+    await app.waitFor('the next run', (s) => hasLine(s, 'source → replica: synced') && !hasLine(s, 'syncing now') && s, 30_000);
+    await expect.poll(async () => (await fsp.readdir(home.replica)).filter((n) => n.startsWith('big-')).length, { timeout: 30_000 }).toBe(10);
+    for (let i = 0; i < 10; i += 1) expect((await fsp.stat(path.join(home.replica, `big-${i}.bin`))).size).toBe(100 * 1024 * 1024);
+  });
+
+  it('Quit during a run offers "Stop now": the run stops between operations and the app quits; Cancel keeps it running', async () => {
+    for (let i = 0; i < 6; i += 1) await writeBigFile(path.join(home.source, `big-${i}.bin`), 100);
+    await writeSettings(home, [pairOf(home)]);
+    const app = start();
+    await app.waitFor('the run to start', (s) => trayIcon(s) === 'syncing');
+    await app.click('Quit');
+    await app.waitFor('the quit question', (s) => calls(s, 'dialog.showMessageBox').length === 1);
+    await app.request({ cmd: 'message-box', response: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(app.running).toBe(true);
+    expect(headline(await app.snapshot())).not.toBe('Finishing current sync…');
+
+    await app.click('Quit');
+    await app.waitFor('the quit question again', (s) => calls(s, 'dialog.showMessageBox').length === 2);
+    await app.request({ cmd: 'message-box', response: 1 });
+    expect(await app.exited).toMatchObject({ code: 0, reported: 0 });
+    expect(await fsp.readFile(path.join(home.logs, 'folder-sync.log'), 'utf8')).toMatch(/summary aborted after/);
+    const copied = (await fsp.readdir(home.replica)).filter((n) => n.startsWith('big-'));
+    expect(copied.length).toBeLessThan(6);
+    for (const name of copied) expect((await fsp.stat(path.join(home.replica, name))).size).toBe(100 * 1024 * 1024);
+  });
 
   it('a second launch opens the settings window of the first and exits without a tray', async () => {
     const first = start();
@@ -336,6 +411,7 @@ describe('the tray app, run as a process against the fake electron', () => {
     const chosen: SettingsInput = { ...attack, pairs: [{ ...pairOf(home, { trash }), id: '' }] };
     const good = (await app.invoke(Channel.SaveSettings, chosen)) as unknown as SaveResult;
     expect(good.ok).toBe(true);
+    await app.waitFor('the first sync', (s) => hasLine(s, 'source → replica: synced'));
     await app.click('Quit');
     await app.exited;
 

@@ -375,6 +375,32 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     },
   );
 
+  it('a running sync shows a bar by bytes with rate, time left and file, and Stop ends it, saying what was left', async () => {
+    await page.click('#pair-list li:nth-child(1) button');
+    await fsp.mkdir(path.join(source, 'videos'), { recursive: true });
+    const block = Buffer.alloc(1 << 20);
+    for (let f = 0; f < 8; f += 1) {
+      const handle = await fsp.open(path.join(source, 'videos', `clip-${f}.mp4`), 'w');
+      for (let i = 0; i < 100; i += 1) {
+        block.writeUInt32LE(f * 1000 + i, 0);
+        await handle.write(block);
+      }
+      await handle.close();
+    }
+    await page.click('#sync-now');
+    await expect.poll(() => page.isVisible('#status-progress'), { timeout: 10_000, interval: 20 }).toBe(true);
+    await expect.poll(() => page.textContent('#progress-text'), { timeout: 10_000, interval: 20 }).toMatch(/^\d+(\.\d)? [MG]iB of 800\.0 MiB \(\d+%\), \d+(\.\d)? [KMG]iB\/s, \d+:\d\d left, \d+\/8 files$/);
+    expect(Number(await page.getAttribute('#progress-bar', 'value'))).toBeLessThan(100);
+    expect(await page.textContent('#progress-file')).toMatch(/^videos\/clip-\d\.mp4$/);
+    expect(await page.textContent('#status-state')).toMatch(/^Syncing… \d+%$/);
+    expect(await page.isVisible('#stop-sync')).toBe(true);
+    await page.click('#stop-sync');
+    await expect.poll(() => page.textContent('#status-last'), { timeout: 10_000 }).toMatch(/ — stopped: after .+; \d+ planned steps? left for the next run$/);
+    expect(await page.isVisible('#status-progress')).toBe(false);
+    expect(await page.isVisible('#stop-sync')).toBe(false);
+    expect((await fsp.readdir(path.join(replica, 'videos'))).length).toBeLessThan(8);
+  });
+
   it('ran without page errors, CSP violations or console warnings', () => {
     expect(problems).toEqual([]);
   });
