@@ -19,6 +19,7 @@ export function createApi(invoke: Invoke, subscribeStatus: SubscribeStatus): Fol
     getStatus: () => invoke(Channel.GetStatus),
     syncNow: (pairId) => invoke(Channel.SyncNow, pairId),
     stopSync: (pairId) => invoke(Channel.StopSync, pairId),
+    pausePair: (pairId, paused) => invoke(Channel.PausePair, pairId, paused),
     onStatus: (listener) => subscribeStatus(listener),
   };
 }

@@ -6,6 +6,7 @@
 import { DEFAULT_MAX_DELETE, DEFAULT_TRASH_DAYS } from '../main/shared/ipc-contract.js';
 import type { FieldError, FolderField, PairInput, SettingsInput, StatusView } from '../main/shared/ipc-contract.js';
 import { byId, showText } from './dom.js';
+import { PairCards } from './pair-cards.js';
 import { PairForm } from './pair-form.js';
 import { PreviewPanel } from './preview-panel.js';
 import { StatusPanel } from './status-panel.js';
@@ -27,6 +28,33 @@ const previewButton = byId('preview', HTMLButtonElement);
 const startAtLogin = byId('startAtLogin', HTMLInputElement);
 const notifyOnFailure = byId('notifyOnFailure', HTMLInputElement);
 const statusSection = byId('status-panel', HTMLElement);
+const statusView = byId('status-view', HTMLElement);
+const editView = byId('edit-view', HTMLElement);
+const cards = new PairCards(byId('pair-cards', HTMLUListElement), {
+  syncNow: (id) => void api.syncNow(id),
+  pause: (id, paused) => void api.pausePair(id, paused),
+  stop: (id) => void api.stopSync(id),
+  edit: (id) => {
+    const index = draft.pairs.findIndex((p) => p.id === id);
+    if (index >= 0) showEditor(index);
+  },
+});
+
+/** The first screen (cards) or the editor; the editor is where a first start, with nothing to show, begins. */
+function showView(view: 'status' | 'edit'): void {
+  statusView.hidden = view !== 'status';
+  editView.hidden = view !== 'edit';
+  if (view === 'status') renderCards();
+}
+
+function showEditor(index: number): void {
+  showView('edit');
+  select(index);
+}
+
+function renderCards(): void {
+  cards.render(status, Date.now());
+}
 
 let draft: Draft = { pairs: [], notifyOnFailure: true, startAtLogin: false };
 let defaultLogDir = '';
@@ -229,7 +257,20 @@ statusPanel.stop.addEventListener('click', () => {
 api.onStatus((next) => {
   status = next;
   renderStatus();
+  if (!statusView.hidden) renderCards();
 });
+byId('back-to-status', HTMLButtonElement).addEventListener('click', () => {
+  commitForm();
+  showView('status');
+});
+byId('add-pair-card', HTMLButtonElement).addEventListener('click', () => {
+  showView('edit');
+  byId('add-pair', HTMLButtonElement).click();
+});
+// "12 minutes ago" ages while the window stays open.
+setInterval(() => {
+  if (!statusView.hidden) renderCards();
+}, 30_000);
 
 void (async () => {
   const settings = await api.getSettings();
@@ -237,5 +278,7 @@ void (async () => {
   load(settings);
   status = await api.getStatus();
   renderStatus();
+  // Saved pairs: their cards first. None yet (a first start): straight to the form of a new pair.
+  showView(settings.pairs.length > 0 ? 'status' : 'edit');
   showText(saveState, null);
 })();

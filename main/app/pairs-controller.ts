@@ -17,7 +17,7 @@ import type { RunSummary, SyncEvent, SyncOptions } from '../engine/index.js';
 import { PairRunner } from '../runner/pair-runner.js';
 import type { Clock } from '../runner/schedule.js';
 import type { ChangeWatcher, WatchOptions } from '../runner/watch.js';
-import type { LastRunView, PairSettings, PairStatusView, ProgressView, StatusView, TrayState } from '../shared/ipc-contract.js';
+import type { LastRunView, PairSettings, PairStatusView, ProgressView, RunCounts, StatusView, TrayState } from '../shared/ipc-contract.js';
 import { progressParts, RateMeter } from '../shared/progress.js';
 import { eventLine, summaryLine } from '../shared/log-format.js';
 import type { OperationLog } from '../log.js';
@@ -138,6 +138,12 @@ export function unrepresentableText(count: number): string {
   return `not representable on the replica: ${count}`;
 }
 
+function countsOf(summary: RunSummary): RunCounts | undefined {
+  if (summary.status === 'refused') return undefined;
+  const { copied, updated, moved, deleted, errors, durationMs } = summary;
+  return { copied, updated, moved, deleted, errors, durationMs };
+}
+
 /** What a refused run waits for, as shown: an unplugged drive's mount point (or the replica when unnamed), or null. */
 function driveWaitOf(summary: RunSummary, replica: string): string | null {
   const refusal = summary.status === 'refused' ? summary.refusal : undefined;
@@ -153,6 +159,8 @@ export class PairsController {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly appWarnings: string[] = [];
   private paused = false;
+  /** Pairs paused on their own (their card's Pause); kept across edits of their settings. */
+  private readonly pausedPairs = new Set<string>();
   private shuttingDown = false;
   private redrawTimer: NodeJS.Timeout | undefined;
 
@@ -179,6 +187,7 @@ export class PairsController {
     }
     for (const [id, old] of this.runtimes) {
       if (!next.has(id)) {
+        this.pausedPairs.delete(id);
         void this.retire(old);
         this.activities.delete(id);
       }
@@ -233,6 +242,20 @@ export class PairsController {
     if (!this.paused || this.shuttingDown) return;
     this.paused = false;
     for (const rt of this.runtimes.values()) this.startWhenFree(rt);
+    this.changed();
+  }
+
+  /** One pair's schedule stops (a run going on finishes) or starts again; "Sync now" still runs it once. */
+  pausePair(pairId: string, paused: boolean): void {
+    const rt = this.runtimes.get(pairId);
+    if (rt === undefined || this.shuttingDown || this.pausedPairs.has(pairId) === paused) return;
+    if (paused) {
+      this.pausedPairs.add(pairId);
+      void this.stopSchedule(rt);
+    } else {
+      this.pausedPairs.delete(pairId);
+      this.startWhenFree(rt);
+    }
     this.changed();
   }
 
@@ -309,7 +332,7 @@ export class PairsController {
     let state: PairStatusView['state'] = 'idle';
     if (activity.running) state = 'syncing';
     else if (!pair.enabled) state = 'disabled';
-    else if (this.paused) state = 'paused';
+    else if (this.paused || this.pausedPairs.has(pair.id)) state = 'paused';
     else if ((activity.lastRun?.waitingFor ?? null) !== null) state = 'waiting';
     else if (activity.lastRun !== null && activity.lastRun.outcome !== 'ok') state = 'error';
     const warnings = [rt.warning, activity.lastRun !== null && activity.lastRun.unrepresentable > 0 ? unrepresentableText(activity.lastRun.unrepresentable) : null];
@@ -320,6 +343,7 @@ export class PairsController {
       lastRun: activity.lastRun,
       nextRunAt: rt.runner.nextRunAt ?? null,
       changesPending: rt.changesPending,
+      pairPaused: this.pausedPairs.has(pair.id),
       warnings: warnings.filter((w) => w !== null),
       replicaFs: activity.replicaFs,
       progress: activity.progress,
@@ -349,7 +373,7 @@ export class PairsController {
   }
 
   private startSchedule(rt: Runtime): void {
-    if (!rt.pair.enabled || this.paused || this.shuttingDown || rt.retired || rt.runner.scheduled) return;
+    if (!rt.pair.enabled || this.paused || this.pausedPairs.has(rt.pair.id) || this.shuttingDown || rt.retired || rt.runner.scheduled) return;
     if (rt.pair.watch) rt.warning = null;
     void rt.runner.start();
     this.changed();
@@ -452,7 +476,7 @@ export class PairsController {
       } else {
         log.writeSummary(outcome, outcome.aborted);
         this.pushLine(activity, summaryLine(outcome, outcome.aborted));
-        last = { finishedAt: this.now(), outcome: outcome.status, text: runText(outcome), waitingFor: driveWaitOf(outcome, pair.replica), unrepresentable: outcome.unrepresentable };
+        last = { finishedAt: this.now(), outcome: outcome.status, text: runText(outcome), waitingFor: driveWaitOf(outcome, pair.replica), unrepresentable: outcome.unrepresentable, counts: countsOf(outcome) };
         result = outcome;
       }
     } catch (error) {

@@ -148,4 +148,8 @@ export class SettingsService implements IpcService {
   stopSync(pairId: string | null): void {
     this.deps.controller.stop(pairId);
   }
+
+  pausePair(pairId: string, paused: boolean): void {
+    this.deps.controller.pausePair(pairId, paused);
+  }
 }

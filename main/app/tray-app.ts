@@ -73,6 +73,8 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
   const userData = app.getPath('userData');
   const stateDirFor = (pairId: string): string => pairStateDir(path.join(userData, 'state'), pairId);
   const store = new SettingsStore(path.join(userData, 'settings.json'));
+  // No settings file yet: a first start, which opens the window (a tray icon alone says nothing to a new user).
+  const firstStart = !fs.existsSync(store.file);
   const loaded = await store.load();
 
   const driveCheckMs = positiveInteger(process.env.FOLDER_SYNC_DRIVE_CHECK_MS);
@@ -226,4 +228,5 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
 
   controller.apply(loaded.settings.pairs);
   render();
+  if (firstStart) settingsWindow.open();
 }

@@ -15,7 +15,7 @@ import type {
   SettingsView,
   StatusView,
 } from '../shared/ipc-contract.js';
-import { asPairIdOrNull, asPairInput, asPickFolderRequest, asSettingsInput, expectArgs } from './validate.js';
+import { asBoolean, asPairId, asPairIdOrNull, asPairInput, asPickFolderRequest, asSettingsInput, expectArgs } from './validate.js';
 
 /** What a handler needs of Electron's IpcMainInvokeEvent. */
 export interface InvokeEvent {
@@ -36,6 +36,7 @@ export interface IpcService {
   getStatus(): StatusView;
   syncNow(pairId: string | null): void;
   stopSync(pairId: string | null): void;
+  pausePair(pairId: string, paused: boolean): void;
 }
 
 export class UntrustedSenderError extends Error {
@@ -73,6 +74,10 @@ export function createHandlers(service: IpcService): Handlers {
     [Channel.StopSync]: async (args) => {
       expectArgs(args, 1, Channel.StopSync);
       service.stopSync(asPairIdOrNull(args[0]));
+    },
+    [Channel.PausePair]: async (args) => {
+      expectArgs(args, 2, Channel.PausePair);
+      service.pausePair(asPairId(args[0]), asBoolean(args[1], 'paused'));
     },
   };
 }

@@ -102,6 +102,16 @@ export function asPairIdOrNull(value: unknown): string | null {
   return id;
 }
 
+export function asPairId(value: unknown): string {
+  const id = asPairIdOrNull(value);
+  if (id === null) fail('pairId must be a pair id.');
+  return id;
+}
+
+export function asBoolean(value: unknown, where: string): boolean {
+  return bool(value, where);
+}
+
 export function expectArgs(args: readonly unknown[], count: number, channel: string): void {
   if (args.length !== count) fail(`${channel} takes ${count} argument${count === 1 ? '' : 's'}, got ${args.length}.`);
 }

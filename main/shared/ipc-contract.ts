@@ -15,6 +15,7 @@ export const Channel = {
   GetStatus: 'status:get',
   SyncNow: 'sync:now',
   StopSync: 'sync:stop',
+  PausePair: 'pair:pause',
   StatusChanged: 'status:changed',
 } as const;
 
@@ -136,6 +137,17 @@ export interface LastRunView {
   readonly waitingFor: string | null;
   /** Entries the replica's file system cannot hold (a warning: the run still counts as done). */
   readonly unrepresentable: number;
+  /** What the run did, for "12 minutes ago, 3 copied"; absent when it did not run (refused, declined, failed). */
+  readonly counts?: RunCounts;
+}
+
+export interface RunCounts {
+  readonly copied: number;
+  readonly updated: number;
+  readonly moved: number;
+  readonly deleted: number;
+  readonly errors: number;
+  readonly durationMs: number;
 }
 
 /** A running sync's progress, as the bar and the tray show it (the engine's progress event, with its rate). */
@@ -170,6 +182,8 @@ export interface PairStatusView {
   /** ms since the epoch; null while paused, disabled or before the schedule started. */
   readonly nextRunAt: number | null;
   readonly changesPending: boolean;
+  /** Paused on its own (its card's Pause), as opposed to every pair paused from the tray. */
+  readonly pairPaused: boolean;
   /** e.g. the watcher stopped and the pair runs on its interval only; entries the replica cannot hold. */
   readonly warnings: readonly string[];
   /** What the last probe found about the replica's file system ("exFAT-like: no symlinks, …"). */
@@ -200,6 +214,8 @@ export interface InvokeContract {
   [Channel.SyncNow]: { args: [string | null]; result: void };
   /** Stops a running sync between two operations; null: every pair. */
   [Channel.StopSync]: { args: [string | null]; result: void };
+  /** Pauses (true) or resumes (false) one pair's schedule. */
+  [Channel.PausePair]: { args: [string, boolean]; result: void };
 }
 
 export interface PushContract {
@@ -218,6 +234,7 @@ export interface FolderSyncApi {
   getStatus(): Promise<StatusView>;
   syncNow(pairId: string | null): Promise<void>;
   stopSync(pairId: string | null): Promise<void>;
+  pausePair(pairId: string, paused: boolean): Promise<void>;
   /** Returns a function that stops listening. */
   onStatus(listener: (status: StatusView) => void): () => void;
 }

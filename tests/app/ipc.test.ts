@@ -72,6 +72,7 @@ describe('registerIpcHandlers', () => {
       getStatus: () => ({ state: 'idle', paused: false, quitting: false, warnings: [], pairs: [] }),
       syncNow: (id) => void seen.push(`sync ${id}`),
       stopSync: (id) => void seen.push(`stop ${id}`),
+      pausePair: (id, paused) => void seen.push(`pause ${id} ${paused}`),
     };
     const page = { id: 'page' };
     const trusted = (event: InvokeEvent): boolean => event.sender === page && event.senderFrame?.url === 'file:///app/index.html';

@@ -114,8 +114,9 @@ describe('the tray app, run as a process against the fake electron', () => {
     expect(snap.appListeners['second-instance']).toBe(1);
     expect(snap.powerMonitorListeners.shutdown).toBe(1);
 
-    await app.click('Settings…');
-    const opened = await app.waitFor('the settings window', (s) => s.windows.find((w) => w.visible && !w.destroyed));
+    // A first start (no settings file) opens the window by itself: a tray icon alone says nothing to a new user.
+    const opened = await app.waitFor('the window of a first start', (s) => s.windows.find((w) => w.visible && !w.destroyed));
+    expect(opened.focusCount).toBe(0);
     const prefs = opened.options.webPreferences!;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, disableBlinkFeatures: 'Auxclick' });
     expect(fs.existsSync(String(prefs.preload))).toBe(true);
@@ -316,8 +317,11 @@ describe('the tray app, run as a process against the fake electron', () => {
   });
 
   it('a second launch opens the settings window of the first and exits without a tray', async () => {
+    // Not a first start, so no window opens by itself; a long interval so nothing else goes on.
+    await writeSettings(home, [pairOf(home, { interval: '1d' })]);
     const first = start();
-    await first.waitFor('the tray', (s) => lastTray(s)?.menu != null);
+    await first.waitFor('the first sync', (s) => hasLine(s, ': synced'));
+    expect((await first.snapshot()).windows).toEqual([]);
     const record = path.join(home.root, 'second.json');
     const second = start([], { FAKE_ELECTRON_RECORD_FILE: record });
     expect(await second.exited).toMatchObject({ code: 0, reported: 0 });

@@ -16,6 +16,7 @@ function pairStatus(id: string, extra: Partial<PairStatusView> = {}): PairStatus
     lastRun: { finishedAt: 1, outcome: 'ok', text: 'done', waitingFor: null, unrepresentable: 0 },
     nextRunAt: 2,
     changesPending: false,
+    pairPaused: false,
     warnings: [],
     replicaFs: null,
     progress: null,

@@ -401,6 +401,44 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     expect((await fsp.readdir(path.join(replica, 'videos'))).length).toBeLessThan(8);
   });
 
+  // The second pair (Music) is the exFAT test's.
+  it.skipIf(exfatMissing !== undefined)('with pairs saved, the window opens on their cards: state by icon shape and words, runs in words, actions; editing is the second view', async () => {
+    await page.reload();
+    await expect.poll(() => page.isVisible('#status-view')).toBe(true);
+    expect(await page.isVisible('#edit-view')).toBe(false);
+    const card = (n: number) => page.locator(`#pair-cards li:nth-child(${n})`);
+    expect(await page.locator('#pair-cards .card-title').allTextContents()).toEqual(['Documents → Backup', 'Music → Music']);
+    // Music synced a moment ago: up to date, a tick in a circle, the last run and the next in words.
+    await expect.poll(() => card(2).getAttribute('data-state')).toBe('ok');
+    expect(await card(2).locator('.card-state').textContent()).toBe('Up to date');
+    expect(await card(2).locator('.card-last').textContent()).toMatch(/^Last run (just now|a minute ago|\d+ minutes ago), (\d+ copied|nothing to change)/);
+    expect(await card(2).locator('.card-next').textContent()).toMatch(/^Next run in (an hour|\d+ minutes|a minute)$/);
+    const shapes = async (n: number) => card(n).locator('svg.state-icon > *').evaluateAll((nodes) => nodes.map((node) => node.tagName).join(' '));
+    expect(await shapes(2)).toBe('circle path');
+
+    // Pause on its own card: paused (two bars in a square: another shape), Resume; the other pair is untouched.
+    await card(2).locator('button', { hasText: 'Pause' }).click();
+    await expect.poll(() => card(2).locator('.card-state').textContent()).toBe('Paused');
+    expect(await shapes(2)).toBe('rect path');
+    expect(await card(2).locator('.card-next').isVisible()).toBe(false);
+    expect(await card(1).locator('.card-state').textContent()).not.toBe('Paused');
+    await card(2).locator('button', { hasText: 'Resume' }).click();
+    await expect.poll(() => card(2).locator('.card-state').textContent()).toBe('Up to date');
+
+    // Documents was stopped part-way: Sync now on its card finishes the copy, with its bar while it runs.
+    await card(1).locator('button', { hasText: 'Sync now' }).click();
+    await expect.poll(() => card(1).locator('.card-state').textContent(), { timeout: 10_000 }).toBe('Up to date');
+    expect(await card(1).locator('.card-last').textContent()).toMatch(/^Last run just now, \d+ copied$/);
+    expect((await fsp.readdir(path.join(replica, 'videos'))).length).toBe(8);
+
+    await card(2).locator('button', { hasText: 'Edit…' }).click();
+    expect(await page.isVisible('#edit-view')).toBe(true);
+    expect(await page.isVisible('#status-view')).toBe(false);
+    expect(await page.inputValue('#source')).toBe(path.join(home.root, 'Music'));
+    await page.click('#back-to-status');
+    expect(await page.isVisible('#status-view')).toBe(true);
+  });
+
   it('ran without page errors, CSP violations or console warnings', () => {
     expect(problems).toEqual([]);
   });
