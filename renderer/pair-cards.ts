@@ -27,7 +27,9 @@ interface Card {
   readonly progress: HTMLElement;
   readonly bar: HTMLProgressElement;
   readonly figures: HTMLElement;
+  readonly failures: HTMLUListElement;
   readonly syncNow: HTMLButtonElement;
+  readonly retry: HTMLButtonElement;
   readonly pause: HTMLButtonElement;
   readonly stop: HTMLButtonElement;
   kind: IconKind | null;
@@ -117,6 +119,12 @@ export class PairCards {
     this.list.replaceChildren(...items);
   }
 
+  /** Brings one pair's card into view and marks it (a clicked notification). */
+  focus(pairId: string): void {
+    for (const [id, card] of this.cards) card.item.classList.toggle('focused', id === pairId);
+    this.cards.get(pairId)?.item.scrollIntoView({ block: 'nearest' });
+  }
+
   private create(id: string): Card {
     const item = element('li', 'card');
     item.dataset.pairId = id;
@@ -132,20 +140,24 @@ export class PairCards {
     bar.setAttribute('aria-label', 'Sync progress');
     const figures = element('p', 'card-figures muted');
     progress.append(bar, figures);
-    body.append(title, state, last, next, progress);
+    const failures = element('ul', 'failures');
+    failures.setAttribute('aria-label', 'What failed, and why');
+    body.append(title, state, last, next, progress, failures);
     const buttons = element('div', 'card-actions');
     const syncNow = element('button', '', 'Sync now');
+    const retry = element('button', 'primary', 'Retry');
     const pause = element('button', '', 'Pause');
     const stop = element('button', '', 'Stop');
     const edit = element('button', 'quiet', 'Edit…');
-    for (const button of [syncNow, pause, stop, edit]) button.type = 'button';
+    for (const button of [retry, syncNow, pause, stop, edit]) button.type = 'button';
     syncNow.addEventListener('click', () => this.actions.syncNow(id));
+    retry.addEventListener('click', () => this.actions.syncNow(id));
     pause.addEventListener('click', () => this.actions.pause(id, pause.dataset.paused !== 'true'));
     stop.addEventListener('click', () => this.actions.stop(id));
     edit.addEventListener('click', () => this.actions.edit(id));
-    buttons.append(syncNow, pause, stop, edit);
+    buttons.append(retry, syncNow, pause, stop, edit);
     item.append(icon, body, buttons);
-    const card: Card = { item, icon, title, state, last, next, progress, bar, figures, syncNow, pause, stop, kind: null };
+    const card: Card = { item, icon, title, state, last, next, progress, bar, figures, failures, syncNow, retry, pause, stop, kind: null };
     this.cards.set(id, card);
     return card;
   }
@@ -169,7 +181,21 @@ export class PairCards {
       card.bar.value = progressPercent(progress);
       showText(card.figures, progress.current === null ? progress.text : `${progress.text} — ${progress.current}`);
     }
+    // The last run's failed entries, each with its cause in words.
+    const failed = pair.state === 'error' ? (pair.lastRun?.failures ?? []) : [];
+    card.failures.hidden = failed.length === 0;
+    card.failures.replaceChildren(
+      ...failed.map((failure) => {
+        const line = element('li', '');
+        if (failure.path !== '') line.append(element('span', 'failure-path', failure.path), ': ');
+        line.append(failure.cause);
+        return line;
+      }),
+    );
+    card.retry.hidden = pair.state !== 'error';
+    card.retry.disabled = quitting;
     const running = pair.state === 'syncing';
+    card.syncNow.hidden = pair.state === 'error';
     card.syncNow.disabled = running || quitting;
     card.stop.hidden = !running;
     card.pause.textContent = pair.pairPaused ? 'Resume' : 'Pause';

@@ -259,6 +259,11 @@ api.onStatus((next) => {
   renderStatus();
   if (!statusView.hidden) renderCards();
 });
+api.onShowPair((pairId) => {
+  commitForm();
+  showView('status');
+  cards.focus(pairId);
+});
 byId('back-to-status', HTMLButtonElement).addEventListener('click', () => {
   commitForm();
   showView('status');

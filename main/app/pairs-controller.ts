@@ -17,9 +17,11 @@ import type { RunSummary, SyncEvent, SyncOptions } from '../engine/index.js';
 import { PairRunner } from '../runner/pair-runner.js';
 import type { Clock } from '../runner/schedule.js';
 import type { ChangeWatcher, WatchOptions } from '../runner/watch.js';
-import type { LastRunView, PairSettings, PairStatusView, ProgressView, RunCounts, StatusView, TrayState } from '../shared/ipc-contract.js';
+import { FAILURES_SHOWN } from '../shared/ipc-contract.js';
+import type { FailureView, LastRunView, PairSettings, PairStatusView, ProgressView, RunCounts, StatusView, TrayState } from '../shared/ipc-contract.js';
+import { causeInWords } from '../shared/failure-words.js';
 import { progressParts, RateMeter } from '../shared/progress.js';
-import { eventLine, summaryLine } from '../shared/log-format.js';
+import { eventLine, showPath, summaryLine } from '../shared/log-format.js';
 import type { OperationLog } from '../log.js';
 import { declinedText, destroysSomething, questionFromPlan } from './deletion-question.js';
 import type { DeletionQuestion, QuestionReason } from './deletion-question.js';
@@ -136,6 +138,10 @@ export function runText(summary: RunSummary): string {
 /** The warning a run with entries the replica cannot hold leaves on its pair (the run itself counts as done). */
 export function unrepresentableText(count: number): string {
   return `not representable on the replica: ${count}`;
+}
+
+function failuresOf(summary: RunSummary): FailureView[] {
+  return summary.failures.slice(0, FAILURES_SHOWN).map((f) => ({ path: showPath(f.path), cause: causeInWords(f.code, f.message) }));
 }
 
 function countsOf(summary: RunSummary): RunCounts | undefined {
@@ -476,7 +482,7 @@ export class PairsController {
       } else {
         log.writeSummary(outcome, outcome.aborted);
         this.pushLine(activity, summaryLine(outcome, outcome.aborted));
-        last = { finishedAt: this.now(), outcome: outcome.status, text: runText(outcome), waitingFor: driveWaitOf(outcome, pair.replica), unrepresentable: outcome.unrepresentable, counts: countsOf(outcome) };
+        last = { finishedAt: this.now(), outcome: outcome.status, text: runText(outcome), waitingFor: driveWaitOf(outcome, pair.replica), unrepresentable: outcome.unrepresentable, counts: countsOf(outcome), failures: failuresOf(outcome) };
         result = outcome;
       }
     } catch (error) {

@@ -24,7 +24,7 @@ import { lockDownContents, lockDownSession } from './lock-down.js';
 import { PairsController } from './pairs-controller.js';
 import { pairStateDir } from './pair-state-dir.js';
 import { QuitCoordinator } from './quit-coordinator.js';
-import { notifyIfFailed } from './run-notifier.js';
+import { FailureNotifier } from './run-notifier.js';
 import { SettingsService } from './settings-service.js';
 import { SettingsStore } from './settings-store.js';
 import { SettingsWindow } from './settings-window.js';
@@ -79,6 +79,12 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
 
   const driveCheckMs = positiveInteger(process.env.FOLDER_SYNC_DRIVE_CHECK_MS);
   let render = (): void => {};
+  const notifier = new FailureNotifier({
+    enabled: () => store.settings.notifyOnFailure,
+    isSupported: () => Notification.isSupported(),
+    create: (options) => new Notification(options),
+    onClick: (pairId) => settingsWindow.open(pairId),
+  });
   const controller = new PairsController({
     runSync: runSyncInWorker,
     openLog: createOperationLog,
@@ -95,17 +101,7 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
       const answer = parent === null ? await dialog.showMessageBox(options) : await dialog.showMessageBox(parent, options);
       return answer.response === 1 && !signal.aborted;
     },
-    onRunFinished: (pair, run) => {
-      notifyIfFailed(
-        {
-          enabled: () => store.settings.notifyOnFailure,
-          isSupported: () => Notification.isSupported(),
-          create: (options) => new Notification(options),
-        },
-        pair,
-        run,
-      );
-    },
+    onRunFinished: (pair, run) => void notifier.notify(pair, run),
   });
   if (loaded.warning !== null) {
     controller.addWarning(loaded.warning);

@@ -17,10 +17,13 @@ export const Channel = {
   StopSync: 'sync:stop',
   PausePair: 'pair:pause',
   StatusChanged: 'status:changed',
+  ShowPair: 'window:show-pair',
 } as const;
 
-export type InvokeChannel = Exclude<(typeof Channel)[keyof typeof Channel], typeof Channel.StatusChanged>;
-export type PushChannel = typeof Channel.StatusChanged;
+/** What the main process sends the page unasked: the status, and "show this pair" (a notification was clicked). */
+export const PUSH_CHANNELS = [Channel.StatusChanged, Channel.ShowPair] as const;
+export type PushChannel = (typeof PUSH_CHANNELS)[number];
+export type InvokeChannel = Exclude<(typeof Channel)[keyof typeof Channel], PushChannel>;
 
 /** "Keep deleted and overwritten files": the engine's `trash` option, kept (with its folder) while switched off. */
 export interface TrashSettings {
@@ -139,7 +142,18 @@ export interface LastRunView {
   readonly unrepresentable: number;
   /** What the run did, for "12 minutes ago, 3 copied"; absent when it did not run (refused, declined, failed). */
   readonly counts?: RunCounts;
+  /** The entries that failed, first FAILURES_SHOWN of them, each with its cause in words. */
+  readonly failures?: readonly FailureView[];
 }
+
+export interface FailureView {
+  /** Relative to the pair's folders, as text; '' for the run as a whole. */
+  readonly path: string;
+  /** "the drive is full", "permission denied". */
+  readonly cause: string;
+}
+
+export const FAILURES_SHOWN = 20;
 
 export interface RunCounts {
   readonly copied: number;
@@ -220,6 +234,8 @@ export interface InvokeContract {
 
 export interface PushContract {
   [Channel.StatusChanged]: StatusView;
+  /** The pair whose failure notification was clicked. */
+  [Channel.ShowPair]: string;
 }
 
 export type InvokeArgs<C extends InvokeChannel> = InvokeContract[C]['args'];
@@ -237,6 +253,8 @@ export interface FolderSyncApi {
   pausePair(pairId: string, paused: boolean): Promise<void>;
   /** Returns a function that stops listening. */
   onStatus(listener: (status: StatusView) => void): () => void;
+  /** A failure notification was clicked: show that pair. Returns a function that stops listening. */
+  onShowPair(listener: (pairId: string) => void): () => void;
 }
 
 /** The global name the preload uses with contextBridge.exposeInMainWorld. */

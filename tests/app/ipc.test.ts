@@ -1,6 +1,6 @@
 /** IPC handlers: the sender is checked before anything, then every argument, exactly. */
 import { describe, expect, it } from 'vitest';
-import { Channel } from '../../main/shared/ipc-contract.js';
+import { Channel, PUSH_CHANNELS } from '../../main/shared/ipc-contract.js';
 import type { PairInput, SettingsInput } from '../../main/shared/ipc-contract.js';
 import { registerIpcHandlers } from '../../main/ipc/register.js';
 import type { InvokeEvent, IpcService } from '../../main/ipc/register.js';
@@ -77,7 +77,7 @@ describe('registerIpcHandlers', () => {
     const page = { id: 'page' };
     const trusted = (event: InvokeEvent): boolean => event.sender === page && event.senderFrame?.url === 'file:///app/index.html';
     registerIpcHandlers(ipcMain, trusted, service);
-    expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(Channel).filter((c) => c !== Channel.StatusChanged).sort());
+    expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(Channel).filter((c) => !(PUSH_CHANNELS as readonly string[]).includes(c)).sort());
 
     const fromPage = { sender: page, senderFrame: { url: 'file:///app/index.html' } };
     expect(await ipcMain.invoke(Channel.PickFolder, fromPage, { field: 'source', current: '/home' })).toBe('/picked');

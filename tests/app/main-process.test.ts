@@ -4,11 +4,12 @@
  * quit and SIGTERM waiting for a running sync, single instance, headless mode, corrupt settings, failure
  * notifications, watching, and a replica on a real (exFAT image) drive that is unplugged and plugged back in.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Channel } from '../../main/shared/ipc-contract.js';
+import { Channel, PUSH_CHANNELS } from '../../main/shared/ipc-contract.js';
 import type { PairSettings, SaveResult, SettingsInput, SettingsView, StatusView } from '../../main/shared/ipc-contract.js';
 import { imageSupportMissing, mountImage, type MountedImage } from '../helpers/fs-images.js';
 import { pairSettings } from '../helpers/pair-settings.js';
@@ -109,7 +110,7 @@ describe('the tray app, run as a process against the fake electron', () => {
     expect(trayIcon(snap)).toBe('idle');
     expect(fs.existsSync(lastTray(snap)!.image)).toBe(true);
     expect(fs.existsSync(lastTray(snap)!.image.replace(/\.png$/, '@2x.png'))).toBe(true);
-    expect(snap.ipcChannels.sort()).toEqual(Object.values(Channel).filter((c) => c !== Channel.StatusChanged).sort());
+    expect(snap.ipcChannels.sort()).toEqual(Object.values(Channel).filter((c) => !(PUSH_CHANNELS as readonly string[]).includes(c)).sort());
     expect(snap.permissionRequestHandler && snap.permissionCheckHandler).toBe(true);
     expect(snap.appListeners['second-instance']).toBe(1);
     expect(snap.powerMonitorListeners.shutdown).toBe(1);
@@ -533,6 +534,42 @@ describe('the tray app, run as a process against the fake electron', () => {
     const quiet = start();
     const after = await quiet.waitFor('the failed run', (s) => hasLine(s, 'unplugged → replica: failed') || hasLine(s, 'unplugged → replica: refused') ? s : undefined);
     expect(after.notifications).toEqual([]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('a full drive: failures listed in words, one notification per new failure, and a click opens the window on the pair', async () => {
+    const drive = path.join(home.root, 'drive');
+    await fsp.mkdir(drive);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', drive]);
+    try {
+      for (let i = 1; i <= 3; i += 1) await writeBigFile(path.join(home.source, `big-${i}.bin`), 3);
+      await writeSettings(home, [pairOf(home, { replica: path.join(drive, 'backup') })], true);
+      const app = start();
+      const told = await app.waitFor('the notification', (s) => s.notifications.length > 0 && s, 20_000);
+      expect(told.notifications).toEqual([
+        { title: 'Sync finished with errors: source → backup', body: expect.stringMatching(/^The drive is full: big-\d\.bin was not synced\.$/), shown: true },
+      ]);
+      await app.click('Settings…');
+      await app.waitFor('the window', (s) => s.windows.some((w) => w.visible));
+      const status = (await app.invoke(Channel.GetStatus)) as unknown as StatusView;
+      expect(status.pairs[0]).toMatchObject({ state: 'error', lastRun: { outcome: 'partial', failures: [{ path: expect.stringMatching(/^big-\d\.bin$/), cause: 'the drive is full' }] } });
+
+      // The same failure at the next run is not told again.
+      const before = status.pairs[0]!.lastRun!.finishedAt;
+      await app.click('Sync now');
+      await expect.poll(async () => ((await app.invoke(Channel.GetStatus)) as unknown as StatusView).pairs[0]?.lastRun?.finishedAt, { timeout: 20_000 }).not.toBe(before);
+      expect((await app.snapshot()).notifications).toHaveLength(1);
+
+      // Clicking it opens (here: raises) the window and shows that pair.
+      const window = (await app.snapshot()).windows.find((w) => w.visible)!;
+      await app.request({ cmd: 'close-window', windowId: window.id });
+      await app.request({ cmd: 'notification-click', index: 0 });
+      const shown = await app.waitFor('the pair shown', (s) => s.windows.find((w) => !w.destroyed && w.visible && w.sent.some((m) => m.channel === Channel.ShowPair)));
+      expect(shown.sent.filter((m) => m.channel === Channel.ShowPair)).toEqual([{ channel: Channel.ShowPair, args: ['pair-1'] }]);
+      await app.click('Quit');
+      await app.exited;
+    } finally {
+      execFileSync('umount', ['-l', drive]);
+    }
   });
 
   it('with watching on, a change in the source shows as pending and syncs before the interval', async () => {

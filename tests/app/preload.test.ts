@@ -13,7 +13,7 @@ describe('preload', () => {
     await import('../../preload/index.js');
     expect([...contextBridge.exposed.keys()]).toEqual([API_NAME]);
     const api = contextBridge.exposed.get(API_NAME) as FolderSyncApi;
-    expect(Object.keys(api).sort()).toEqual(['getSettings', 'getStatus', 'onStatus', 'pickFolder', 'preview', 'saveSettings', 'stopSync', 'syncNow']);
+    expect(Object.keys(api).sort()).toEqual(['getSettings', 'getStatus', 'onShowPair', 'onStatus', 'pausePair', 'pickFolder', 'preview', 'saveSettings', 'stopSync', 'syncNow']);
 
     ipcMain.handle(Channel.GetStatus, () => status);
     ipcMain.handle(Channel.SyncNow, () => undefined);

@@ -4,7 +4,7 @@
  * queue a folder-picker answer, emit an app event, quit) and hears back pushes to the page and the exit.
  */
 import { writeFileSync } from 'node:fs';
-import { app, BrowserWindow, fake, findMenuItem, ipcMain, snapshot, toJson, Tray } from './electron.js';
+import { app, BrowserWindow, fake, findMenuItem, ipcMain, Notification, snapshot, toJson, Tray } from './electron.js';
 import type { Json } from './electron.js';
 
 export type RemoteCommand =
@@ -13,6 +13,7 @@ export type RemoteCommand =
   | { readonly cmd: 'invoke'; readonly channel: string; readonly args: readonly unknown[]; readonly windowId?: number; readonly url?: string }
   | { readonly cmd: 'dialog'; readonly result: { canceled: boolean; filePaths: string[] } }
   | { readonly cmd: 'message-box'; readonly response: number }
+  | { readonly cmd: 'notification-click'; readonly index: number }
   | { readonly cmd: 'app-emit'; readonly event: string; readonly args: readonly unknown[] }
   | { readonly cmd: 'close-window'; readonly windowId: number }
   | { readonly cmd: 'navigate'; readonly windowId: number; readonly url: string }
@@ -54,6 +55,13 @@ async function run(command: RemoteCommand): Promise<Json> {
     case 'dialog':
       fake.dialogResults.push(command.result);
       return true;
+    case 'notification-click': {
+      // As the desktop does when the user clicks a notification.
+      const notification = Notification.instances[command.index];
+      if (notification === undefined) throw new Error(`No notification ${command.index}.`);
+      notification.emit('click', {});
+      return true;
+    }
     case 'message-box':
       fake.answerMessageBox(command.response);
       return true;

@@ -4,6 +4,7 @@
  * the fake electron — so every click goes through the real IPC handlers, settings store, engine and temp
  * folders. The folder picker is the fake dialog answering with a temp folder.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import http from 'node:http';
@@ -437,6 +438,45 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     expect(await page.inputValue('#source')).toBe(path.join(home.root, 'Music'));
     await page.click('#back-to-status');
     expect(await page.isVisible('#status-view')).toBe(true);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('a failed pair lists what failed with its cause in words, offers Retry, and a clicked notification shows its card', async () => {
+    const photos = path.join(home.root, 'Photos');
+    const stick = path.join(home.root, 'stick');
+    await fsp.mkdir(photos);
+    await fsp.mkdir(stick);
+    for (let i = 1; i <= 3; i += 1) await fsp.writeFile(path.join(photos, `raw-${i}.cr2`), Buffer.alloc(3 << 20, i));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', stick]);
+    try {
+      await page.click('#add-pair-card');
+      await pick('source', photos);
+      await pick('replica', path.join(stick, 'Photos'));
+      await page.click('#save');
+      await expect.poll(() => page.textContent('#save-state')).toBe('Saved. The changes apply now.');
+      await page.click('#back-to-status');
+      const card = page.locator('#pair-cards li', { hasText: 'Photos → Photos' });
+      await expect.poll(() => card.getAttribute('data-state'), { timeout: 20_000 }).toBe('failed');
+      expect(await card.locator('.card-state').textContent()).toBe('Failed');
+      expect(await card.locator('svg.state-icon > *').evaluateAll((nodes) => nodes.map((n) => n.tagName).join(' '))).toBe('path path');
+      expect(await card.locator('.failures li').allTextContents()).toEqual([expect.stringMatching(/^raw-\d\.cr2: the drive is full$/)]);
+      expect(await card.locator('.card-last').textContent()).toMatch(/^Last run just now, \d copied, 1 error$/);
+      expect(await card.locator('button', { hasText: 'Retry' }).isVisible()).toBe(true);
+
+      // Room made on the stick: Retry syncs the rest and the failures go.
+      await fsp.rm(path.join(photos, 'raw-3.cr2'));
+      await card.locator('button', { hasText: 'Retry' }).click();
+      await expect.poll(() => card.getAttribute('data-state'), { timeout: 20_000 }).toBe('ok');
+      expect(await card.locator('.failures').isVisible()).toBe(false);
+
+      // A failure notification clicked: the window shows that pair's card.
+      const id = ((await app.invoke(Channel.GetStatus)) as unknown as StatusView).pairs.find((p) => p.label === 'Photos → Photos')!.id;
+      await page.click('#pair-cards li:nth-child(1) button:has-text("Edit…")');
+      await page.evaluate((pairId) => (globalThis as unknown as { __folderSyncPush: (c: string, p: unknown) => void }).__folderSyncPush('window:show-pair', pairId), id);
+      expect(await page.isVisible('#status-view')).toBe(true);
+      expect(await card.getAttribute('class')).toMatch(/focused/);
+    } finally {
+      execFileSync('umount', ['-l', stick]);
+    }
   });
 
   it('ran without page errors, CSP violations or console warnings', () => {
