@@ -104,6 +104,9 @@ export async function checkPairOnDisk(pair: PairInput, pairIndex: number): Promi
   } else if (isSameOrInside(realpathLoose(pair.logDir), realpathLoose(pair.replica))) {
     // The mirror deletes whatever the source lacks: a log inside the replica would be wiped by every run.
     errors.push({ pairIndex, field: 'logDir', message: 'The log folder must not be inside the replica folder: each sync would delete it.' });
+  } else if (pair.watch && isSameOrInside(realpathLoose(pair.logDir), realpathLoose(pair.source))) {
+    // Each line the log gets is a change in the source, which starts the next sync: a loop.
+    errors.push({ pairIndex, field: 'logDir', message: 'The log folder is inside the source, so with "Watch for changes" on each sync would start the next: choose a log folder outside the source.' });
   }
   if (errors.length === 0 && pair.trash.enabled) {
     const trashError = await trashProblem(pair);

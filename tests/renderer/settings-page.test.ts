@@ -479,6 +479,21 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     }
   });
 
+  it('refuses a log folder inside the source while "Watch for changes" is on, in the form, with one sentence', async () => {
+    await page.click('#pair-cards li:nth-child(1) button:has-text("Edit…")');
+    const saved = await fsp.readFile(path.join(home.userData, 'settings.json'), 'utf8');
+    await pick('logDir', path.join(source, 'logs'));
+    await page.check('#watch');
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#logDir-error')).toBe('The log folder is inside the source, so with "Watch for changes" on each sync would start the next: choose a log folder outside the source.');
+    expect(await page.getAttribute('#logDir', 'aria-invalid')).toBe('true');
+    expect(await fsp.readFile(path.join(home.userData, 'settings.json'), 'utf8')).toBe(saved);
+    // Without watching it is only a log that gets mirrored: accepted.
+    await page.uncheck('#watch');
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#save-state')).toBe('Saved. The changes apply now.');
+  });
+
   it('ran without page errors, CSP violations or console warnings', () => {
     expect(problems).toEqual([]);
   });
