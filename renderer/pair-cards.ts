@@ -28,6 +28,8 @@ interface Card {
   readonly bar: HTMLProgressElement;
   readonly figures: HTMLElement;
   readonly failures: HTMLUListElement;
+  readonly history: HTMLDetailsElement;
+  readonly historyList: HTMLOListElement;
   readonly syncNow: HTMLButtonElement;
   readonly retry: HTMLButtonElement;
   readonly pause: HTMLButtonElement;
@@ -88,6 +90,10 @@ export function lastRunWords(lastRun: LastRunView | null, now: number): string {
   return `Last run ${when}, ${lastRun.counts === undefined ? lastRun.text : countWords(lastRun.counts)}`;
 }
 
+function seconds(ms: number): string {
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
+}
+
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   node.className = className;
@@ -142,7 +148,10 @@ export class PairCards {
     progress.append(bar, figures);
     const failures = element('ul', 'failures');
     failures.setAttribute('aria-label', 'What failed, and why');
-    body.append(title, state, last, next, progress, failures);
+    const history = element('details', 'history');
+    const historyList = element('ol', '');
+    history.append(element('summary', '', 'Recent runs'), historyList);
+    body.append(title, state, last, next, progress, failures, history);
     const buttons = element('div', 'card-actions');
     const syncNow = element('button', '', 'Sync now');
     const retry = element('button', 'primary', 'Retry');
@@ -157,7 +166,7 @@ export class PairCards {
     edit.addEventListener('click', () => this.actions.edit(id));
     buttons.append(retry, syncNow, pause, stop, edit);
     item.append(icon, body, buttons);
-    const card: Card = { item, icon, title, state, last, next, progress, bar, figures, failures, syncNow, retry, pause, stop, kind: null };
+    const card: Card = { item, icon, title, state, last, next, progress, bar, figures, failures, history, historyList, syncNow, retry, pause, stop, kind: null };
     this.cards.set(id, card);
     return card;
   }
@@ -190,6 +199,13 @@ export class PairCards {
         if (failure.path !== '') line.append(element('span', 'failure-path', failure.path), ': ');
         line.append(failure.cause);
         return line;
+      }),
+    );
+    card.history.hidden = pair.history.length === 0;
+    card.historyList.replaceChildren(
+      ...pair.history.map((run) => {
+        const what = run.counts === undefined ? run.text : countWords(run.counts);
+        return element('li', `run-${run.outcome}`, `${ago(run.finishedAt, now)}: ${what} (${seconds(run.durationMs)})`);
       }),
     );
     card.retry.hidden = pair.state !== 'error';

@@ -17,8 +17,8 @@ import type { RunSummary, SyncEvent, SyncOptions } from '../engine/index.js';
 import { PairRunner } from '../runner/pair-runner.js';
 import type { Clock } from '../runner/schedule.js';
 import type { ChangeWatcher, WatchOptions } from '../runner/watch.js';
-import { FAILURES_SHOWN } from '../shared/ipc-contract.js';
-import type { FailureView, LastRunView, PairSettings, PairStatusView, ProgressView, RunCounts, StatusView, TrayState } from '../shared/ipc-contract.js';
+import { FAILURES_SHOWN, HISTORY_SHOWN } from '../shared/ipc-contract.js';
+import type { FailureView, HistoryEntry, LastRunView, PairSettings, PairStatusView, ProgressView, RunCounts, StatusView, TrayState } from '../shared/ipc-contract.js';
 import { causeInWords } from '../shared/failure-words.js';
 import { progressParts, RateMeter } from '../shared/progress.js';
 import { eventLine, showPath, summaryLine } from '../shared/log-format.js';
@@ -51,6 +51,8 @@ export interface PairsControllerDeps {
    * aborts (Stop, quit): the answer is then no.
    */
   confirm(pair: PairSettings, question: DeletionQuestion, signal: AbortSignal): Promise<boolean>;
+  /** Where finished runs are kept across restarts (run-history.ts); the last one is the pair's last run at start. */
+  history?: { entries(pairId: string): readonly HistoryEntry[]; add(pairId: string, entry: HistoryEntry): void; retain(pairIds: ReadonlySet<string>): void };
 }
 
 /** The outcome of asking: go ahead within a limit, nothing worth asking about, or no. */
@@ -185,7 +187,7 @@ export class PairsController {
         next.set(pair.id, old);
         continue;
       }
-      const activity = this.activities.get(pair.id) ?? { lastRun: null, logLines: [], running: false, progress: null, replicaFs: null, meter: new RateMeter() };
+      const activity = this.activities.get(pair.id) ?? { lastRun: this.remembered(pair.id), logLines: [], running: false, progress: null, replicaFs: null, meter: new RateMeter() };
       // A re-pointed replica is another file system until probed.
       if (old !== undefined && old.pair.replica !== pair.replica) activity.replicaFs = null;
       this.activities.set(pair.id, activity);
@@ -199,8 +201,16 @@ export class PairsController {
       }
     }
     this.runtimes = next;
+    this.deps.history?.retain(new Set(next.keys()));
     for (const rt of next.values()) this.startWhenFree(rt);
     this.changed();
+  }
+
+  /** The last run a previous session kept, so a restart does not read "not synced yet". */
+  private remembered(pairId: string): LastRunView | null {
+    const last = this.deps.history?.entries(pairId)[0];
+    if (last === undefined) return null;
+    return { finishedAt: last.finishedAt, outcome: last.outcome, text: last.text, waitingFor: null, unrepresentable: 0, ...(last.counts === undefined ? {} : { counts: last.counts }) };
   }
 
   private runtimeFor(pair: PairSettings, activity: Activity, previous: Promise<void> | undefined): Runtime {
@@ -350,6 +360,7 @@ export class PairsController {
       nextRunAt: rt.runner.nextRunAt ?? null,
       changesPending: rt.changesPending,
       pairPaused: this.pausedPairs.has(pair.id),
+      history: (this.deps.history?.entries(pair.id) ?? []).slice(0, HISTORY_SHOWN),
       warnings: warnings.filter((w) => w !== null),
       replicaFs: activity.replicaFs,
       progress: activity.progress,
@@ -450,6 +461,7 @@ export class PairsController {
     const { pair, activity } = rt;
     const manual = rt.manual;
     rt.manual = false;
+    const startedAt = this.now();
     activity.running = true;
     activity.progress = null;
     activity.meter.reset();
@@ -494,6 +506,7 @@ export class PairsController {
       log?.close();
     }
     activity.lastRun = last;
+    this.deps.history?.add(pair.id, { finishedAt: last.finishedAt, durationMs: Math.max(0, last.finishedAt - startedAt), outcome: last.outcome, text: last.text, ...(last.counts === undefined ? {} : { counts: last.counts }) });
     activity.running = false;
     activity.progress = null;
     this.changed();

@@ -23,6 +23,9 @@ import { GO_AHEAD, HOLD_BACK, questionWords } from './deletion-question.js';
 import { lockDownContents, lockDownSession } from './lock-down.js';
 import { PairsController } from './pairs-controller.js';
 import { pairStateDir } from './pair-state-dir.js';
+import { RunHistory } from './run-history.js';
+import { moveOnce } from './state-migration.js';
+import { xdgStateDir } from '../shared/xdg-state.js';
 import { QuitCoordinator } from './quit-coordinator.js';
 import { FailureNotifier } from './run-notifier.js';
 import { SettingsService } from './settings-service.js';
@@ -71,11 +74,30 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
   lockDownSession(session.defaultSession);
 
   const userData = app.getPath('userData');
-  const stateDirFor = (pairId: string): string => pairStateDir(path.join(userData, 'state'), pairId);
+  // Settings are configuration (~/.config/folder-sync); records, logs and history are state (~/.local/state).
+  const stateRoot = xdgStateDir(process.env, app.getPath('home'));
+  const stateDirFor = (pairId: string): string => pairStateDir(path.join(stateRoot, 'pairs'), pairId);
+  const defaultLogDir = path.join(stateRoot, 'logs');
   const store = new SettingsStore(path.join(userData, 'settings.json'));
   // No settings file yet: a first start, which opens the window (a tray icon alone says nothing to a new user).
   const firstStart = !fs.existsSync(store.file);
+  const startWarnings: string[] = [];
+  let movedLogs = false;
+  try {
+    await moveOnce(path.join(userData, 'state'), path.join(stateRoot, 'pairs'));
+    movedLogs = await moveOnce(path.join(userData, 'logs'), defaultLogDir);
+  } catch (error) {
+    startWarnings.push(`Records and logs could not be moved to ${stateRoot} (${error instanceof Error ? error.message : String(error)}).`);
+  }
   const loaded = await store.load();
+  if (movedLogs && loaded.settings.pairs.some((p) => p.logDir === path.join(userData, 'logs'))) {
+    // Pairs that used the old default log folder follow it to its new place.
+    const pairs = loaded.settings.pairs.map((p) => (p.logDir === path.join(userData, 'logs') ? { ...p, logDir: defaultLogDir } : p));
+    await store.save({ ...loaded.settings, pairs });
+  }
+  const history = new RunHistory(path.join(stateRoot, 'history.json'));
+  const historyWarning = await history.load();
+  if (historyWarning !== null) startWarnings.push(historyWarning);
 
   const driveCheckMs = positiveInteger(process.env.FOLDER_SYNC_DRIVE_CHECK_MS);
   let render = (): void => {};
@@ -90,6 +112,7 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
     openLog: createOperationLog,
     watch: watchForChanges,
     stateDirFor,
+    history,
     // The CLI's variable: tests shorten the unplugged-drive check so they need not wait 10 s.
     ...(driveCheckMs === undefined ? {} : { driveCheckMs }),
     onChange: () => render(),
@@ -103,13 +126,14 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
     },
     onRunFinished: (pair, run) => void notifier.notify(pair, run),
   });
-  if (loaded.warning !== null) {
-    controller.addWarning(loaded.warning);
-    process.stderr.write(`folder-sync: ${loaded.warning}\n`);
+  for (const warning of [...(loaded.warning === null ? [] : [loaded.warning]), ...startWarnings]) {
+    controller.addWarning(warning);
+    process.stderr.write(`folder-sync: ${warning}\n`);
   }
 
   const quitter = new QuitCoordinator({
-    shutdown: () => controller.shutdown(),
+    // The last run's history entry is on disk before the app goes.
+    shutdown: () => controller.shutdown().then(() => history.flush()),
     isBusy: () => controller.isBusy,
     onWaiting: () => notify('Folder Sync', 'Finishing current sync… Folder Sync quits when it is done.'),
     quit: () => app.quit(),
@@ -206,7 +230,7 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
     }),
     runSync: runSyncInWorker,
     stateDirFor,
-    defaultLogDir: path.join(userData, 'logs'),
+    defaultLogDir,
     newId: () => randomUUID(),
     pickFolder,
   });
@@ -222,7 +246,7 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
     if (!quitter.mayQuit()) event?.preventDefault();
   });
 
-  controller.apply(loaded.settings.pairs);
+  controller.apply(store.settings.pairs);
   render();
   if (firstStart) settingsWindow.open();
 }

@@ -154,6 +154,16 @@ export interface FailureView {
 }
 
 export const FAILURES_SHOWN = 20;
+export const HISTORY_SHOWN = 10;
+
+/** One past run, as the history keeps it across restarts. */
+export interface HistoryEntry {
+  readonly finishedAt: number;
+  readonly durationMs: number;
+  readonly outcome: LastRunView['outcome'];
+  readonly text: string;
+  readonly counts?: RunCounts;
+}
 
 export interface RunCounts {
   readonly copied: number;
@@ -203,6 +213,8 @@ export interface PairStatusView {
   /** What the last probe found about the replica's file system ("exFAT-like: no symlinks, …"). */
   readonly replicaFs: string | null;
   readonly progress: ProgressView | null;
+  /** The last runs, newest first (at most HISTORY_SHOWN), kept across restarts. */
+  readonly history: readonly HistoryEntry[];
   /** The latest lines written to this pair's log, oldest first. */
   readonly logLines: readonly string[];
 }

@@ -187,7 +187,7 @@ describe('the tray app, run as a process against the fake electron', () => {
     await again.waitFor('the settings window', (s) => s.windows.some((w) => w.visible));
     const view = (await again.invoke(Channel.GetSettings)) as unknown as SettingsView;
     expect(view.pairs).toEqual(saved?.pairs);
-    expect(view).toMatchObject({ startAtLogin: true, notifyOnFailure: false, defaultLogDir: path.join(home.userData, 'logs') });
+    expect(view).toMatchObject({ startAtLogin: true, notifyOnFailure: false, defaultLogDir: path.join(home.config, 'xdg-state', 'folder-sync', 'logs') });
   });
 
   it('menu items act: sync now, open replica folder, open log, pause and resume', async () => {
@@ -570,6 +570,44 @@ describe('the tray app, run as a process against the fake electron', () => {
     } finally {
       execFileSync('umount', ['-l', drive]);
     }
+  });
+
+  it('keeps the runs of each pair across restarts in the XDG state folder, and moves an older layout there without asking again', async () => {
+    const state = path.join(home.config, 'xdg-state', 'folder-sync');
+    await writeSettings(home, [pairOf(home)]);
+    const first = start();
+    await first.waitFor('the first sync', (s) => hasLine(s, 'source → replica: synced'));
+    await first.click('Quit');
+    await first.exited;
+    const history = JSON.parse(await fsp.readFile(path.join(state, 'history.json'), 'utf8')) as { version: number; pairs: Record<string, { finishedAt: number; outcome: string; counts: { copied: number } }[]> };
+    expect(history.pairs['pair-1']).toEqual([expect.objectContaining({ outcome: 'ok', counts: expect.objectContaining({ copied: 2 }) })]);
+    const firstRun = history.pairs['pair-1']![0]!;
+    expect(fs.readdirSync(path.join(state, 'pairs', 'pair-1')).some((n) => n.startsWith('record-'))).toBe(true);
+
+    // The layout of earlier versions: records and the default logs under ~/.config/folder-sync.
+    await fsp.rename(path.join(state, 'pairs'), path.join(home.userData, 'state'));
+    await fsp.mkdir(path.join(home.userData, 'logs'));
+    await fsp.writeFile(path.join(home.userData, 'logs', 'folder-sync.log'), 'an old line\n');
+    await writeSettings(home, [pairOf(home, { logDir: path.join(home.userData, 'logs') })]);
+    await fsp.writeFile(path.join(home.source, 'c.txt'), 'c\n');
+    await fsp.writeFile(path.join(home.replica, 'extra.txt'), 'not in the source\n');
+
+    const again = start();
+    await again.waitFor('the run after the restart', (s) => hasLine(s, 'source → replica: synced') && fs.existsSync(path.join(home.replica, 'c.txt')));
+    await again.click('Settings…');
+    await again.waitFor('the window', (s) => s.windows.some((w) => w.visible));
+    const status = (await again.invoke(Channel.GetStatus)) as unknown as StatusView;
+    expect(status.pairs[0]?.history.map((h) => h.finishedAt)).toEqual([status.pairs[0]!.lastRun!.finishedAt, firstRun.finishedAt]);
+    // The record was found in its new place: no first-sync question although the replica held a stranger.
+    expect(calls(await again.snapshot(), 'dialog.showMessageBox')).toEqual([]);
+    expect(fs.existsSync(path.join(home.userData, 'state'))).toBe(false);
+    expect(fs.existsSync(path.join(home.userData, 'logs'))).toBe(false);
+    const log = await fsp.readFile(path.join(state, 'logs', 'folder-sync.log'), 'utf8');
+    expect(log).toMatch(/^an old line\n/);
+    expect(log).toMatch(/copy +c\.txt/);
+    const settings = JSON.parse(await fsp.readFile(path.join(home.userData, 'settings.json'), 'utf8')) as { pairs: PairSettings[] };
+    expect(settings.pairs[0]?.logDir).toBe(path.join(state, 'logs'));
+    expect(status.warnings).toEqual([]);
   });
 
   it('with watching on, a change in the source shows as pending and syncs before the interval', async () => {

@@ -127,7 +127,7 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
   it('opens on a first start with one new pair and sensible defaults', async () => {
     await expect.poll(() => page.textContent('#interval-echo')).toBe('every 1 hour');
     expect(await page.inputValue('#interval')).toBe('1h');
-    expect(await page.inputValue('#logDir')).toBe(path.join(home.userData, 'logs'));
+    expect(await page.inputValue('#logDir')).toBe(path.join(home.config, 'xdg-state', 'folder-sync', 'logs'));
     expect(await page.textContent('#pair-list')).toBe('New pair');
     expect(await page.textContent('#status-state')).toMatch(/Not saved yet/);
     // Safe by default: deleted files are kept, and a sync deleting more than 10% asks first. Empty reads "no limit".
@@ -407,13 +407,16 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     await page.reload();
     await expect.poll(() => page.isVisible('#status-view')).toBe(true);
     expect(await page.isVisible('#edit-view')).toBe(false);
-    const card = (n: number) => page.locator(`#pair-cards li:nth-child(${n})`);
+    const card = (n: number) => page.locator(`#pair-cards > li:nth-child(${n})`);
     expect(await page.locator('#pair-cards .card-title').allTextContents()).toEqual(['Documents → Backup', 'Music → Music']);
     // Music synced a moment ago: up to date, a tick in a circle, the last run and the next in words.
     await expect.poll(() => card(2).getAttribute('data-state')).toBe('ok');
     expect(await card(2).locator('.card-state').textContent()).toBe('Up to date');
     expect(await card(2).locator('.card-last').textContent()).toMatch(/^Last run (just now|a minute ago|\d+ minutes ago), (\d+ copied|nothing to change)/);
     expect(await card(2).locator('.card-next').textContent()).toMatch(/^Next run in (an hour|\d+ minutes|a minute)$/);
+    // Its runs so far, newest first, kept across restarts.
+    expect(await card(2).locator('.history li').count()).toBeGreaterThanOrEqual(1);
+    expect(await card(2).locator('.history li').first().textContent()).toMatch(/^(just now|a minute ago|\d+ minutes ago): (\d+ copied|nothing to change) \(\d+\.\d s\)$/);
     const shapes = async (n: number) => card(n).locator('svg.state-icon > *').evaluateAll((nodes) => nodes.map((node) => node.tagName).join(' '));
     expect(await shapes(2)).toBe('circle path');
 
@@ -454,7 +457,7 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
       await page.click('#save');
       await expect.poll(() => page.textContent('#save-state')).toBe('Saved. The changes apply now.');
       await page.click('#back-to-status');
-      const card = page.locator('#pair-cards li', { hasText: 'Photos → Photos' });
+      const card = page.locator('#pair-cards > li', { hasText: 'Photos → Photos' });
       await expect.poll(() => card.getAttribute('data-state'), { timeout: 20_000 }).toBe('failed');
       expect(await card.locator('.card-state').textContent()).toBe('Failed');
       expect(await card.locator('svg.state-icon > *').evaluateAll((nodes) => nodes.map((n) => n.tagName).join(' '))).toBe('path path');
@@ -470,7 +473,7 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
 
       // A failure notification clicked: the window shows that pair's card.
       const id = ((await app.invoke(Channel.GetStatus)) as unknown as StatusView).pairs.find((p) => p.label === 'Photos → Photos')!.id;
-      await page.click('#pair-cards li:nth-child(1) button:has-text("Edit…")');
+      await page.click('#pair-cards > li:nth-child(1) button:has-text("Edit…")');
       await page.evaluate((pairId) => (globalThis as unknown as { __folderSyncPush: (c: string, p: unknown) => void }).__folderSyncPush('window:show-pair', pairId), id);
       expect(await page.isVisible('#status-view')).toBe(true);
       expect(await card.getAttribute('class')).toMatch(/focused/);
@@ -480,7 +483,7 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
   });
 
   it('refuses a log folder inside the source while "Watch for changes" is on, in the form, with one sentence', async () => {
-    await page.click('#pair-cards li:nth-child(1) button:has-text("Edit…")');
+    await page.click('#pair-cards > li:nth-child(1) button:has-text("Edit…")');
     const saved = await fsp.readFile(path.join(home.userData, 'settings.json'), 'utf8');
     await pick('logDir', path.join(source, 'logs'));
     await page.check('#watch');
