@@ -28,6 +28,7 @@ interface Card {
   readonly bar: HTMLProgressElement;
   readonly figures: HTMLElement;
   readonly failures: HTMLUListElement;
+  readonly question: HTMLElement;
   readonly history: HTMLDetailsElement;
   readonly historyList: HTMLOListElement;
   readonly syncNow: HTMLButtonElement;
@@ -38,6 +39,7 @@ interface Card {
 }
 
 export function iconKind(pair: PairStatusView): IconKind {
+  if (pair.question !== null) return 'question';
   switch (pair.state) {
     case 'syncing':
       return 'syncing';
@@ -55,6 +57,7 @@ export function iconKind(pair: PairStatusView): IconKind {
 }
 
 export function stateWords(pair: PairStatusView): string {
+  if (pair.question !== null) return 'Waiting for your answer';
   switch (pair.state) {
     case 'syncing':
       return pair.progress === null ? 'Syncing…' : `Syncing… ${progressPercent(pair.progress)}%`;
@@ -151,7 +154,8 @@ export class PairCards {
     const history = element('details', 'history');
     const historyList = element('ol', '');
     history.append(element('summary', '', 'Recent runs'), historyList);
-    body.append(title, state, last, next, progress, failures, history);
+    const question = element('div', 'question');
+    body.append(title, state, question, last, next, progress, failures, history);
     const buttons = element('div', 'card-actions');
     const syncNow = element('button', '', 'Sync now');
     const retry = element('button', 'primary', 'Retry');
@@ -166,7 +170,7 @@ export class PairCards {
     edit.addEventListener('click', () => this.actions.edit(id));
     buttons.append(retry, syncNow, pause, stop, edit);
     item.append(icon, body, buttons);
-    const card: Card = { item, icon, title, state, last, next, progress, bar, figures, failures, history, historyList, syncNow, retry, pause, stop, kind: null };
+    const card: Card = { item, icon, title, state, last, next, progress, bar, figures, failures, question, history, historyList, syncNow, retry, pause, stop, kind: null };
     this.cards.set(id, card);
     return card;
   }
@@ -201,6 +205,9 @@ export class PairCards {
         return line;
       }),
     );
+    // The message box asks; the card says the same, so a window left open shows why nothing moves.
+    card.question.hidden = pair.question === null;
+    card.question.replaceChildren(...(pair.question === null ? [] : [element('p', 'question-message', pair.question.message), element('p', '', pair.question.detail)]));
     card.history.hidden = pair.history.length === 0;
     card.historyList.replaceChildren(
       ...pair.history.map((run) => {

@@ -1,10 +1,11 @@
 /**
  * A pair's state as an icon that differs by shape as well as colour (a colour-blind user, a grey-scale screen):
  * a tick in a circle (up to date), circling arrows (syncing), a clock (waiting for the drive), two bars (paused),
- * an exclamation mark in a triangle (failed), a barred circle (disabled), an empty circle (not synced yet).
+ * an exclamation mark in a triangle (failed), a barred circle (disabled), an empty circle (not synced yet), a
+ * speech bubble with a question mark (waiting for the user's answer).
  * Built as SVG elements, not markup, so the page's CSP needs nothing.
  */
-export type IconKind = 'ok' | 'syncing' | 'waiting' | 'paused' | 'failed' | 'disabled' | 'new';
+export type IconKind = 'ok' | 'syncing' | 'waiting' | 'paused' | 'failed' | 'disabled' | 'new' | 'question';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -16,6 +17,7 @@ const SHAPES: Record<IconKind, readonly [string, Record<string, string>][]> = {
   failed: [['path', { d: 'M12 2.5L22 20.5H2z' }], ['path', { d: 'M12 9v5.5M12 17.2v.3' }]],
   disabled: [['circle', { cx: '12', cy: '12', r: '10' }], ['path', { d: 'M5 5l14 14' }]],
   new: [['circle', { cx: '12', cy: '12', r: '10', 'stroke-dasharray': '3 3' }]],
+  question: [['path', { d: 'M4 4h16v12H9l-5 4z' }], ['path', { d: 'M10 8.2a2 2 0 1 1 2.6 1.9c-.4.2-.6.5-.6.9M12 13v.2' }]],
 };
 
 export function stateIcon(kind: IconKind): SVGSVGElement {

@@ -23,7 +23,7 @@ import { causeInWords } from '../shared/failure-words.js';
 import { progressParts, RateMeter } from '../shared/progress.js';
 import { eventLine, showPath, summaryLine } from '../shared/log-format.js';
 import type { OperationLog } from '../log.js';
-import { declinedText, destroysSomething, questionFromPlan } from './deletion-question.js';
+import { declinedText, destroysSomething, questionFromPlan, questionWords } from './deletion-question.js';
 import type { DeletionQuestion, QuestionReason } from './deletion-question.js';
 import { pairLabel } from './pair-label.js';
 import { pairSyncOptions } from './pair-sync-options.js';
@@ -106,6 +106,8 @@ interface Runtime {
   manual: boolean;
   /** A question about this pair's run is open: quitting or editing the pair answers it no. */
   asking: boolean;
+  /** Its words, for the window while the message box waits. */
+  question: { readonly message: string; readonly detail: string } | null;
 }
 
 function sameConfig(a: PairSettings, b: PairSettings): boolean {
@@ -214,7 +216,7 @@ export class PairsController {
   }
 
   private runtimeFor(pair: PairSettings, activity: Activity, previous: Promise<void> | undefined): Runtime {
-    const rt: Omit<Runtime, 'runner'> = { pair, activity, previous, retired: false, changesPending: false, warning: null, declined: false, manual: false, asking: false };
+    const rt: Omit<Runtime, 'runner'> = { pair, activity, previous, retired: false, changesPending: false, warning: null, declined: false, manual: false, asking: false, question: null };
     const intervalMs = parseInterval(pair.interval) * 1000;
     const runner = new PairRunner({
       intervalMs,
@@ -359,6 +361,7 @@ export class PairsController {
       lastRun: activity.lastRun,
       nextRunAt: rt.runner.nextRunAt ?? null,
       changesPending: rt.changesPending,
+      question: rt.question,
       pairPaused: this.pausedPairs.has(pair.id),
       history: (this.deps.history?.entries(pair.id) ?? []).slice(0, HISTORY_SHOWN),
       warnings: warnings.filter((w) => w !== null),
@@ -431,8 +434,11 @@ export class PairsController {
     this.pushLine(rt.activity, `waiting for your answer: ${question.deletes} to delete, ${question.overwrites} to overwrite`);
     this.changed();
     rt.asking = true;
+    rt.question = questionWords(question, rt.pair);
+    this.changed();
     const agreed = signal.aborted || this.shuttingDown ? false : await this.deps.confirm(rt.pair, question, signal).catch(() => false);
     rt.asking = false;
+    rt.question = null;
     rt.declined = !agreed || signal.aborted;
     return rt.declined ? { kind: 'declined', question } : { kind: 'approved', maxDelete: { count: question.deletes } };
   }

@@ -206,6 +206,8 @@ export interface PairStatusView {
   /** ms since the epoch; null while paused, disabled or before the schedule started. */
   readonly nextRunAt: number | null;
   readonly changesPending: boolean;
+  /** A question is open (a message box): what the run would delete, waiting for the user's answer. */
+  readonly question: { readonly message: string; readonly detail: string } | null;
   /** Paused on its own (its card's Pause), as opposed to every pair paused from the tray. */
   readonly pairPaused: boolean;
   /** e.g. the watcher stopped and the pair runs on its interval only; entries the replica cannot hold. */

@@ -477,6 +477,9 @@ describe('the tray app, run as a process against the fake electron', () => {
         buttons: ['Don’t sync', 'Delete and sync'],
       });
       await stickIntact(); // nothing is deleted while the question is open
+      // The window says the same while the box waits.
+      const asking = ((await app.invoke(Channel.GetStatus)) as unknown as StatusView).pairs[0];
+      expect(asking?.question).toEqual({ message: boxes(asked)[0]!.message, detail: boxes(asked)[0]!.detail });
       await app.request({ cmd: 'message-box', response: 0 });
       const declined = await app.waitFor('the pair to say so', (s) => hasLine(s, 'source → replica: refused') && s);
       await stickIntact();

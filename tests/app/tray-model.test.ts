@@ -17,6 +17,7 @@ function pairStatus(id: string, extra: Partial<PairStatusView> = {}): PairStatus
     nextRunAt: 2,
     changesPending: false,
     pairPaused: false,
+    question: null,
     history: [],
     warnings: [],
     replicaFs: null,

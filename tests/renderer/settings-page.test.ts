@@ -10,7 +10,6 @@ import fsp from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,48 +17,11 @@ import { Channel } from '../../main/shared/ipc-contract.js';
 import type { FolderField, StatusView } from '../../main/shared/ipc-contract.js';
 import { appHome, assertBuilt, lastTray, MainProcess, menuLabels, REPO_ROOT, trayIcon } from '../app/main-process.js';
 import { imageSupportMissing, mountImage, type MountedImage } from '../helpers/fs-images.js';
+import { bridgeScript, CHROMIUM, hasChromium, serveRenderer } from './harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Skipping the settings page tests: ${CHROMIUM} is absent (apt-get install -y chromium; .ci/run installs it).`);
 const exfatMissing = imageSupportMissing('exfat');
 if (hasChromium && exfatMissing !== undefined) console.warn(`Skipping the page's unplugged-drive test: ${exfatMissing}.`);
-
-const RENDERER_DIR = path.join(REPO_ROOT, 'dist/renderer');
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
-
-/** Serves dist/renderer on 127.0.0.1 (module-free pages could use file://, but a server is what the notes checked). */
-function serveRenderer(): Promise<http.Server> {
-  const server = http.createServer((request, response) => {
-    const name = path.normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '');
-    // Chromium asks a web server for a favicon on its own (Electron's file:// page does not): nothing to serve.
-    if (name === 'favicon.ico') {
-      response.writeHead(204).end();
-      return;
-    }
-    const file = path.join(RENDERER_DIR, name === '' ? 'index.html' : name);
-    if (!file.startsWith(RENDERER_DIR + path.sep) || !fs.existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(response);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-async function bridgeScript(): Promise<string> {
-  const result = await build({
-    entryPoints: [path.join(REPO_ROOT, 'tests/renderer/bridge.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    logLevel: 'warning',
-  });
-  return result.outputFiles[0]!.text;
-}
 
 describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the real main process', () => {
   let home: Awaited<ReturnType<typeof appHome>>;
