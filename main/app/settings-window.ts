@@ -1,5 +1,5 @@
 /**
- * The one settings window: created on demand, reused (focused) when open, locked down (isolated, sandboxed
+ * The one window (pairs at a glance, then their settings): created on demand, reused (focused) when open, locked down (isolated, sandboxed
  * preload, no Node, CSP in the page). Also answers "did this IPC call come from our page?".
  */
 import { BrowserWindow } from 'electron';
@@ -36,7 +36,7 @@ export class SettingsWindow {
       return;
     }
     const win = new BrowserWindow({
-      title: 'Folder Sync Settings',
+      title: 'Folder Sync',
       width: 820,
       height: 760,
       minWidth: 560,
