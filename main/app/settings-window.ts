@@ -1,6 +1,7 @@
 /**
- * The one window (pairs at a glance, then their settings): created on demand, reused (focused) when open, locked down (isolated, sandboxed
- * preload, no Node, CSP in the page). Also answers "did this IPC call come from our page?".
+ * The one window (the pairs at a glance, then their settings): created on demand, reused (focused) when open,
+ * locked down (isolated, sandboxed preload, no Node, CSP in the page). Also answers "did this IPC call come from
+ * our page?".
  */
 import { BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
