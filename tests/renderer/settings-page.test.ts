@@ -392,8 +392,12 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     await expect.poll(() => card(2).locator('.card-state').textContent()).toBe('Up to date');
 
     // Documents was stopped part-way: Sync now on its card finishes the copy, with its bar while it runs.
+    // (It read "Up to date" before too: the stopped run had ended well. Wait for this run to end.)
+    const finishedAt = async () => ((await app.invoke(Channel.GetStatus)) as unknown as StatusView).pairs[0]?.lastRun?.finishedAt;
+    const before = await finishedAt();
     await card(1).locator('button', { hasText: 'Sync now' }).click();
-    await expect.poll(() => card(1).locator('.card-state').textContent(), { timeout: 10_000 }).toBe('Up to date');
+    await expect.poll(finishedAt, { timeout: 20_000 }).not.toBe(before);
+    expect(await card(1).locator('.card-state').textContent()).toBe('Up to date');
     expect(await card(1).locator('.card-last').textContent()).toMatch(/^Last run just now, \d+ copied$/);
     expect((await fsp.readdir(path.join(replica, 'videos'))).length).toBe(8);
 
