@@ -599,7 +599,10 @@ describe('the tray app, run as a process against the fake electron', () => {
     await again.waitFor('the run after the restart', (s) => hasLine(s, 'source → replica: synced') && fs.existsSync(path.join(home.replica, 'c.txt')));
     await again.click('Settings…');
     await again.waitFor('the window', (s) => s.windows.some((w) => w.visible));
-    const status = (await again.invoke(Channel.GetStatus)) as unknown as StatusView;
+    // The copy of c.txt may be seen before its run has ended: wait for the run's entry.
+    const statusNow = async () => (await again.invoke(Channel.GetStatus)) as unknown as StatusView;
+    await expect.poll(async () => (await statusNow()).pairs[0]?.history.length, { timeout: 10_000 }).toBe(2);
+    const status = await statusNow();
     expect(status.pairs[0]?.history.map((h) => h.finishedAt)).toEqual([status.pairs[0]!.lastRun!.finishedAt, firstRun.finishedAt]);
     // The record was found in its new place: no first-sync question although the replica held a stranger.
     expect(calls(await again.snapshot(), 'dialog.showMessageBox')).toEqual([]);
