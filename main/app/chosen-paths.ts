@@ -3,7 +3,7 @@
  * able to point a mirror at any folder it likes (one `settings:save` with a decoy "home" as replica would
  * replace it): every folder in a pair must be one the user chose in the folder picker since the app started,
  * or one the settings on disk already hold. Two derived values are also the user's choice: the default log
- * folder the page is given, and the trash folder offered beside a replica that passed this check.
+ * folder the page is given, and the trash folder offered beside any folder that passed this check.
  */
 import type { FieldError, PairInput, PairSettings } from '../shared/ipc-contract.js';
 import { suggestTrashDir } from '../shared/trash-suggestion.js';
@@ -25,14 +25,15 @@ export class ChosenPaths {
   check(pairs: readonly PairInput[], onDisk: readonly PairSettings[], defaultLogDir: string): FieldError[] {
     const known = new Set(this.picked);
     for (const pair of onDisk) for (const folder of [pair.source, pair.replica, pair.logDir, pair.trash.dir]) known.add(folder);
+    // The page offers "<replica>.trash" for a replica it was given; the replica may have been chosen again since.
+    const offered = new Set([...known].map(suggestTrashDir).filter((dir) => dir !== ''));
     const errors: FieldError[] = [];
     for (const [pairIndex, pair] of pairs.entries()) {
-      const replicaKnown = known.has(pair.replica);
       const allowed = {
         source: known.has(pair.source),
-        replica: replicaKnown,
+        replica: known.has(pair.replica),
         logDir: known.has(pair.logDir) || pair.logDir === defaultLogDir,
-        trashDir: known.has(pair.trash.dir) || (replicaKnown && pair.trash.dir === suggestTrashDir(pair.replica)),
+        trashDir: known.has(pair.trash.dir) || offered.has(pair.trash.dir),
       };
       const values = { source: pair.source, replica: pair.replica, logDir: pair.logDir, trashDir: pair.trash.dir };
       for (const field of ['source', 'replica', 'logDir', 'trashDir'] as const) {
