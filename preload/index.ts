@@ -4,20 +4,19 @@
  * since a sandboxed preload cannot load modules.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { API_NAME, Channel } from '../main/shared/ipc-contract.js';
-import type { StatusView } from '../main/shared/ipc-contract.js';
+import { API_NAME } from '../main/shared/ipc-contract.js';
 import { createApi } from './api.js';
-import type { Invoke, SubscribeStatus } from './api.js';
+import type { Invoke, Subscribe } from './api.js';
 
 const invoke: Invoke = (channel, ...args) => ipcRenderer.invoke(channel, ...args);
 
-const subscribeStatus: SubscribeStatus = (listener) => {
+const subscribe: Subscribe = (channel, listener) => {
   // The IPC event object is dropped: handing it to the page would leak `sender` and its methods.
-  const wrapped = (_event: Electron.IpcRendererEvent, status: StatusView): void => listener(status);
-  ipcRenderer.on(Channel.StatusChanged, wrapped);
+  const wrapped = (_event: Electron.IpcRendererEvent, payload: Parameters<typeof listener>[0]): void => listener(payload);
+  ipcRenderer.on(channel, wrapped);
   return () => {
-    ipcRenderer.removeListener(Channel.StatusChanged, wrapped);
+    ipcRenderer.removeListener(channel, wrapped);
   };
 };
 
-contextBridge.exposeInMainWorld(API_NAME, createApi(invoke, subscribeStatus));
+contextBridge.exposeInMainWorld(API_NAME, createApi(invoke, subscribe));

@@ -3,9 +3,10 @@
  * toggles. Everything goes through `window.folderSync` (the preload's API); the page never sees a path it
  * did not get from the main process's folder picker.
  */
-import { DEFAULT_TRASH_DAYS } from '../main/shared/ipc-contract.js';
+import { DEFAULT_MAX_DELETE, DEFAULT_TRASH_DAYS } from '../main/shared/ipc-contract.js';
 import type { FieldError, FolderField, PairInput, SettingsInput, StatusView } from '../main/shared/ipc-contract.js';
 import { byId, showText } from './dom.js';
+import { PairCards } from './pair-cards.js';
 import { PairForm } from './pair-form.js';
 import { PreviewPanel } from './preview-panel.js';
 import { StatusPanel } from './status-panel.js';
@@ -27,6 +28,33 @@ const previewButton = byId('preview', HTMLButtonElement);
 const startAtLogin = byId('startAtLogin', HTMLInputElement);
 const notifyOnFailure = byId('notifyOnFailure', HTMLInputElement);
 const statusSection = byId('status-panel', HTMLElement);
+const statusView = byId('status-view', HTMLElement);
+const editView = byId('edit-view', HTMLElement);
+const cards = new PairCards(byId('pair-cards', HTMLUListElement), {
+  syncNow: (id) => void api.syncNow(id),
+  pause: (id, paused) => void api.pausePair(id, paused),
+  stop: (id) => void api.stopSync(id),
+  edit: (id) => {
+    const index = draft.pairs.findIndex((p) => p.id === id);
+    if (index >= 0) showEditor(index);
+  },
+});
+
+/** The first screen (cards) or the editor; the editor is where a first start, with nothing to show, begins. */
+function showView(view: 'status' | 'edit'): void {
+  statusView.hidden = view !== 'status';
+  editView.hidden = view !== 'edit';
+  if (view === 'status') renderCards();
+}
+
+function showEditor(index: number): void {
+  showView('edit');
+  select(index);
+}
+
+function renderCards(): void {
+  cards.render(status, Date.now());
+}
 
 let draft: Draft = { pairs: [], notifyOnFailure: true, startAtLogin: false };
 let defaultLogDir = '';
@@ -54,8 +82,9 @@ function newPair(): PairInput {
     excludes: [],
     watch: false,
     enabled: true,
-    trash: { enabled: false, dir: '', keepDays: DEFAULT_TRASH_DAYS },
-    maxDelete: '',
+    // Safe by default: a mistake (a source emptied, a replica mis-pointed) is caught and recoverable.
+    trash: { enabled: true, dir: '', keepDays: DEFAULT_TRASH_DAYS },
+    maxDelete: DEFAULT_MAX_DELETE,
   };
 }
 
@@ -220,11 +249,33 @@ statusPanel.syncNow.addEventListener('click', () => {
   const id = draft.pairs[selected]?.id;
   if (id !== undefined && id !== '') void api.syncNow(id);
 });
+statusPanel.stop.addEventListener('click', () => {
+  const id = draft.pairs[selected]?.id;
+  if (id !== undefined && id !== '') void api.stopSync(id);
+});
 
 api.onStatus((next) => {
   status = next;
   renderStatus();
+  if (!statusView.hidden) renderCards();
 });
+api.onShowPair((pairId) => {
+  commitForm();
+  showView('status');
+  cards.focus(pairId);
+});
+byId('back-to-status', HTMLButtonElement).addEventListener('click', () => {
+  commitForm();
+  showView('status');
+});
+byId('add-pair-card', HTMLButtonElement).addEventListener('click', () => {
+  showView('edit');
+  byId('add-pair', HTMLButtonElement).click();
+});
+// "12 minutes ago" ages while the window stays open.
+setInterval(() => {
+  if (!statusView.hidden) renderCards();
+}, 30_000);
 
 void (async () => {
   const settings = await api.getSettings();
@@ -232,5 +283,7 @@ void (async () => {
   load(settings);
   status = await api.getStatus();
   renderStatus();
+  // Saved pairs: their cards first. None yet (a first start): straight to the form of a new pair.
+  showView(settings.pairs.length > 0 ? 'status' : 'edit');
   showText(saveState, null);
 })();

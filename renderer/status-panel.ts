@@ -2,7 +2,8 @@
  * The status of the selected pair: state (an unplugged drive is waited for, not an error), last run, next run,
  * what the replica's file system can hold, warnings and the latest log lines.
  */
-import type { PairStatusView, StatusView } from '../main/shared/ipc-contract.js';
+import { progressPercent } from '../main/shared/ipc-contract.js';
+import type { PairStatusView, ProgressView, StatusView } from '../main/shared/ipc-contract.js';
 import { byId, showText } from './dom.js';
 
 const STATE_WORDS: Record<PairStatusView['state'], string> = {
@@ -17,7 +18,7 @@ const STATE_WORDS: Record<PairStatusView['state'], string> = {
 function stateText(pair: PairStatusView): string {
   const waitingFor = pair.lastRun?.waitingFor ?? null;
   if (pair.state === 'waiting' && waitingFor !== null) return `Waiting — drive not connected: ${waitingFor}. It syncs as soon as the drive is back.`;
-  const progress = pair.progress !== null && pair.progress.filesTotal > 0 ? ` ${pair.progress.filesDone} of ${pair.progress.filesTotal} files` : '';
+  const progress = pair.progress === null ? '' : ` ${progressPercent(pair.progress)}%`;
   return `${STATE_WORDS[pair.state]}${pair.state === 'syncing' ? progress : ''}`;
 }
 
@@ -35,6 +36,21 @@ export class StatusPanel {
   private readonly warning = byId('status-warning', HTMLElement);
   private readonly log = byId('status-log', HTMLElement);
   readonly syncNow = byId('sync-now', HTMLButtonElement);
+  readonly stop = byId('stop-sync', HTMLButtonElement);
+  private readonly progress = byId('status-progress', HTMLElement);
+  private readonly bar = byId('progress-bar', HTMLProgressElement);
+  private readonly progressText = byId('progress-text', HTMLElement);
+  private readonly progressFile = byId('progress-file', HTMLElement);
+
+  /** The bar by bytes, the command line's figures under it, and the file being copied. */
+  private showProgress(progress: ProgressView | null): void {
+    this.progress.hidden = progress === null;
+    if (progress === null) return;
+    this.bar.value = progressPercent(progress);
+    this.bar.setAttribute('aria-valuetext', progress.text);
+    showText(this.progressText, progress.text);
+    showText(this.progressFile, progress.current);
+  }
   private readonly banner = byId('app-warnings', HTMLElement);
 
   render(status: StatusView | null, pairId: string): void {
@@ -49,6 +65,8 @@ export class StatusPanel {
       showText(this.warning, null);
       this.log.textContent = '';
       this.syncNow.disabled = true;
+      this.stop.hidden = true;
+      this.showProgress(null);
       return;
     }
     showText(this.state, `${stateText(pair)}${pair.changesPending ? ' · changes pending' : ''}`);
@@ -63,5 +81,7 @@ export class StatusPanel {
     this.log.textContent = pair.logLines.join('\n');
     this.log.scrollTop = this.log.scrollHeight;
     this.syncNow.disabled = pair.state === 'syncing' || status?.quitting === true;
+    this.stop.hidden = pair.state !== 'syncing';
+    this.showProgress(pair.state === 'syncing' ? pair.progress : null);
   }
 }

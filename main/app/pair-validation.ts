@@ -108,7 +108,7 @@ export async function checkPairOnDisk(pair: PairInput, pairIndex: number, stateD
     errors.push({ pairIndex, field: 'logDir', message: 'The log folder must not be inside the replica folder: each sync would delete it.' });
   } else if (logPlace === 'source' && pair.watch) {
     // Each run writes the log, which changes the source, which the watcher answers with the next run.
-    errors.push({ pairIndex, field: 'logDir', message: 'The log folder must not be inside the source folder while watching for changes: each sync would start the next.' });
+    errors.push({ pairIndex, field: 'logDir', message: 'The log folder is inside the source, so with "Watch for changes" on each sync would start the next: choose a log folder outside the source.' });
   }
   if (stateDir !== undefined) errors.push(...stateDirProblems(stateDir, pair, pairIndex));
   if (errors.length === 0 && pair.trash.enabled) {

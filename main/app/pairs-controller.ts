@@ -9,15 +9,22 @@
  * A run refused because a drive is unplugged is not an error: the pair waits, and a cheap check (as the CLI's
  * loop does) starts the next run as soon as the drive is back rather than at the next interval.
  */
+import fs from 'node:fs/promises';
 import type { DriveWait } from '../runner/drive-wait.js';
 import { describeInterval, parseInterval } from '../shared/interval.js';
+import { hasRecord } from '../engine/index.js';
 import type { RunSummary, SyncEvent, SyncOptions } from '../engine/index.js';
 import { PairRunner } from '../runner/pair-runner.js';
 import type { Clock } from '../runner/schedule.js';
 import type { ChangeWatcher, WatchOptions } from '../runner/watch.js';
-import type { LastRunView, PairSettings, PairStatusView, StatusView, TrayState } from '../shared/ipc-contract.js';
-import { eventLine, summaryLine } from '../shared/log-format.js';
+import { FAILURES_SHOWN, HISTORY_SHOWN } from '../shared/ipc-contract.js';
+import type { FailureView, HistoryEntry, LastRunView, PairSettings, PairStatusView, ProgressView, RunCounts, StatusView, TrayState } from '../shared/ipc-contract.js';
+import { causeInWords } from '../shared/failure-words.js';
+import { progressParts, RateMeter } from '../shared/progress.js';
+import { eventLine, showPath, summaryLine } from '../shared/log-format.js';
 import type { OperationLog } from '../log.js';
+import { declinedText, destroysSomething, questionFromPlan, questionWords } from './deletion-question.js';
+import type { DeletionQuestion, QuestionReason } from './deletion-question.js';
 import { pairLabel } from './pair-label.js';
 import { pairSyncOptions } from './pair-sync-options.js';
 
@@ -38,6 +45,31 @@ export interface PairsControllerDeps {
   /** Something shown changed (coalesced while a run streams events). */
   onChange?(): void;
   onRunFinished?(pair: PairSettings, run: LastRunView): void;
+  /**
+   * Shows the user what a run would delete or overwrite and asks; true lets it go ahead. Asked before the first run
+   * into a replica that holds entries (no record yet) and before a run over the pair's deletion limit. The signal
+   * aborts (Stop, quit): the answer is then no.
+   */
+  confirm(pair: PairSettings, question: DeletionQuestion, signal: AbortSignal): Promise<boolean>;
+  /** Where finished runs are kept across restarts (run-history.ts); the last one is the pair's last run at start. */
+  history?: { entries(pairId: string): readonly HistoryEntry[]; add(pairId: string, entry: HistoryEntry): void; retain(pairIds: ReadonlySet<string>): void };
+}
+
+/** The outcome of asking: go ahead within a limit, nothing worth asking about, or no. */
+type Approval = { readonly kind: 'approved'; readonly maxDelete: { readonly count: number } } | { readonly kind: 'nothing' } | { readonly kind: 'declined'; readonly question: DeletionQuestion };
+
+/** Whether a folder holds anything (missing or unreadable: nothing to lose in it). */
+async function holdsEntries(folder: string): Promise<boolean> {
+  try {
+    const dir = await fs.opendir(folder);
+    try {
+      return (await dir.read()) !== null;
+    } finally {
+      await dir.close().catch(() => undefined);
+    }
+  } catch {
+    return false;
+  }
 }
 
 /** How many log lines the status panel keeps per pair. */
@@ -51,7 +83,9 @@ interface Activity {
   lastRun: LastRunView | null;
   logLines: string[];
   running: boolean;
-  progress: { filesDone: number; filesTotal: number } | null;
+  progress: ProgressView | null;
+  /** The rate of the run going on, over its last few seconds. */
+  readonly meter: RateMeter;
   /** The last probe's summary of the replica's file system; runs refused before probing keep the old one. */
   replicaFs: string | null;
 }
@@ -66,6 +100,14 @@ interface Runtime {
   retired: boolean;
   changesPending: boolean;
   warning: string | null;
+  /** The user said no to a question: scheduled runs do not ask again, only "Sync now" does. */
+  declined: boolean;
+  /** The next run was asked for by "Sync now". */
+  manual: boolean;
+  /** A question about this pair's run is open: quitting or editing the pair answers it no. */
+  asking: boolean;
+  /** Its words, for the window while the message box waits. */
+  question: { readonly message: string; readonly detail: string } | null;
 }
 
 function sameConfig(a: PairSettings, b: PairSettings): boolean {
@@ -91,12 +133,25 @@ function clockTime(ms: number): string {
 export function runText(summary: RunSummary): string {
   // The engine's refusal sentences already say that nothing was changed.
   if (summary.status === 'refused') return summary.refusal?.message ?? 'Refused by a safety check; nothing was changed.';
-  return summaryLine(summary).replace(/^summary /, '');
+  const line = summaryLine(summary, summary.aborted).replace(/^summary /, '');
+  if (!summary.aborted) return line;
+  // Every step is atomic, so what is left is simply not done yet: the next run does it.
+  return `stopped: ${line.replace(/^aborted /, '')}; ${summary.undone} planned step${summary.undone === 1 ? '' : 's'} left for the next run`;
 }
 
 /** The warning a run with entries the replica cannot hold leaves on its pair (the run itself counts as done). */
 export function unrepresentableText(count: number): string {
   return `not representable on the replica: ${count}`;
+}
+
+function failuresOf(summary: RunSummary): FailureView[] {
+  return summary.failures.slice(0, FAILURES_SHOWN).map((f) => ({ path: showPath(f.path), cause: causeInWords(f.code, f.message) }));
+}
+
+function countsOf(summary: RunSummary): RunCounts | undefined {
+  if (summary.status === 'refused') return undefined;
+  const { copied, updated, moved, deleted, errors, durationMs } = summary;
+  return { copied, updated, moved, deleted, errors, durationMs };
 }
 
 /** What a refused run waits for, as shown: an unplugged drive's mount point (or the replica when unnamed), or null. */
@@ -114,6 +169,8 @@ export class PairsController {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly appWarnings: string[] = [];
   private paused = false;
+  /** Pairs paused on their own (their card's Pause); kept across edits of their settings. */
+  private readonly pausedPairs = new Set<string>();
   private shuttingDown = false;
   private redrawTimer: NodeJS.Timeout | undefined;
 
@@ -132,7 +189,7 @@ export class PairsController {
         next.set(pair.id, old);
         continue;
       }
-      const activity = this.activities.get(pair.id) ?? { lastRun: null, logLines: [], running: false, progress: null, replicaFs: null };
+      const activity = this.activities.get(pair.id) ?? { lastRun: this.remembered(pair.id), logLines: [], running: false, progress: null, replicaFs: null, meter: new RateMeter() };
       // A re-pointed replica is another file system until probed.
       if (old !== undefined && old.pair.replica !== pair.replica) activity.replicaFs = null;
       this.activities.set(pair.id, activity);
@@ -140,21 +197,30 @@ export class PairsController {
     }
     for (const [id, old] of this.runtimes) {
       if (!next.has(id)) {
+        this.pausedPairs.delete(id);
         void this.retire(old);
         this.activities.delete(id);
       }
     }
     this.runtimes = next;
+    this.deps.history?.retain(new Set(next.keys()));
     for (const rt of next.values()) this.startWhenFree(rt);
     this.changed();
   }
 
+  /** The last run a previous session kept, so a restart does not read "not synced yet". */
+  private remembered(pairId: string): LastRunView | null {
+    const last = this.deps.history?.entries(pairId)[0];
+    if (last === undefined) return null;
+    return { finishedAt: last.finishedAt, outcome: last.outcome, text: last.text, waitingFor: null, unrepresentable: 0, ...(last.counts === undefined ? {} : { counts: last.counts }) };
+  }
+
   private runtimeFor(pair: PairSettings, activity: Activity, previous: Promise<void> | undefined): Runtime {
-    const rt: Omit<Runtime, 'runner'> = { pair, activity, previous, retired: false, changesPending: false, warning: null };
+    const rt: Omit<Runtime, 'runner'> = { pair, activity, previous, retired: false, changesPending: false, warning: null, declined: false, manual: false, asking: false, question: null };
     const intervalMs = parseInterval(pair.interval) * 1000;
     const runner = new PairRunner({
       intervalMs,
-      sync: () => this.track(this.runAfterPrevious(runtime)),
+      sync: (signal) => this.track(this.runAfterPrevious(runtime, signal)),
       ...(pair.watch ? { watch: { root: pair.source, excludes: pair.excludes, quietMs: this.deps.watchQuietMs ?? WATCH_QUIET_MS, create: this.deps.watch } } : {}),
       ...(this.deps.waitForDrive ? { waitForDrive: this.deps.waitForDrive } : {}),
       ...(this.deps.driveCheckMs !== undefined ? { driveCheckMs: this.deps.driveCheckMs } : {}),
@@ -197,6 +263,20 @@ export class PairsController {
     this.changed();
   }
 
+  /** One pair's schedule stops (a run going on finishes) or starts again; "Sync now" still runs it once. */
+  pausePair(pairId: string, paused: boolean): void {
+    const rt = this.runtimes.get(pairId);
+    if (rt === undefined || this.shuttingDown || this.pausedPairs.has(pairId) === paused) return;
+    if (paused) {
+      this.pausedPairs.add(pairId);
+      void this.stopSchedule(rt);
+    } else {
+      this.pausedPairs.delete(pairId);
+      this.startWhenFree(rt);
+    }
+    this.changed();
+  }
+
   get isPaused(): boolean {
     return this.paused;
   }
@@ -211,7 +291,30 @@ export class PairsController {
     if (this.shuttingDown) return;
     const targets =
       pairId === null ? [...this.runtimes.values()].filter((rt) => rt.pair.enabled) : [this.runtimes.get(pairId)].filter((rt) => rt !== undefined);
-    for (const rt of targets) rt.runner.syncSoon();
+    for (const rt of targets) {
+      rt.manual = true;
+      rt.runner.syncSoon();
+    }
+  }
+
+  /**
+   * Stops the running sync of one pair (or of every pair: null) between two operations; an open question is
+   * answered no. The schedule goes on: the next run does what was left.
+   */
+  stop(pairId: string | null): void {
+    const targets = pairId === null ? [...this.runtimes.values()] : [this.runtimes.get(pairId)].filter((rt) => rt !== undefined);
+    for (const rt of targets) {
+      if (!rt.activity.running) continue;
+      this.pushLine(rt.activity, 'stopping: the operation under way finishes, the rest is left for the next run');
+      rt.runner.abortRun();
+    }
+    this.changed();
+  }
+
+  /** A run is copying or deleting (not only waiting for the user's answer): quitting has something to finish. */
+  get isWorking(): boolean {
+    if (this.retiring.size > 0) return this.isBusy;
+    return [...this.runtimes.values()].some((rt) => rt.activity.running && !rt.asking);
   }
 
   /** True while any run goes on (including one of a pair being edited or removed). */
@@ -222,6 +325,8 @@ export class PairsController {
   /** Stops everything; resolves when every run has finished. */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
+    // A question nobody answers must not keep the app from quitting: unanswered is no.
+    for (const rt of this.runtimes.values()) if (rt.asking) rt.runner.abortRun();
     this.changed();
     await Promise.all([...[...this.runtimes.values()].map((rt) => this.stopSchedule(rt)), ...this.retiring, ...this.inflight]);
     clearTimeout(this.redrawTimer);
@@ -250,7 +355,7 @@ export class PairsController {
     let state: PairStatusView['state'] = 'idle';
     if (activity.running) state = 'syncing';
     else if (!pair.enabled) state = 'disabled';
-    else if (this.paused) state = 'paused';
+    else if (this.paused || this.pausedPairs.has(pair.id)) state = 'paused';
     else if ((activity.lastRun?.waitingFor ?? null) !== null) state = 'waiting';
     else if (activity.lastRun !== null && activity.lastRun.outcome !== 'ok') state = 'error';
     const warnings = [rt.warning, activity.lastRun !== null && activity.lastRun.unrepresentable > 0 ? unrepresentableText(activity.lastRun.unrepresentable) : null];
@@ -261,6 +366,9 @@ export class PairsController {
       lastRun: activity.lastRun,
       nextRunAt: rt.runner.nextRunAt ?? null,
       changesPending: rt.changesPending,
+      question: rt.question,
+      pairPaused: this.pausedPairs.has(pair.id),
+      history: (this.deps.history?.entries(pair.id) ?? []).slice(0, HISTORY_SHOWN),
       warnings: warnings.filter((w) => w !== null),
       replicaFs: activity.replicaFs,
       progress: activity.progress,
@@ -270,6 +378,8 @@ export class PairsController {
 
   private retire(rt: Runtime): Promise<void> {
     rt.retired = true;
+    // The question was about the old settings.
+    if (rt.asking) rt.runner.abortRun();
     const stopped = this.stopSchedule(rt);
     this.retiring.add(stopped);
     void stopped.finally(() => this.retiring.delete(stopped));
@@ -288,7 +398,7 @@ export class PairsController {
   }
 
   private startSchedule(rt: Runtime): void {
-    if (!rt.pair.enabled || this.paused || this.shuttingDown || rt.retired || rt.runner.scheduled) return;
+    if (!rt.pair.enabled || this.paused || this.pausedPairs.has(rt.pair.id) || this.shuttingDown || rt.retired || rt.runner.scheduled) return;
     if (rt.pair.watch) rt.warning = null;
     void rt.runner.start();
     this.changed();
@@ -308,34 +418,96 @@ export class PairsController {
   }
 
   /** An edited pair's old run may still be going: a run on the new settings waits for it. */
-  private async runAfterPrevious(rt: Runtime): Promise<RunSummary | undefined> {
+  private async runAfterPrevious(rt: Runtime, signal: AbortSignal): Promise<RunSummary | undefined> {
     if (rt.previous !== undefined) await rt.previous;
-    return this.execute(rt);
+    return this.execute(rt, signal);
   }
 
-  private async execute(rt: Runtime): Promise<RunSummary | undefined> {
+  /**
+   * Plans the run without its deletion limit (a dry run) and, when it would delete or overwrite anything, asks.
+   * Approved, the real run may delete at most what was shown: a source that changed meanwhile is refused, not
+   * trusted. After a no, scheduled runs stay quiet (no question every interval); "Sync now" asks again.
+   */
+  private async approve(rt: Runtime, options: SyncOptions, reason: QuestionReason, manual: boolean, signal: AbortSignal): Promise<Approval> {
+    const { maxDelete: _limit, onEvent: _events, ...unlimited } = options;
+    const plan = await this.deps.runSync({ ...unlimited, dryRun: true });
+    // Refused for another reason (source missing, drive unplugged): the real run says so.
+    if (plan.status === 'refused') return { kind: 'nothing' };
+    const question = questionFromPlan(plan.actions ?? [], reason);
+    if (!destroysSomething(question)) return { kind: 'nothing' };
+    if (rt.declined && !manual) return { kind: 'declined', question };
+    this.pushLine(rt.activity, `waiting for your answer: ${question.deletes} to delete, ${question.overwrites} to overwrite`);
+    this.changed();
+    rt.asking = true;
+    rt.question = questionWords(question, rt.pair);
+    this.changed();
+    const agreed = signal.aborted || this.shuttingDown ? false : await this.deps.confirm(rt.pair, question, signal).catch(() => false);
+    rt.asking = false;
+    rt.question = null;
+    rt.declined = !agreed || signal.aborted;
+    return rt.declined ? { kind: 'declined', question } : { kind: 'approved', maxDelete: { count: question.deletes } };
+  }
+
+  /**
+   * The run, with its questions first (rule 5: what this tool did not put in a replica is never deleted without
+   * showing it and asking): the summary, or the question the user said no to. Only the real run writes the log.
+   */
+  private async runAsking(rt: Runtime, options: SyncOptions, stateDir: string, manual: boolean, log: OperationLog): Promise<RunSummary | DeletionQuestion> {
+    const { pair } = rt;
+    const signal = options.signal ?? new AbortController().signal;
+    const firstSync = !hasRecord(stateDir, pair.source, pair.replica) && (await holdsEntries(pair.replica));
+    const first = firstSync ? await this.approve(rt, options, 'first-sync', manual, signal) : undefined;
+    if (first?.kind === 'declined') return first.question;
+    if (first?.kind === 'approved') return this.deps.runSync({ ...options, maxDelete: first.maxDelete });
+    const summary = await this.deps.runSync(options);
+    if (summary.refusal?.reason !== 'max-delete') return summary;
+    log.writeSummary(summary);
+    this.pushLine(rt.activity, summaryLine(summary));
+    const over = await this.approve(rt, options, 'over-limit', manual, signal);
+    if (over.kind === 'declined') return over.question;
+    return over.kind === 'approved' ? this.deps.runSync({ ...options, maxDelete: over.maxDelete }) : summary;
+  }
+
+  private async execute(rt: Runtime, signal: AbortSignal): Promise<RunSummary | undefined> {
     const { pair, activity } = rt;
+    const manual = rt.manual;
+    rt.manual = false;
+    const startedAt = this.now();
     activity.running = true;
     activity.progress = null;
+    activity.meter.reset();
     rt.changesPending = false;
     this.changed();
     let last: LastRunView;
     let log: OperationLog | undefined;
     let result: RunSummary | undefined;
+    let tell = true;
     try {
       log = this.deps.openLog(pair.logDir);
       const opened = log;
-      const summary = await this.deps.runSync({
-        ...pairSyncOptions(pair, this.deps.stateDirFor(pair.id)),
+      const stateDir = this.deps.stateDirFor(pair.id);
+      const options: SyncOptions = {
+        ...pairSyncOptions(pair, stateDir),
+        signal,
         onEvent: (event) => {
           opened.write(event);
           this.onEvent(activity, event);
         },
-      });
-      log.writeSummary(summary);
-      this.pushLine(activity, summaryLine(summary));
-      last = { finishedAt: this.now(), outcome: summary.status, text: runText(summary), waitingFor: driveWaitOf(summary, pair.replica), unrepresentable: summary.unrepresentable };
-      result = summary;
+      };
+      const outcome = await this.runAsking(rt, options, stateDir, manual, log);
+      if ('reason' in outcome) {
+        // The user said no (or Stop or quit came first): nothing changed, and they know; no notification.
+        const text = declinedText(outcome);
+        log.note(text);
+        this.pushLine(activity, text);
+        last = { finishedAt: this.now(), outcome: 'refused', text, waitingFor: null, unrepresentable: 0 };
+        tell = false;
+      } else {
+        log.writeSummary(outcome, outcome.aborted);
+        this.pushLine(activity, summaryLine(outcome, outcome.aborted));
+        last = { finishedAt: this.now(), outcome: outcome.status, text: runText(outcome), waitingFor: driveWaitOf(outcome, pair.replica), unrepresentable: outcome.unrepresentable, counts: countsOf(outcome), failures: failuresOf(outcome) };
+        result = outcome;
+      }
     } catch (error) {
       const message = messageOf(error);
       log?.note(`run failed: ${message}`);
@@ -345,11 +517,12 @@ export class PairsController {
       log?.close();
     }
     activity.lastRun = last;
+    this.deps.history?.add(pair.id, { finishedAt: last.finishedAt, durationMs: Math.max(0, last.finishedAt - startedAt), outcome: last.outcome, text: last.text, ...(last.counts === undefined ? {} : { counts: last.counts }) });
     activity.running = false;
     activity.progress = null;
     this.changed();
     try {
-      this.deps.onRunFinished?.(pair, last);
+      if (tell) this.deps.onRunFinished?.(pair, last);
     } catch {
       // A failing notification must not break the schedule.
     }
@@ -358,7 +531,19 @@ export class PairsController {
 
   private onEvent(activity: Activity, event: SyncEvent): void {
     if (event.type === 'progress') {
-      activity.progress = { filesDone: event.filesDone, filesTotal: event.filesTotal };
+      activity.meter.add(this.now(), event.bytesDone);
+      const rate = activity.meter.perSecond() ?? null;
+      const parts = progressParts(event, rate ?? undefined);
+      activity.progress = {
+        filesDone: event.filesDone,
+        filesTotal: event.filesTotal,
+        bytesDone: event.bytesDone,
+        bytesTotal: event.bytesTotal,
+        rate,
+        etaSeconds: rate === null || rate <= 0 ? null : Math.max(0, (event.bytesTotal - event.bytesDone) / rate),
+        current: parts.file === '' ? null : parts.file,
+        text: parts.figures,
+      };
     } else {
       if (event.type === 'probe') activity.replicaFs = event.traits.summary;
       const line = eventLine(event);

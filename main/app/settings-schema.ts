@@ -2,7 +2,7 @@
  * The settings file's shape and its check on load. The file is data a user (or a crash) may have damaged, so
  * it is parsed from `unknown` field by field; any mismatch is one sentence naming the field.
  */
-import { DEFAULT_TRASH_DAYS } from '../shared/ipc-contract.js';
+import { DEFAULT_TRASH_DAYS, PAIR_ID_PATTERN } from '../shared/ipc-contract.js';
 import type { PairSettings, TrashSettings } from '../shared/ipc-contract.js';
 import { checkPairFields, checkPairsTogether } from './pair-validation.js';
 
@@ -54,6 +54,8 @@ function parsePair(value: unknown, index: number): PairSettings {
   if (!isRecord(value)) throw new SettingsFormatError(`${where} must be an object.`);
   const id = field(value, 'id', where, isString, 'a string');
   if (id === '') throw new SettingsFormatError(`${where}.id must not be empty.`);
+  // The id names the pair's state folder: "../../x" would put it outside the app's data folder.
+  if (!PAIR_ID_PATTERN.test(id)) throw new SettingsFormatError(`${where}.id must be letters, digits and "-" only, found ${JSON.stringify(id)}.`);
   return {
     id,
     source: field(value, 'source', where, isString, 'a string'),

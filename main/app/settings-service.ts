@@ -21,6 +21,7 @@ import type {
 } from '../shared/ipc-contract.js';
 import type { InvokeEvent, IpcService } from '../ipc/register.js';
 import { actionLine } from '../shared/log-format.js';
+import { ChosenPaths } from './chosen-paths.js';
 import { checkPairFields, checkPairOnDisk, checkPairsTogether } from './pair-validation.js';
 import { pairSyncOptions } from './pair-sync-options.js';
 import type { PairsController } from './pairs-controller.js';
@@ -60,7 +61,14 @@ function normalise(pair: PairInput): PairInput {
 }
 
 export class SettingsService implements IpcService {
+  private readonly chosen = new ChosenPaths();
+
   constructor(private readonly deps: SettingsServiceDeps) {}
+
+  /** Folders the picker did not give (nor the settings on disk hold) are refused before anything looks at them. */
+  private unchosen(pairs: readonly PairInput[]): FieldError[] {
+    return this.chosen.check(pairs, this.deps.store.settings.pairs, this.deps.defaultLogDir);
+  }
 
   async getSettings(): Promise<SettingsView> {
     const { pairs, notifyOnFailure } = this.deps.store.settings;
@@ -70,6 +78,8 @@ export class SettingsService implements IpcService {
   /** Nothing is written unless every field of every pair is valid. */
   async saveSettings(input: SettingsInput): Promise<SaveResult> {
     const candidates = input.pairs.map(normalise);
+    const foreign = this.unchosen(candidates);
+    if (foreign.length > 0) return { ok: false, errors: foreign };
     const errors = await checkPairs(candidates, this.deps.stateDirFor);
     if (errors.length > 0) return { ok: false, errors };
     const ids = new Set<string>();
@@ -88,13 +98,18 @@ export class SettingsService implements IpcService {
     return { ok: true, settings: await this.getSettings() };
   }
 
-  pickFolder(request: PickFolderRequest, event: InvokeEvent): Promise<string | null> {
-    return this.deps.pickFolder(request, event);
+  async pickFolder(request: PickFolderRequest, event: InvokeEvent): Promise<string | null> {
+    const folder = await this.deps.pickFolder(request, event);
+    if (folder !== null) this.chosen.remember(folder);
+    return folder;
   }
 
   /** A dry run with the pair's own limits: the plan as the log would word it, or why a sync would be refused. */
   async preview(input: PairInput): Promise<PreviewResult> {
     const pair = normalise(input);
+    // A dry run lists a folder's names: the same provenance rule as saving, or it would read any folder.
+    const foreign = this.unchosen([pair]);
+    if (foreign.length > 0) return { ok: false, errors: foreign };
     const errors = await checkPairs([pair], this.deps.stateDirFor);
     if (errors.length > 0) return { ok: false, errors };
     // A saved pair previews against its own record; a new or re-pointed one as a first sync would see it.
@@ -129,5 +144,13 @@ export class SettingsService implements IpcService {
 
   syncNow(pairId: string | null): void {
     this.deps.controller.syncNow(pairId);
+  }
+
+  stopSync(pairId: string | null): void {
+    this.deps.controller.stop(pairId);
+  }
+
+  pausePair(pairId: string, paused: boolean): void {
+    this.deps.controller.pausePair(pairId, paused);
   }
 }

@@ -1,9 +1,11 @@
 /**
- * The one settings window: created on demand, reused (focused) when open, locked down (isolated, sandboxed
- * preload, no Node, CSP in the page). Also answers "did this IPC call come from our page?".
+ * The one window (the pairs at a glance, then their settings): created on demand, reused (focused) when open,
+ * locked down (isolated, sandboxed preload, no Node, CSP in the page). Also answers "did this IPC call come from
+ * our page?".
  */
 import { BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
+import { Channel } from '../shared/ipc-contract.js';
 import type { PushChannel, PushContract } from '../shared/ipc-contract.js';
 import type { InvokeEvent } from '../ipc/register.js';
 
@@ -24,16 +26,18 @@ export class SettingsWindow {
     return this.win !== null && !this.win.isDestroyed() ? this.win : null;
   }
 
-  open(): void {
+  /** Opens (or raises) the window; with a pair id, on that pair (a clicked failure notification). */
+  open(pairId?: string): void {
     const existing = this.window;
     if (existing !== null) {
       if (existing.isMinimized()) existing.restore();
       existing.show();
       existing.focus();
+      if (pairId !== undefined) this.send(Channel.ShowPair, pairId);
       return;
     }
     const win = new BrowserWindow({
-      title: 'Folder Sync Settings',
+      title: 'Folder Sync',
       width: 820,
       height: 760,
       minWidth: 560,
@@ -64,6 +68,8 @@ export class SettingsWindow {
       if (this.win === win) this.win = null;
     });
     this.win = win;
+    // A new page can only hear it once loaded.
+    if (pairId !== undefined) win.webContents.once('did-finish-load', () => this.send(Channel.ShowPair, pairId));
     void win.loadFile(this.paths.page);
   }
 

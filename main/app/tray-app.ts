@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { app, dialog, ipcMain, Menu, Notification, powerMonitor, session, shell, Tray } from 'electron';
-import type { OpenDialogOptions } from 'electron';
+import type { MessageBoxOptions, OpenDialogOptions } from 'electron';
 // The engine runs in a worker thread: planning a large tree must not freeze the tray's menu.
 import { runSyncInWorker } from '../engine/index.js';
 import { watchForChanges } from '../runner/watch.js';
@@ -19,10 +19,15 @@ import type { MenuAction } from '../tray/tray-model.js';
 import { trayIconFile } from '../tray/icons.js';
 import { TrayService } from '../tray/tray-service.js';
 import { Autostart } from './autostart.js';
+import { GO_AHEAD, HOLD_BACK, questionWords } from './deletion-question.js';
 import { lockDownContents, lockDownSession } from './lock-down.js';
 import { PairsController } from './pairs-controller.js';
+import { pairStateDir } from './pair-state-dir.js';
+import { RunHistory } from './run-history.js';
+import { moveOnce } from './state-migration.js';
+import { xdgStateDir } from '../shared/xdg-state.js';
 import { QuitCoordinator } from './quit-coordinator.js';
-import { notifyIfFailed } from './run-notifier.js';
+import { FailureNotifier } from './run-notifier.js';
 import { SettingsService } from './settings-service.js';
 import { SettingsStore } from './settings-store.js';
 import { SettingsWindow } from './settings-window.js';
@@ -69,39 +74,66 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
   lockDownSession(session.defaultSession);
 
   const userData = app.getPath('userData');
-  const stateDirFor = (pairId: string): string => path.join(userData, 'state', pairId);
+  // Settings are configuration (~/.config/folder-sync); records, logs and history are state (~/.local/state).
+  const stateRoot = xdgStateDir(process.env, app.getPath('home'));
+  const stateDirFor = (pairId: string): string => pairStateDir(path.join(stateRoot, 'pairs'), pairId);
+  const defaultLogDir = path.join(stateRoot, 'logs');
   const store = new SettingsStore(path.join(userData, 'settings.json'));
+  // No settings file yet: a first start, which opens the window (a tray icon alone says nothing to a new user).
+  const firstStart = !fs.existsSync(store.file);
+  const startWarnings: string[] = [];
+  let movedLogs = false;
+  try {
+    await moveOnce(path.join(userData, 'state'), path.join(stateRoot, 'pairs'));
+    movedLogs = await moveOnce(path.join(userData, 'logs'), defaultLogDir);
+  } catch (error) {
+    startWarnings.push(`Records and logs could not be moved to ${stateRoot} (${error instanceof Error ? error.message : String(error)}).`);
+  }
   const loaded = await store.load();
+  if (movedLogs && loaded.settings.pairs.some((p) => p.logDir === path.join(userData, 'logs'))) {
+    // Pairs that used the old default log folder follow it to its new place.
+    const pairs = loaded.settings.pairs.map((p) => (p.logDir === path.join(userData, 'logs') ? { ...p, logDir: defaultLogDir } : p));
+    await store.save({ ...loaded.settings, pairs });
+  }
+  const history = new RunHistory(path.join(stateRoot, 'history.json'));
+  const historyWarning = await history.load();
+  if (historyWarning !== null) startWarnings.push(historyWarning);
 
   const driveCheckMs = positiveInteger(process.env.FOLDER_SYNC_DRIVE_CHECK_MS);
   let render = (): void => {};
+  const notifier = new FailureNotifier({
+    enabled: () => store.settings.notifyOnFailure,
+    isSupported: () => Notification.isSupported(),
+    create: (options) => new Notification(options),
+    onClick: (pairId) => settingsWindow.open(pairId),
+  });
   const controller = new PairsController({
     runSync: runSyncInWorker,
     openLog: createOperationLog,
     watch: watchForChanges,
     stateDirFor,
+    history,
     // The CLI's variable: tests shorten the unplugged-drive check so they need not wait 10 s.
     ...(driveCheckMs === undefined ? {} : { driveCheckMs }),
     onChange: () => render(),
-    onRunFinished: (pair, run) => {
-      notifyIfFailed(
-        {
-          enabled: () => store.settings.notifyOnFailure,
-          isSupported: () => Notification.isSupported(),
-          create: (options) => new Notification(options),
-        },
-        pair,
-        run,
-      );
+    confirm: async (pair, question, signal) => {
+      const { message, detail } = questionWords(question, pair);
+      // "Don't sync" is the default and what Escape or closing the box means: saying nothing deletes nothing.
+      const options: MessageBoxOptions = { type: 'warning', title: 'Folder Sync', message, detail, buttons: [HOLD_BACK, GO_AHEAD], defaultId: 0, cancelId: 0, noLink: true, signal };
+      const parent = settingsWindow.window;
+      const answer = parent === null ? await dialog.showMessageBox(options) : await dialog.showMessageBox(parent, options);
+      return answer.response === 1 && !signal.aborted;
     },
+    onRunFinished: (pair, run) => void notifier.notify(pair, run),
   });
-  if (loaded.warning !== null) {
-    controller.addWarning(loaded.warning);
-    process.stderr.write(`folder-sync: ${loaded.warning}\n`);
+  for (const warning of [...(loaded.warning === null ? [] : [loaded.warning]), ...startWarnings]) {
+    controller.addWarning(warning);
+    process.stderr.write(`folder-sync: ${warning}\n`);
   }
 
   const quitter = new QuitCoordinator({
-    shutdown: () => controller.shutdown(),
+    // The last run's history entry is on disk before the app goes.
+    shutdown: () => controller.shutdown().then(() => history.flush()),
     isBusy: () => controller.isBusy,
     onWaiting: () => notify('Folder Sync', 'Finishing current sync… Folder Sync quits when it is done.'),
     quit: () => app.quit(),
@@ -110,6 +142,26 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
   const openPath = async (target: string): Promise<void> => {
     const problem = await shell.openPath(target);
     if (problem !== '') dialog.showErrorBox('Folder Sync', `Could not open "${target}": ${problem}`);
+  };
+
+  /** Quit from the menu during a sync asks how: finish it first (the default), or stop it now. */
+  const quitFromMenu = async (): Promise<void> => {
+    // A run only waiting for an answer to its question has nothing to finish: quitting answers it no.
+    if (controller.isWorking && !quitter.finishing) {
+      const { response } = await dialog.showMessageBox({
+        type: 'question',
+        title: 'Folder Sync',
+        message: 'A sync is running.',
+        detail: 'Finish it first and quit when it is done, or stop it now: the operation under way completes (nothing is left half-written) and the rest waits for the next run.',
+        buttons: ['Finish first', 'Stop now', 'Cancel'],
+        defaultId: 0,
+        cancelId: 2,
+        noLink: true,
+      });
+      if (response === 2) return;
+      if (response === 1) controller.stop(null);
+    }
+    app.quit();
   };
 
   const onAction = (action: MenuAction): void => {
@@ -122,6 +174,8 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
         return controller.pause();
       case 'resume':
         return controller.resume();
+      case 'stop':
+        return controller.stop(null);
       case 'settings':
         return settingsWindow.open();
       case 'open-replica': {
@@ -137,7 +191,7 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
         return;
       }
       case 'quit':
-        app.quit();
+        void quitFromMenu();
         return;
     }
   };
@@ -181,7 +235,7 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
     }),
     runSync: runSyncInWorker,
     stateDirFor,
-    defaultLogDir: path.join(userData, 'logs'),
+    defaultLogDir,
     newId: () => randomUUID(),
     pickFolder,
   });
@@ -199,6 +253,7 @@ export async function startTrayApp(paths: AppPaths): Promise<void> {
   // Timers stood still while the machine slept: a run that fell due meanwhile starts now, not an interval later.
   powerMonitor.on('resume', () => controller.checkSchedules());
 
-  controller.apply(loaded.settings.pairs);
+  controller.apply(store.settings.pairs);
   render();
+  if (firstStart) settingsWindow.open();
 }

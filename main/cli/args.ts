@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { parseInterval, IntervalError } from '../shared/interval.js';
 import { MaxDeleteError, parseMaxDelete as parseSharedMaxDelete, type MaxDelete } from '../shared/max-delete.js';
 import type { FilterSource } from './filter-rules.js';
+import { xdgStateDir } from '../shared/xdg-state.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -193,10 +194,7 @@ export function parseTrashDays(spec: string): number {
 
 /** $XDG_STATE_HOME/folder-sync, or ~/.local/state/folder-sync. */
 export function defaultStateDir(context: ArgsContext): string {
-  const xdg = context.env.XDG_STATE_HOME;
-  // The XDG spec says a relative XDG_STATE_HOME is invalid and must be ignored.
-  const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(context.homedir, '.local', 'state');
-  return path.join(base, 'folder-sync');
+  return xdgStateDir(context.env, context.homedir);
 }
 
 /** The log's default home beside the record: state, in the XDG sense (it is kept, but is not a document). */

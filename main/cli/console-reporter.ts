@@ -5,7 +5,8 @@
  */
 import type { Action, RunSummary, SyncEvent } from '../engine/index.js';
 import { actionLine, escapeControls, eventLine, summaryLine } from '../shared/log-format.js';
-import { progressLine, progressParts, RateMeter, REDRAW, type ProgressEvent } from './progress-line.js';
+import { progressParts, RateMeter, type ProgressEvent } from '../shared/progress.js';
+import { progressLine, REDRAW } from './progress-line.js';
 import type { Reporter, TextSink } from './reporter.js';
 import { SkipNotices } from './skip-notices.js';
 import { statsLines } from './stats-block.js';

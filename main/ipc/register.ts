@@ -15,7 +15,7 @@ import type {
   SettingsView,
   StatusView,
 } from '../shared/ipc-contract.js';
-import { asPairIdOrNull, asPairInput, asPickFolderRequest, asSettingsInput, expectArgs } from './validate.js';
+import { asBoolean, asPairId, asPairIdOrNull, asPairInput, asPickFolderRequest, asSettingsInput, expectArgs } from './validate.js';
 
 /** What a handler needs of Electron's IpcMainInvokeEvent. */
 export interface InvokeEvent {
@@ -35,6 +35,8 @@ export interface IpcService {
   preview(pair: PairInput): Promise<PreviewResult>;
   getStatus(): StatusView;
   syncNow(pairId: string | null): void;
+  stopSync(pairId: string | null): void;
+  pausePair(pairId: string, paused: boolean): void;
 }
 
 export class UntrustedSenderError extends Error {
@@ -68,6 +70,14 @@ export function createHandlers(service: IpcService): Handlers {
     [Channel.SyncNow]: async (args) => {
       expectArgs(args, 1, Channel.SyncNow);
       service.syncNow(asPairIdOrNull(args[0]));
+    },
+    [Channel.StopSync]: async (args) => {
+      expectArgs(args, 1, Channel.StopSync);
+      service.stopSync(asPairIdOrNull(args[0]));
+    },
+    [Channel.PausePair]: async (args) => {
+      expectArgs(args, 2, Channel.PausePair);
+      service.pausePair(asPairId(args[0]), asBoolean(args[1], 'paused'));
     },
   };
 }

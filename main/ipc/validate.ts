@@ -3,6 +3,7 @@
  * compromised renderer is exactly what these checks are for: shapes are checked exactly (no extra keys),
  * strings are bounded, and fresh objects are built so nothing but plain data goes further.
  */
+import { PAIR_ID_PATTERN } from '../shared/ipc-contract.js';
 import type { FolderField, PairInput, PickFolderRequest, SettingsInput, TrashSettings } from '../shared/ipc-contract.js';
 
 export class IpcArgumentError extends Error {
@@ -15,7 +16,6 @@ const MAX_EXCLUDES = 1000;
 const MAX_GLOB = 1024;
 const MAX_INTERVAL = 64;
 const MAX_LIMIT = 64;
-const ID_PATTERN = /^[A-Za-z0-9-]{0,64}$/;
 
 function fail(message: string): never {
   throw new IpcArgumentError(message);
@@ -57,7 +57,8 @@ function asTrash(value: unknown, where: string): TrashSettings {
 export function asPairInput(value: unknown, where = 'pair'): PairInput {
   const obj = record(value, where, PAIR_KEYS);
   const id = str(obj.id, `${where}.id`, 64);
-  if (!ID_PATTERN.test(id)) fail(`${where}.id has characters other than letters, digits and "-".`);
+  // Empty: a pair not saved yet.
+  if (id !== '' && !PAIR_ID_PATTERN.test(id)) fail(`${where}.id has characters other than letters, digits and "-".`);
   if (!Array.isArray(obj.excludes)) fail(`${where}.excludes must be a list.`);
   if (obj.excludes.length > MAX_EXCLUDES) fail(`${where}.excludes has more than ${MAX_EXCLUDES} patterns.`);
   return {
@@ -97,8 +98,18 @@ export function asPickFolderRequest(value: unknown): PickFolderRequest {
 export function asPairIdOrNull(value: unknown): string | null {
   if (value === null) return null;
   const id = str(value, 'pairId', 64);
-  if (!ID_PATTERN.test(id) || id === '') fail('pairId is not a pair id.');
+  if (!PAIR_ID_PATTERN.test(id)) fail('pairId is not a pair id.');
   return id;
+}
+
+export function asPairId(value: unknown): string {
+  const id = asPairIdOrNull(value);
+  if (id === null) fail('pairId must be a pair id.');
+  return id;
+}
+
+export function asBoolean(value: unknown, where: string): boolean {
+  return bool(value, where);
 }
 
 export function expectArgs(args: readonly unknown[], count: number, channel: string): void {

@@ -5,6 +5,7 @@
  * Linux indicator hosts show no tooltip and ignore clicks on the icon, so everything the tooltip says is also
  * in the menu (disabled lines at the top) and every action is a menu item.
  */
+import { progressPercent } from '../shared/ipc-contract.js';
 import type { PairStatusView, StatusView, TrayState } from '../shared/ipc-contract.js';
 
 export type MenuAction =
@@ -12,6 +13,7 @@ export type MenuAction =
   | { readonly kind: 'sync-pair'; readonly pairId: string }
   | { readonly kind: 'pause' }
   | { readonly kind: 'resume' }
+  | { readonly kind: 'stop' }
   | { readonly kind: 'settings' }
   | { readonly kind: 'open-replica'; readonly pairId: string }
   | { readonly kind: 'open-log'; readonly pairId: string }
@@ -47,7 +49,7 @@ function headline(status: StatusView): string {
   if (status.pairs.length === 0) return 'Folder Sync: no folders set up yet';
   if (syncing.length > 0) {
     const first = syncing[0]!;
-    const progress = first.progress !== null && first.progress.filesTotal > 0 ? ` ${Math.floor((first.progress.filesDone / first.progress.filesTotal) * 100)}%` : '';
+    const progress = first.progress === null ? '' : ` ${progressPercent(first.progress)}%`;
     return syncing.length === 1 ? `Syncing ${first.label}…${progress}` : `Syncing ${syncing.length} pairs…`;
   }
   if (status.paused) return 'Folder Sync: paused';
@@ -96,6 +98,9 @@ export function trayModel(status: StatusView, time: TimeFormat): TrayModel {
   if (status.pairs.length > 1) {
     menu.push(item('Sync one pair now', open, undefined, status.pairs.map((p) => item(p.label, open, { kind: 'sync-pair', pairId: p.id }))));
   }
+  // A running sync stops between two operations; the rest waits for the next run. Offered while quitting too:
+  // "finish first" can still become "stop now".
+  if (status.pairs.some((p) => p.state === 'syncing')) menu.push(item('Stop syncing', true, { kind: 'stop' }));
   menu.push(
     status.paused ? item('Resume syncing', open, { kind: 'resume' }) : item('Pause syncing', open && hasPairs, { kind: 'pause' }),
     item('Settings…', open, { kind: 'settings' }),

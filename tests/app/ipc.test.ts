@@ -1,6 +1,6 @@
 /** IPC handlers: the sender is checked before anything, then every argument, exactly. */
 import { describe, expect, it } from 'vitest';
-import { Channel } from '../../main/shared/ipc-contract.js';
+import { Channel, PUSH_CHANNELS } from '../../main/shared/ipc-contract.js';
 import type { PairInput, SettingsInput } from '../../main/shared/ipc-contract.js';
 import { registerIpcHandlers } from '../../main/ipc/register.js';
 import type { InvokeEvent, IpcService } from '../../main/ipc/register.js';
@@ -71,17 +71,21 @@ describe('registerIpcHandlers', () => {
       preview: async () => ({ ok: true, lines: [], total: 0, summary: '', refusal: null }),
       getStatus: () => ({ state: 'idle', paused: false, quitting: false, warnings: [], pairs: [] }),
       syncNow: (id) => void seen.push(`sync ${id}`),
+      stopSync: (id) => void seen.push(`stop ${id}`),
+      pausePair: (id, paused) => void seen.push(`pause ${id} ${paused}`),
     };
     const page = { id: 'page' };
     const trusted = (event: InvokeEvent): boolean => event.sender === page && event.senderFrame?.url === 'file:///app/index.html';
     registerIpcHandlers(ipcMain, trusted, service);
-    expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(Channel).filter((c) => c !== Channel.StatusChanged).sort());
+    expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(Channel).filter((c) => !(PUSH_CHANNELS as readonly string[]).includes(c)).sort());
 
     const fromPage = { sender: page, senderFrame: { url: 'file:///app/index.html' } };
     expect(await ipcMain.invoke(Channel.PickFolder, fromPage, { field: 'source', current: '/home' })).toBe('/picked');
     await ipcMain.invoke(Channel.SyncNow, fromPage, null);
     await ipcMain.invoke(Channel.SaveSettings, fromPage, settings);
-    expect(seen).toEqual(['pick source', 'sync null', 'save 1']);
+    await ipcMain.invoke(Channel.StopSync, fromPage, 'p1');
+    await expect(ipcMain.invoke(Channel.StopSync, fromPage, '../x')).rejects.toThrow(/pairId/);
+    expect(seen).toEqual(['pick source', 'sync null', 'save 1', 'stop p1']);
 
     for (const event of [
       { sender: page, senderFrame: { url: 'https://evil.example/' } },
@@ -91,6 +95,6 @@ describe('registerIpcHandlers', () => {
       await expect(ipcMain.invoke(Channel.PickFolder, event, { field: 'source', current: '' })).rejects.toThrow(/did not come from the settings page/);
     }
     await expect(ipcMain.invoke(Channel.SaveSettings, fromPage, settings, 'extra')).rejects.toThrow(/takes 1 argument, got 2/);
-    expect(seen).toHaveLength(3);
+    expect(seen).toHaveLength(4);
   });
 });

@@ -13,15 +13,18 @@ describe('preload', () => {
     await import('../../preload/index.js');
     expect([...contextBridge.exposed.keys()]).toEqual([API_NAME]);
     const api = contextBridge.exposed.get(API_NAME) as FolderSyncApi;
-    expect(Object.keys(api).sort()).toEqual(['getSettings', 'getStatus', 'onStatus', 'pickFolder', 'preview', 'saveSettings', 'syncNow']);
+    expect(Object.keys(api).sort()).toEqual(['getSettings', 'getStatus', 'onShowPair', 'onStatus', 'pausePair', 'pickFolder', 'preview', 'saveSettings', 'stopSync', 'syncNow']);
 
     ipcMain.handle(Channel.GetStatus, () => status);
     ipcMain.handle(Channel.SyncNow, () => undefined);
+    ipcMain.handle(Channel.StopSync, () => undefined);
     expect(await api.getStatus()).toEqual(status);
     await api.syncNow('abc');
+    await api.stopSync('abc');
     expect(ipcRenderer.invoked).toEqual([
       { channel: Channel.GetStatus, args: [] },
       { channel: Channel.SyncNow, args: ['abc'] },
+      { channel: Channel.StopSync, args: ['abc'] },
     ]);
   });
 

@@ -16,6 +16,9 @@ function pairStatus(id: string, extra: Partial<PairStatusView> = {}): PairStatus
     lastRun: { finishedAt: 1, outcome: 'ok', text: 'done', waitingFor: null, unrepresentable: 0 },
     nextRunAt: 2,
     changesPending: false,
+    pairPaused: false,
+    question: null,
+    history: [],
     warnings: [],
     replicaFs: null,
     progress: null,
@@ -57,13 +60,14 @@ describe('trayModel', () => {
       status({
         state: 'syncing',
         warnings: ['The settings file could not be used.'],
-        pairs: [pairStatus('docs', { state: 'syncing', progress: { filesDone: 1, filesTotal: 4 } }), pairStatus('music', { changesPending: true, warnings: ['Watching stopped.'] })],
+        pairs: [pairStatus('docs', { state: 'syncing', progress: { filesDone: 1, filesTotal: 4, bytesDone: 300 << 20, bytesTotal: 400 << 20, rate: null, etaSeconds: null, current: 'big.iso', text: '' } }), pairStatus('music', { changesPending: true, warnings: ['Watching stopped.'] })],
       }),
       time,
     );
     expect(model.icon).toBe('syncing');
     expect(labels(model.menu).slice(0, 5)).toEqual([
-      'Syncing docs → backup… 25%',
+      // By bytes, not files: one large file is most of the work.
+      'Syncing docs → backup… 75%',
       'docs → backup: syncing now',
       'music → backup: synced t1, next t2, changes pending',
       '⚠ The settings file could not be used.',
@@ -74,12 +78,16 @@ describe('trayModel', () => {
       { kind: 'sync-pair', pairId: 'music' },
     ]);
     expect(find(model.menu, 'Open log')?.submenu).toHaveLength(2);
+    expect(find(model.menu, 'Stop syncing')).toMatchObject({ enabled: true, action: { kind: 'stop' } });
+    expect(find(trayModel(status({ pairs: [pairStatus('docs')] }), time).menu, 'Stop syncing')).toBeUndefined();
   });
 
   it('while finishing a sync before quitting, says so and offers nothing that would start work', () => {
     const model = trayModel(status({ quitting: true, state: 'syncing', pairs: [pairStatus('docs', { state: 'syncing' })] }), time);
     expect(labels(model.menu)[0]).toBe('Finishing current sync…');
     for (const label of ['Sync now', 'Pause syncing', 'Settings…', 'Quitting after the current sync…']) expect(find(model.menu, label)?.enabled).toBe(false);
+    // "Finish first" can still become "stop now".
+    expect(find(model.menu, 'Stop syncing')?.enabled).toBe(true);
   });
 
   it('with no pairs, points to the settings and disables what needs a pair', () => {

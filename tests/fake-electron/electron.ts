@@ -45,6 +45,16 @@ export const fake = {
   calls: [] as CallRecord[],
   /** Results for the next showOpenDialog calls, oldest first; empty means "the user cancelled". */
   dialogResults: [] as { canceled: boolean; filePaths: string[] }[],
+  /** Answers (button indexes) for message boxes not yet shown; a box shown with none queued waits for one. */
+  messageBoxAnswers: [] as number[],
+  /** Message boxes open, oldest first, each waiting for its answer. */
+  messageBoxWaiters: [] as ((response: number) => void)[],
+  /** Answers the oldest open message box, or queues the answer for the next one. */
+  answerMessageBox(response: number): void {
+    const waiter = this.messageBoxWaiters.shift();
+    if (waiter === undefined) this.messageBoxAnswers.push(response);
+    else waiter(response);
+  },
   /** How the process ends (the remote control sets this to report, then exit). */
   terminate: (code: number): void => {
     fake.exitCode = code;
@@ -479,9 +489,26 @@ export const dialog = {
     fake.record('dialog.showOpenDialog', parent instanceof BrowserWindow ? parent.id : null, options);
     return fake.dialogResults.shift() ?? { canceled: true, filePaths: [] };
   },
-  async showMessageBox(...args: unknown[]): Promise<{ response: number; checkboxChecked: boolean }> {
-    fake.record('dialog.showMessageBox', ...args);
-    return { response: 0, checkboxChecked: false };
+  /** Waits for the test's answer (fake.answerMessageBox), or the options' signal, which answers cancelId. */
+  async showMessageBox(windowOrOptions: unknown, maybeOptions?: unknown): Promise<{ response: number; checkboxChecked: boolean }> {
+    const options = (maybeOptions ?? windowOrOptions) as { signal?: AbortSignal; cancelId?: number; [key: string]: unknown };
+    const parent = maybeOptions === undefined ? null : windowOrOptions;
+    const { signal, ...shown } = options;
+    fake.record('dialog.showMessageBox', parent instanceof BrowserWindow ? parent.id : null, shown);
+    const queued = fake.messageBoxAnswers.shift();
+    if (queued !== undefined) return { response: queued, checkboxChecked: false };
+    return new Promise((resolve) => {
+      const cancel = (): void => {
+        fake.messageBoxWaiters.splice(fake.messageBoxWaiters.indexOf(answer), 1);
+        resolve({ response: options.cancelId ?? 0, checkboxChecked: false });
+      };
+      const answer = (response: number): void => {
+        signal?.removeEventListener('abort', cancel);
+        resolve({ response, checkboxChecked: false });
+      };
+      fake.messageBoxWaiters.push(answer);
+      signal?.addEventListener('abort', cancel, { once: true });
+    });
   },
   showErrorBox(title: string, content: string): void {
     fake.record('dialog.showErrorBox', title, content);

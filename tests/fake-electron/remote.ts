@@ -4,7 +4,7 @@
  * queue a folder-picker answer, emit an app event, quit) and hears back pushes to the page and the exit.
  */
 import { writeFileSync } from 'node:fs';
-import { app, BrowserWindow, fake, findMenuItem, ipcMain, powerMonitor, snapshot, toJson, Tray } from './electron.js';
+import { app, BrowserWindow, fake, findMenuItem, ipcMain, Notification, powerMonitor, snapshot, toJson, Tray } from './electron.js';
 import type { Json } from './electron.js';
 
 export type RemoteCommand =
@@ -12,6 +12,8 @@ export type RemoteCommand =
   | { readonly cmd: 'click'; readonly path: readonly string[] }
   | { readonly cmd: 'invoke'; readonly channel: string; readonly args: readonly unknown[]; readonly windowId?: number; readonly url?: string }
   | { readonly cmd: 'dialog'; readonly result: { canceled: boolean; filePaths: string[] } }
+  | { readonly cmd: 'message-box'; readonly response: number }
+  | { readonly cmd: 'notification-click'; readonly index: number }
   | { readonly cmd: 'app-emit'; readonly event: string; readonly args: readonly unknown[] }
   /** What the desktop does: a click on the tray icon, the system resuming from suspend. */
   | { readonly cmd: 'tray-emit'; readonly event: string }
@@ -57,6 +59,16 @@ async function run(command: RemoteCommand): Promise<Json> {
     }
     case 'dialog':
       fake.dialogResults.push(command.result);
+      return true;
+    case 'notification-click': {
+      // As the desktop does when the user clicks a notification.
+      const notification = Notification.instances[command.index];
+      if (notification === undefined) throw new Error(`No notification ${command.index}.`);
+      notification.emit('click', {});
+      return true;
+    }
+    case 'message-box':
+      fake.answerMessageBox(command.response);
       return true;
     case 'app-emit':
       app.emit(command.event, { preventDefault() {} }, ...command.args);

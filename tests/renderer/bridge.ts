@@ -4,10 +4,9 @@
  * page.exposeFunction, forwarding to the real main-process IPC handlers) and `__folderSyncPush` (called by
  * the test with what the main process sends to the window). Bundled by esbuild into an init script.
  */
-import { API_NAME, Channel } from '../../main/shared/ipc-contract.js';
-import type { StatusView } from '../../main/shared/ipc-contract.js';
+import { API_NAME } from '../../main/shared/ipc-contract.js';
 import { createApi } from '../../preload/api.js';
-import type { Invoke } from '../../preload/api.js';
+import type { Invoke, Subscribe } from '../../preload/api.js';
 
 interface BridgeWindow {
   __folderSyncInvoke(channel: string, args: unknown[]): Promise<unknown>;
@@ -15,10 +14,17 @@ interface BridgeWindow {
 }
 
 const host = globalThis as unknown as BridgeWindow;
-const listeners = new Set<(status: StatusView) => void>();
+const listeners = new Map<string, Set<(payload: never) => void>>();
 
 host.__folderSyncPush = (channel, payload) => {
-  if (channel === Channel.StatusChanged) for (const listener of listeners) listener(payload as StatusView);
+  for (const listener of listeners.get(channel) ?? []) listener(payload as never);
+};
+
+const subscribe: Subscribe = (channel, listener) => {
+  const set = listeners.get(channel) ?? new Set();
+  listeners.set(channel, set);
+  set.add(listener);
+  return () => set.delete(listener);
 };
 
 const invoke = ((channel: string, ...args: unknown[]) => host.__folderSyncInvoke(channel, args)) as Invoke;
@@ -26,10 +32,7 @@ const invoke = ((channel: string, ...args: unknown[]) => host.__folderSyncInvoke
 // As contextBridge does: a frozen object the page cannot replace.
 Object.defineProperty(globalThis, API_NAME, {
   value: Object.freeze(
-    createApi(invoke, (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    }),
+    createApi(invoke, subscribe),
   ),
   enumerable: true,
 });
