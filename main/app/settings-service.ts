@@ -44,13 +44,17 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The pair's state folder; for a pair not saved yet (no id, which no folder may be named), the folder that holds them. */
+function stateDirOf(pairId: string, stateDirFor: (pairId: string) => string): string {
+  return pairId === '' ? path.dirname(stateDirFor('new')) : stateDirFor(pairId);
+}
+
 /** Field checks, then (for pairs whose fields are fine) the folders themselves, the pair's state folder among them. */
 async function checkPairs(pairs: readonly PairInput[], stateDirFor: (pairId: string) => string): Promise<FieldError[]> {
   const errors: FieldError[] = [];
   for (const [index, pair] of pairs.entries()) {
     const fieldErrors = checkPairFields(pair, index);
-    // A pair not saved yet has no id: the folder all pairs' state folders live in stands for its own.
-    errors.push(...(fieldErrors.length > 0 ? fieldErrors : await checkPairOnDisk(pair, index, stateDirFor(pair.id))));
+    errors.push(...(fieldErrors.length > 0 ? fieldErrors : await checkPairOnDisk(pair, index, stateDirOf(pair.id, stateDirFor))));
   }
   errors.push(...checkPairsTogether(pairs));
   return errors;

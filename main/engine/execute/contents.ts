@@ -79,6 +79,13 @@ function finishCopy(state: RunState, progress: Progress, action: Copy, outcome: 
       state.skipped(path, outcome.message);
       return;
     }
+    if (outcome.noRoom) {
+      // Its cause is a full drive (ENOSPC, as the window words it), but the drive still takes the files that fit:
+      // reported without the fatal judgement a real ENOSPC gets.
+      state.markFailed(path);
+      state.error(path, outcome.message, 'ENOSPC');
+      return;
+    }
     const detail = outcome.code !== undefined && !outcome.message.startsWith(outcome.code) ? `${outcome.code}: ${outcome.message}` : outcome.message;
     state.fail(path, detail, outcome.code);
     return;

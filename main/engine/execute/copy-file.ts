@@ -62,6 +62,8 @@ export type CopyOutcome =
       readonly changed?: boolean;
       /** The copy worker died with it (crash, killed for memory): not copied, copied next run. */
       readonly lost?: boolean;
+      /** Larger than the replica's free space: left out before a byte was written; the drive takes other writes. */
+      readonly noRoom?: boolean;
     };
 
 /** Told the bytes of a large file copied so far, chunk by chunk: progress inside a file that takes minutes. */
@@ -243,7 +245,7 @@ export function copyFileAtomicSync(job: CopyJob, trees: CopyTrees, onBytes?: Byt
     if (after === undefined) return { ok: false, code: 'ENOENT', message: 'vanished right after it was written' };
     return { ok: true, mtimeMs: after.mtimeMs };
   } catch (error) {
-    if (error instanceof NoRoom) return { ok: false, message: error.message };
+    if (error instanceof NoRoom) return { ok: false, noRoom: true, message: error.message };
     if (error instanceof Changed) {
       const what = error.message === '' ? 'changed while it was being copied' : error.message;
       return { ok: false, changed: true, message: `${what}; it will be copied on the next run` };

@@ -90,7 +90,7 @@ describe.each(BACKENDS)('copyFileAtomicSync on the %s backend', (_name, ops) => 
       const free = fs.statfsSync(drive.dir).bavail * fs.statfsSync(drive.dir).bsize;
       const trees = { source: open(source), replica: open(drive.dir) };
       const outcome = copyFileAtomicSync(jobFor(source, 'big.bin'), trees);
-      expect(outcome).toEqual({ ok: false, message: `not copied: it takes 12.0 MiB and the replica's drive has ${(free / MiB).toFixed(1)} MiB free` });
+      expect(outcome).toEqual({ ok: false, noRoom: true, message: `not copied: it takes 12.0 MiB and the replica's drive has ${(free / MiB).toFixed(1)} MiB free` });
       expect(fs.readdirSync(drive.dir)).toEqual([]);
       expect(fs.statfsSync(drive.dir).bavail * fs.statfsSync(drive.dir).bsize).toBe(free);
       expect(copyFileAtomicSync(jobFor(source, 'fits.bin'), trees)).toMatchObject({ ok: true });
