@@ -87,7 +87,7 @@ export function questionWords(question: DeletionQuestion, pair: PairSettings): {
   const message =
     question.reason === 'first-sync'
       ? `The replica "${pair.replica}" already holds files that are not in the source.`
-      : `Syncing ${pairLabel(pair)} would delete more than its limit of ${pair.maxDelete}.`;
+      : `Syncing ${pairLabel(pair)} would delete or overwrite more than its limit of ${pair.maxDelete}.`;
   const kept = pair.trash.enabled
     ? `Deleted and overwritten files are kept in "${pair.trash.dir}" for ${plural(pair.trash.keepDays, 'day', 'days')}.`
     : 'They are gone for good: "Keep deleted and overwritten files" is off for this pair.';

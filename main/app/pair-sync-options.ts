@@ -16,6 +16,7 @@ export function pairSyncOptions(pair: PairInput, stateDir: string): SyncOptions 
     excludes: pair.excludes,
     // Switched off, the trash settings are only remembered.
     ...(pair.trash.enabled ? { trash: { dir: pair.trash.dir, keepDays: pair.trash.keepDays } } : {}),
-    ...(maxDelete === undefined ? {} : { maxDelete }),
+    // A pair's limit counts overwrites too: the question the app asks names both (deletion-question.ts).
+    ...(maxDelete === undefined ? {} : { maxDelete, limitOverwrites: true }),
   };
 }

@@ -445,7 +445,7 @@ export class PairsController {
     rt.asking = false;
     rt.question = null;
     rt.declined = !agreed || signal.aborted;
-    return rt.declined ? { kind: 'declined', question } : { kind: 'approved', maxDelete: { count: question.deletes } };
+    return rt.declined ? { kind: 'declined', question } : { kind: 'approved', maxDelete: { count: question.deletes + question.overwrites } };
   }
 
   /**
@@ -458,14 +458,14 @@ export class PairsController {
     const firstSync = !hasRecord(stateDir, pair.source, pair.replica) && (await holdsEntries(pair.replica));
     const first = firstSync ? await this.approve(rt, options, 'first-sync', manual, signal) : undefined;
     if (first?.kind === 'declined') return first.question;
-    if (first?.kind === 'approved') return this.deps.runSync({ ...options, maxDelete: first.maxDelete });
+    if (first?.kind === 'approved') return this.deps.runSync({ ...options, maxDelete: first.maxDelete, limitOverwrites: true });
     const summary = await this.deps.runSync(options);
     if (summary.refusal?.reason !== 'max-delete') return summary;
     log.writeSummary(summary);
     this.pushLine(rt.activity, summaryLine(summary));
     const over = await this.approve(rt, options, 'over-limit', manual, signal);
     if (over.kind === 'declined') return over.question;
-    return over.kind === 'approved' ? this.deps.runSync({ ...options, maxDelete: over.maxDelete }) : summary;
+    return over.kind === 'approved' ? this.deps.runSync({ ...options, maxDelete: over.maxDelete, limitOverwrites: true }) : summary;
   }
 
   private async execute(rt: Runtime, signal: AbortSignal): Promise<RunSummary | undefined> {

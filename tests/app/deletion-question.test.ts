@@ -28,7 +28,7 @@ describe('the deletion question', () => {
     const q = questionFromPlan(photos, 'over-limit');
     const pair = pairSettings({ id: 'p', source: '/home/u/Documents', replica: '/media/u/USB/Backup', logDir: '/l' }, { maxDelete: '10%' });
     expect(questionWords(q, pair)).toEqual({
-      message: 'Syncing Documents → Backup would delete more than its limit of 10%.',
+      message: 'Syncing Documents → Backup would delete or overwrite more than its limit of 10%.',
       detail: 'This sync will delete 42 items, including Family photos 2019/ and wedding-video.mp4. They are gone for good: "Keep deleted and overwritten files" is off for this pair. Nothing is changed unless you choose "Delete and sync".',
     });
     expect(declinedText(q)).toBe('Not synced: you chose not to let it delete 42 items, including Family photos 2019/ and wedding-video.mp4. Nothing was changed; "Sync now" asks again.');

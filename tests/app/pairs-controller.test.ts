@@ -377,7 +377,7 @@ describe('PairsController and the replica drive', () => {
   });
 
   it('passes the deletion limit to the engine; a run it refuses is an error pair with the engine\'s sentence', async () => {
-    const sentence = 'This run would delete 2 entries from the replica, more than the deletion limit of 1; nothing was changed.';
+    const sentence = 'This run would delete or overwrite 2 entries in the replica, more than the limit of 1; nothing was changed.';
     const results = [summaryOf({ copied: 1 }), summaryOf({ status: 'refused', refusal: { reason: 'max-delete', message: sentence } })];
     const { ctl, runs, finished } = controller({
       runSync: async (options) => {

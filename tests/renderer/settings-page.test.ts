@@ -266,7 +266,7 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
 
     await fsp.rm(path.join(source, 'notes.txt'));
     await fsp.rm(path.join(source, 'photos', 'beach.jpg'));
-    const sentence = 'This run would delete 2 entries from the replica, more than the deletion limit of 1; nothing was changed.';
+    const sentence = 'This run would delete or overwrite 2 entries in the replica, more than the limit of 1; nothing was changed.';
     // Preview says so too, and lists what the sync would have deleted.
     await page.click('#preview');
     await expect.poll(() => page.textContent('#preview-summary'), { timeout: 10_000 }).toMatch(/^A sync now would be refused: /);
@@ -281,7 +281,7 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
     await page.click('#sync-now');
     await expect.poll(async () => (await boxes()).length, { timeout: 10_000 }).toBe(asked + 1);
     const box = (await boxes()).at(-1)!.args[1] as { message: string; detail: string; buttons: string[]; defaultId: number; cancelId: number };
-    expect(box.message).toBe('Syncing Documents → Backup would delete more than its limit of 1.');
+    expect(box.message).toBe('Syncing Documents → Backup would delete or overwrite more than its limit of 1.');
     expect(box.detail).toMatch(/^This sync will delete 2 items: notes\.txt and photos\/beach\.jpg\. Deleted and overwritten files are kept in ".*Backup deleted files" for 14 days\./);
     expect(box).toMatchObject({ buttons: ['Don’t sync', 'Delete and sync'], defaultId: 0, cancelId: 0 });
     await app.request({ cmd: 'message-box', response: 0 });

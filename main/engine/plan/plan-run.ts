@@ -42,6 +42,8 @@ export interface PlanRunInput {
   readonly checksum: boolean;
   readonly allowEmptySource: boolean;
   readonly maxDelete?: { readonly count: number } | { readonly percent: number };
+  /** The limit counts overwrites too (SyncOptions.limitOverwrites). */
+  readonly limitOverwrites?: boolean;
   readonly modifyWindowMs?: number;
   /** Paths nothing is to happen at or below (unreadable source folders, mount points): left as the replica has them. */
   readonly protectedRoots: ReadonlySet<string>;
@@ -141,7 +143,7 @@ export async function planRun(input: PlanRunInput): Promise<PlanOutcome> {
     isProtected,
     holdsProtected: holdersOf(input.protectedRoots),
   });
-  const tooMany = checkMaxDelete(actions, replica.rows, input.maxDelete);
+  const tooMany = checkMaxDelete(actions, replica.rows, input.maxDelete, input.limitOverwrites ?? false);
   if (tooMany) return { refusal: tooMany, ms: ms() };
   return { plan: { actions, settling, unsettled, wanted, workingReplica, workingRecord, sourceHashes: moves.sourceHashes, isProtected, tolerance }, ms: ms() };
 }

@@ -115,14 +115,21 @@ export function checkEmptiedSource(sourceCount: number, replicaCount: number, so
   };
 }
 
-export function checkMaxDelete(actions: readonly Action[], replicaCount: number, limit: SyncOptions['maxDelete']): Refusal | undefined {
+/** Whether an action destroys what the replica held: a deletion, or with `overwrites` also a replaced file or link. */
+function counts(action: Action, overwrites: boolean): boolean {
+  if (action.type === 'delete' || action.type === 'rmdir') return true;
+  return overwrites && (action.type === 'update' || (action.type === 'symlink' && action.replace));
+}
+
+export function checkMaxDelete(actions: readonly Action[], replicaCount: number, limit: SyncOptions['maxDelete'], overwrites = false): Refusal | undefined {
   if (limit === undefined) return undefined;
-  const deletions = actions.filter((a) => a.type === 'delete' || a.type === 'rmdir').length;
+  const destroyed = actions.filter((a) => counts(a, overwrites)).length;
   const allowed = 'count' in limit ? limit.count : Math.floor((limit.percent / 100) * replicaCount);
-  if (deletions <= allowed) return undefined;
+  if (destroyed <= allowed) return undefined;
   const shown = 'count' in limit ? `${limit.count}` : `${limit.percent}% (${allowed} of ${replicaCount})`;
+  const verb = overwrites ? 'delete or overwrite' : 'delete';
   return {
     reason: 'max-delete',
-    message: `This run would delete ${deletions} entries from the replica, more than the deletion limit of ${shown}; nothing was changed.`,
+    message: `This run would ${verb} ${destroyed} entries in the replica, more than the limit of ${shown}; nothing was changed.`,
   };
 }

@@ -21,6 +21,11 @@ export interface SyncOptions {
   readonly allowEmptySource?: boolean;
   /** Refuse the run (nothing changed) when it would delete more than this many entries, or this share of them. */
   readonly maxDelete?: { readonly count: number } | { readonly percent: number };
+  /**
+   * The limit counts files and links the run would overwrite as well as deletions (the app's choice: an overwrite
+   * loses the old contents as surely as a deletion). The command line keeps rsync's meaning: deletions only.
+   */
+  readonly limitOverwrites?: boolean;
   /** Extra tolerance when comparing mtimes, in milliseconds (rsync's --modify-window). */
   readonly modifyWindowMs?: number;
   /** Keep deleted and overwritten replica files in dated folders under `dir` (outside source and replica). */

@@ -81,7 +81,7 @@ export async function runSync(options: SyncOptions, ahead?: ScansAhead): Promise
       probed: prepared.probed,
       checksum: options.checksum ?? false,
       allowEmptySource: options.allowEmptySource ?? false,
-      ...(options.maxDelete ? { maxDelete: options.maxDelete } : {}),
+      ...(options.maxDelete ? { maxDelete: options.maxDelete, limitOverwrites: options.limitOverwrites ?? false } : {}),
       ...(options.modifyWindowMs !== undefined ? { modifyWindowMs: options.modifyWindowMs } : {}),
       protectedRoots: protectedRoots(sourceScan, replicaScan),
       replicaMountPoints: replicaScan.mountPoints,

@@ -509,6 +509,18 @@ describe('safety', () => {
     expect((await pair.sync({ maxDelete: { percent: 75 } })).summary.deleted).toBe(3);
   });
 
+  it('counts overwrites against the limit only when asked (the app does; --max-delete, like rsync, does not)', async () => {
+    pair = makePair();
+    writeTree(pair.source, { a: '1', b: '2', c: '3', d: '4' });
+    await pair.sync();
+    for (const n of ['a', 'b', 'c']) fs.writeFileSync(path.join(pair.source, n), `${n} is longer now`);
+    const refused = (await pair.sync({ maxDelete: { count: 2 }, limitOverwrites: true })).summary;
+    expect(refused.refusal).toEqual({ reason: 'max-delete', message: 'This run would delete or overwrite 3 entries in the replica, more than the limit of 2; nothing was changed.' });
+    expect(fs.readFileSync(path.join(pair.replica, 'a'), 'utf8')).toBe('1');
+    expect((await pair.sync({ maxDelete: { count: 2 } })).summary.updated).toBe(3);
+    pair.expectMirror();
+  });
+
   it('stopped part-way: the summary says so and counts what was left undone; the next run finishes it', async () => {
     pair = makePair();
     const files = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}.txt`, `${i}`]));
