@@ -156,6 +156,18 @@ function replicaMtimeAsRecorded(repMs: number, recordedMs: number, tolerance: nu
   return tolerance >= 1000 && (recordedMs < DOS_DATES_FROM_MS || recordedMs > DOS_DATES_UNTIL_MS);
 }
 
+/**
+ * A replica file the record does not vouch for (no row: a replica adopted, or a run killed after copying it and
+ * before saving its record) holds the source's contents when size and mtime agree, unless it was written before
+ * the source last changed: a rewrite in place that put size and mtime back (cp -p, tar, rsync -t) after that copy
+ * leaves both agreeing and only the ctimes tell, the copy's being when it was written. Asked only where the
+ * replica's ctime is a change time, on file systems with sub-millisecond times: FAT and exFAT drivers report a
+ * creation time or the mtime there, and every such file would be copied again.
+ */
+export function copyOlderThanSource(src: Entry, rep: Entry, traits: ReplicaTraits): boolean {
+  return traits.mtimeGranularityMs < 1 && rep.ctimeMs < src.ctimeMs;
+}
+
 /** mtime in sync: through the record when it vouches for both sides, else source against replica. */
 export function mtimeInSync(src: Entry, rep: Entry, rec: RecordEntry | undefined, tolerance: number): boolean {
   if (rec !== undefined && rec.kind === src.kind && rec.mtimeMs === src.mtimeMs && replicaMtimeAsRecorded(rep.mtimeMs, rec.repMtimeMs, tolerance)) {
