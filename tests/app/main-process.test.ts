@@ -15,6 +15,7 @@ import { imageSupportMissing, mountImage, type MountedImage } from '../helpers/f
 import { pairSettings } from '../helpers/pair-settings.js';
 import { appHome, assertBuilt, lastTray, MainProcess, menuItem, menuLabels, REPO_ROOT, trayIcon } from './main-process.js';
 import type { Snapshot } from './main-process.js';
+import { packageJsonAbove } from '../cli/cli-process.js';
 
 interface Home {
   root: string;
@@ -188,6 +189,22 @@ describe('the tray app, run as a process against the fake electron', () => {
     const view = (await again.invoke(Channel.GetSettings)) as unknown as SettingsView;
     expect(view.pairs).toEqual(saved?.pairs);
     expect(view).toMatchObject({ startAtLogin: true, notifyOnFailure: false, defaultLogDir: path.join(home.config, 'xdg-state', 'folder-sync', 'logs') });
+  });
+
+  it('runs as a user starts it, outside the repository, and its log of a sync is written', async () => {
+    await writeSettings(home, [pairOf(home)]);
+    const app = start();
+    await app.waitFor('the first sync', (s) => hasLine(s, ': synced'));
+    // Where the process runs: a temporary folder with no package.json above it, HOME temporary too.
+    const cwd = fs.readlinkSync(`/proc/${app.child.pid!}/cwd`);
+    const env = fs.readFileSync(`/proc/${app.child.pid!}/environ`, 'utf8').split('\0');
+    expect(packageJsonAbove(cwd)).toBeUndefined();
+    expect(path.relative(REPO_ROOT, cwd).startsWith('..')).toBe(true);
+    expect(env.find((v) => v.startsWith('HOME='))?.startsWith(`HOME=${home.root}`)).toBe(true);
+    expect(env.filter((v) => /^npm_/i.test(v))).toEqual([]);
+    const log = await fsp.readFile(path.join(home.logs, 'folder-sync.log'), 'utf8');
+    expect(log).toMatch(/copy\s+a\.txt/);
+    expect(log).toMatch(/copy\s+sub\/b\.txt/);
   });
 
   it('menu items act: sync now, open replica folder, open log, pause and resume', async () => {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Json } from '../fake-electron/electron.js';
 import type { RemoteCommand, RemoteMessage } from '../fake-electron/remote.js';
+import { packageJsonAbove } from '../cli/cli-process.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN_ENTRY = path.join(REPO_ROOT, 'dist/app/index.js');
@@ -73,6 +74,34 @@ export async function appHome(): Promise<{ root: string; userData: string; confi
   return { root, userData, config, cleanup: () => fsp.rm(root, { recursive: true, force: true }) };
 }
 
+/**
+ * The world the app starts in, as a user's session starts it: HOME, the XDG folders and the working folder are
+ * temporary ones beside `config`, with no package.json above them, and npm's variables are gone. Started in the
+ * repository, a test could pass only because electron-log found the repository's package.json (issue 14).
+ */
+export function userWorld(config: string): { readonly work: string; readonly env: NodeJS.ProcessEnv } {
+  const root = path.join(path.dirname(config), 'user-world');
+  const dirs = { home: path.join(root, 'home'), work: path.join(root, 'home', 'work'), cache: path.join(root, 'xdg-cache'), data: path.join(root, 'xdg-data') };
+  for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
+  const above = packageJsonAbove(dirs.work);
+  if (above !== undefined) throw new Error(`${above} lies above the app's temporary working folder: set TMPDIR to a folder with none above it.`);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^npm_/i.test(key) && key !== 'INIT_CWD' && !key.startsWith('XDG_') && !key.startsWith('VITEST')) env[key] = value;
+  }
+  return {
+    work: dirs.work,
+    env: {
+      ...env,
+      HOME: dirs.home,
+      XDG_CONFIG_HOME: config,
+      XDG_STATE_HOME: path.join(config, 'xdg-state'),
+      XDG_CACHE_HOME: dirs.cache,
+      XDG_DATA_HOME: dirs.data,
+    },
+  };
+}
+
 export interface StartOptions {
   readonly config: string;
   readonly args?: readonly string[];
@@ -91,12 +120,12 @@ export class MainProcess extends EventEmitter {
   constructor(options: StartOptions) {
     super();
     assertBuilt();
+    const world = userWorld(options.config);
     this.child = spawn(process.execPath, ['--import', REGISTER, MAIN_ENTRY, ...(options.args ?? [])], {
-      cwd: REPO_ROOT,
+      cwd: world.work,
       env: {
-        ...process.env,
+        ...world.env,
         FAKE_ELECTRON_APP_DATA: options.config,
-        XDG_STATE_HOME: path.join(options.config, 'xdg-state'),
         XDG_CURRENT_DESKTOP: 'X-Test',
         ...options.env,
       },

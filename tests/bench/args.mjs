@@ -1,6 +1,7 @@
 // Command-line flags of the benchmark. Bad input is one sentence and exit code 2, like the product's CLI.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SCENARIOS } from './tools.mjs';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -14,6 +15,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --dir PATH       work folder for the trees (default: a new folder under the OS temp folder)
   --json FILE      where to write the results                   (default tests/bench/results/latest.json)
   --baseline FILE  the JSON of a smaller run (say 100k), to check that the no-change time grows linearly
+  --only LIST      comma-separated scenarios to measure, of ${SCENARIOS.join(',')} (the initial mirror
+                   always runs: the others start from it)
+  --ours-root DIR  measure the command built in another checkout (an older commit) as "ours"
   --seed N         PRNG seed for trees and mutations            (default 1)
   --timeout SEC    longest any one command may run              (default 900)
   --drop-caches    drop the page cache before every measured command (root only); default is a warm cache
@@ -45,6 +49,8 @@ export function parseArgs(argv) {
     baseline: undefined,
     seed: 1,
     timeoutSec: 900,
+    only: SCENARIOS,
+    oursRoot: repoRoot,
     dropCaches: false,
     keep: false,
     help: false,
@@ -63,7 +69,17 @@ export function parseArgs(argv) {
       case '--dir': opts.dir = resolve(next() ?? ''); break;
       case '--json': opts.json = resolve(next() ?? ''); break;
       case '--baseline': opts.baseline = resolve(next() ?? ''); break;
+      case '--ours-root': opts.oursRoot = resolve(next() ?? ''); break;
       case '--drop-caches': opts.dropCaches = true; break;
+      case '--only': {
+        const list = (next() ?? '').split(',').filter(Boolean);
+        const bad = list.filter((s) => !SCENARIOS.includes(s));
+        if (list.length === 0 || bad.length > 0) {
+          throw new UsageError(`--only takes a comma-separated list of ${SCENARIOS.join(', ')}; "${bad.join(',')}" is not one.`);
+        }
+        opts.only = ['initial', ...list.filter((s) => s !== 'initial')];
+        break;
+      }
       case '--keep': opts.keep = true; break;
       case '--help': case '-h': opts.help = true; break;
       case '--tools': {

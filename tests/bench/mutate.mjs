@@ -1,6 +1,6 @@
 // The changes applied to the source between scenarios. Each mutation is applied once to the source; every
 // tool then syncs the same state into its own replica.
-import { lstatSync, renameSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, renameSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRng } from './prng.mjs';
 import { BIG_DIR, BIG_DIR_RENAMED, smallSize } from './generate.mjs';
@@ -58,4 +58,23 @@ export function incremental(root, plan, pool) {
 /** `mv big big-renamed` in the source. */
 export function renameBigFolder(root) {
   renameSync(join(root, BIG_DIR), join(root, BIG_DIR_RENAMED));
+}
+
+/** The name a big file gets in the rename-files scenario. */
+export const renamedFile = (name) => name.replace(/\.bin$/, '-renamed.bin');
+
+/**
+ * Every big file renamed in its folder (`mv x.bin x-renamed.bin`): a rename moves each file's ctime, so our tool
+ * confirms each by a bounded sample of its contents before moving it (README, "How it works"). Returns the folder.
+ */
+export function renameBigFiles(root) {
+  const folder = [BIG_DIR_RENAMED, BIG_DIR].find((f) => {
+    try {
+      return lstatSync(join(root, f)).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  for (const name of readdirSync(join(root, folder))) renameSync(join(root, folder, name), join(root, folder, renamedFile(name)));
+  return folder;
 }

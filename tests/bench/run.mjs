@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs, USAGE, UsageError } from './args.mjs';
 import { BIG_DIR, BIG_DIR_RENAMED, planTree, writeTree } from './generate.mjs';
 import { hasGnuTime, measure } from './measure.mjs';
-import { incremental, renameBigFolder } from './mutate.mjs';
+import { incremental, renameBigFiles, renameBigFolder, renamedFile } from './mutate.mjs';
 import { measureEventLoop } from './event-loop.mjs';
 import { evaluateTargets, fmtBytes, markdown, summarise } from './report.mjs';
 import { allTools, SCENARIOS } from './tools.mjs';
@@ -81,7 +81,7 @@ function describeEnv(dir, fsType, loadAvgAtStart, tree) {
 
 /** Asks every chosen tool whether it can run. Peers that are missing are skipped with a note. */
 function prepareTools(opts) {
-  const tools = allTools(opts.repoRoot).filter((t) => opts.tools.includes(t.name));
+  const tools = allTools(opts.repoRoot, opts.oursRoot).filter((t) => opts.tools.includes(t.name));
   for (const t of tools) {
     t.available = t.available();
     if (t.available.ok) continue;
@@ -120,9 +120,10 @@ function runTool(bench, tool, scenario, repeat) {
     seconds: m.seconds, cpuSeconds: m.cpuSeconds, rssKiB: m.rssKiB, exitCode: m.exitCode, timedOut: m.timedOut, rchar: m.rchar, wchar: m.wchar,
     bytesCopied: tool.bytesCopied ? tool.bytesCopied(m.stdout, m.stderr) : null,
     stageMs: tool.stageMs ? tool.stageMs(m.stdout ?? '') : null,
+    bytesRead: tool.bytesRead ? tool.bytesRead(m.stdout, m.stderr) : null,
   };
   const rss = m.rssKiB === null ? '' : `${String(Math.round((m.rssKiB * 1024) / 1e6)).padStart(5)} MB`;
-  log(`  ${scenario.padEnd(11)} ${tool.label.padEnd(16)} ${m.seconds.toFixed(2).padStart(7)} s ${rss}${m.exitCode === 0 ? '' : `  exit ${m.exitCode}${m.timedOut ? ' (timed out)' : ''}`}`);
+  log(`  ${scenario.padEnd(12)} ${tool.label.padEnd(16)} ${m.seconds.toFixed(2).padStart(7)} s ${rss}${m.exitCode === 0 ? '' : `  exit ${m.exitCode}${m.timedOut ? ' (timed out)' : ''}`}`);
   if (m.exitCode !== 0) {
     loud(`${tool.label} FAILED in ${scenario} (repeat ${repeat}), exit ${m.exitCode}: ${cmd} ${args.join(' ')}`);
     console.error(`${m.stderr}\n${m.stdout}`.trim().split('\n').slice(-15).join('\n'));
@@ -149,16 +150,16 @@ function verifyRound(bench, round, scenario, repeat, touched, bigBefore) {
       failures.push(`${tool.label} replica differs from the source after ${scenario} (repeat ${repeat})`);
     }
     if (res.dirMtimeDiffs > 0) dirMtimeDiffs.set(tool.label, Math.max(res.dirMtimeDiffs, dirMtimeDiffs.get(tool.label) ?? 0));
-    if (scenario === 'rename') {
+    if (scenario === 'rename' || scenario === 'rename-files') {
       // Same inode under the new name = moved inside the replica; a new inode = copied again.
       const old = bigBefore.get(tool.name) ?? new Map();
-      const now = bigInodes(res.replica, BIG_DIR_RENAMED);
+      const now = bigInodes(res.replica, bench.bigFolder);
+      const nameNow = scenario === 'rename-files' ? renamedFile : (name) => name;
       run.bigTotal = old.size;
-      run.bigMoved = [...old].filter(([name, e]) => now.get(name)?.ino === e.ino).length;
-      run.bigRewrittenBytes = [...old].filter(([name, e]) => now.get(name)?.ino !== e.ino).reduce((sum, [, e]) => sum + e.size, 0);
-    } else {
-      bigBefore.set(tool.name, bigInodes(res.replica, BIG_DIR));
+      run.bigMoved = [...old].filter(([name, e]) => now.get(nameNow(name))?.ino === e.ino).length;
+      run.bigRewrittenBytes = [...old].filter(([name, e]) => now.get(nameNow(name))?.ino !== e.ino).reduce((sum, [, e]) => sum + e.size, 0);
     }
+    bigBefore.set(tool.name, bigInodes(res.replica, bench.bigFolder));
   }
 }
 
@@ -172,7 +173,8 @@ function runRepeat(bench, plan, repeat) {
   for (const p of [...mirrors.map(paths.repOf), paths.stateDir, paths.logDir, paths.scratch]) mkdirSync(p, { recursive: true });
   const order = rotate(mirrors, repeat - 1);
   const bigBefore = new Map();
-  for (const scenario of SCENARIOS) {
+  bench.bigFolder = BIG_DIR;
+  for (const scenario of SCENARIOS.filter((s) => opts.only.includes(s))) {
     let touched = [];
     if (scenario === 'incremental') touched = incremental(paths.src, plan, tree.pool).touched;
     if (scenario === 'rename') {
@@ -181,6 +183,14 @@ function runRepeat(bench, plan, repeat) {
         continue;
       }
       renameBigFolder(paths.src);
+      bench.bigFolder = BIG_DIR_RENAMED;
+    }
+    if (scenario === 'rename-files') {
+      if (opts.big === 0) {
+        log('  rename-files: skipped (--big 0, no big files)');
+        continue;
+      }
+      bench.bigFolder = renameBigFiles(paths.src);
     }
     const round = [];
     for (const tool of order.filter((t) => t.scenarios.includes(scenario))) round.push({ tool, run: runTool(bench, tool, scenario, repeat) });
@@ -254,7 +264,7 @@ async function main() {
   try {
     for (let repeat = 1; repeat <= opts.repeats; repeat++) tree = runRepeat(bench, plan, repeat);
     // The one target a command's outside cannot show: measured in this process, hosting the engine as the tray does.
-    if (mirrors.some((t) => t.name === 'ours')) {
+    if (mirrors.some((t) => t.name === 'ours') && opts.only.includes('no-change')) {
       log('\nEvent loop of a process hosting the engine (a tree of its own, same size):');
       try {
         const hosted = await measureEventLoop({ files: opts.files, dir: work, log: (line) => log(`  ${line}`) });

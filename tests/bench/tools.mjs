@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const SCENARIOS = ['initial', 'no-change', 'incremental', 'rename'];
+export const SCENARIOS = ['initial', 'no-change', 'incremental', 'rename', 'rename-files'];
 
 function firstLine(cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
@@ -78,19 +78,36 @@ export function oursStages(output) {
 }
 
 /**
+ * The bytes of file contents our run read (copied, hashed, compared), from the `--stats` line
+ * ("stats   entries scanned: … ; read 16.0 MiB"): rchar cannot tell them from the record, the log and Node's own
+ * modules.
+ */
+export function oursBytesRead(output) {
+  const m = /^stats\b.*\bread (\d[\d,]*(?:\.\d+)?)\s*(B|KiB|MiB|GiB|TiB)\b/m.exec(output);
+  if (!m) return null;
+  return Math.round(Number(m[1].replace(/,/g, '')) * { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 }[m[2]]);
+}
+
+/**
  * @typedef {{src: string, rep: string, stateDir: string, logDir: string, ref: string}} RunContext
  * @typedef {{name: string, label: string, kind: 'mirror' | 'reference', scenarios: string[],
  *   keepsSymlinks?: boolean, discardStdout?: boolean,
  *   available: () => {ok: boolean, version?: string, reason?: string},
  *   command: (ctx: RunContext) => {cmd: string, args: string[]},
  *   bytesCopied?: (stdout: string, stderr: string) => number | null,
+ *   bytesRead?: (stdout: string, stderr: string) => number | null,
  *   stageMs?: (stdout: string) => Record<string, number> | null}} Tool
  */
 
-/** @returns {Tool[]} */
-export function allTools(repoRoot) {
-  // Our command as installed: package.json's "bin" (the bundle build/bundle-cli.mjs makes).
-  const cli = join(repoRoot, JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).bin['folder-sync']);
+/**
+ * `ourRoot`: the checkout whose command is ours (--ours-root, to measure an older commit's build); its package.json's
+ * "bin" is the command as installed (the bundle build/bundle.mjs makes).
+ * @returns {Tool[]}
+ */
+export function allTools(repoRoot, ourRoot = repoRoot) {
+  const cli = join(ourRoot, JSON.parse(readFileSync(join(ourRoot, 'package.json'), 'utf8')).bin['folder-sync']);
+  // Its statistics line (bytes read): --stats where the command has it, -v (which prints it too) before that.
+  let statsFlag = '--stats';
   return [
     {
       name: 'ours',
@@ -102,14 +119,16 @@ export function allTools(repoRoot) {
         if (!existsSync(cli)) return { ok: false, reason: `${cli} is missing (npm run build)` };
         const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
         if (help.status !== 0) return { ok: false, reason: `node ${cli} --help exited with ${help.status}` };
-        const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+        if (!help.stdout.includes('--stats')) statsFlag = '-v';
+        const pkg = JSON.parse(readFileSync(join(ourRoot, 'package.json'), 'utf8'));
         return { ok: true, version: `folder-sync ${pkg.version} (node ${process.version})` };
       },
       command: (ctx) => ({
         cmd: process.execPath,
-        args: [cli, '-s', ctx.src, '-r', ctx.rep, '--once', '-l', ctx.logDir, '--state-dir', ctx.stateDir, '--stats'],
+        args: [cli, '-s', ctx.src, '-r', ctx.rep, '--once', '-l', ctx.logDir, '--state-dir', ctx.stateDir, statsFlag],
       }),
       bytesCopied: (stdout, stderr) => oursBytes(`${stderr}\n${stdout}`),
+      bytesRead: (stdout, stderr) => oursBytesRead(`${stdout}\n${stderr}`),
       stageMs: (stdout) => oursStages(stdout),
     },
     {

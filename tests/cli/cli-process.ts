@@ -86,15 +86,16 @@ export class CliProcess {
 
   /**
    * `command` is what runs the script: plain `node` by default, or e.g. node inside `unshare`. `user`: whose world
-   * it runs in (sharedUserHome() by default); `env` adds to that world's environment.
+   * it runs in (sharedUserHome() by default); `env` adds to that world's environment. `script`: another installed
+   * copy of the command (CLI by default).
    */
   constructor(
     args: readonly string[],
-    options: { env?: NodeJS.ProcessEnv; stdin?: 'pipe' | 'ignore'; command?: readonly string[]; uid?: number; gid?: number; user?: UserHome } = {},
+    options: { env?: NodeJS.ProcessEnv; stdin?: 'pipe' | 'ignore'; command?: readonly string[]; uid?: number; gid?: number; user?: UserHome; script?: string } = {},
   ) {
     const user = options.user ?? sharedUserHome();
     const [program, ...programArgs] = options.command ?? [process.execPath];
-    this.child = spawn(program ?? process.execPath, [...programArgs, CLI, ...args], {
+    this.child = spawn(program ?? process.execPath, [...programArgs, options.script ?? CLI, ...args], {
       cwd: user.work,
       stdio: [options.stdin ?? 'pipe', 'pipe', 'pipe'],
       env: { ...user.env, ...options.env },
@@ -169,7 +170,7 @@ export const NODE_WARNING = /^\(node:\d+\) \S*Warning: .*$/m;
 export async function runToEnd(
   args: readonly string[],
   env?: NodeJS.ProcessEnv,
-  options: { user?: UserHome; uid?: number; gid?: number } = {},
+  options: { user?: UserHome; uid?: number; gid?: number; script?: string } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const proc = new CliProcess(args, { stdin: 'ignore', ...options, ...(env === undefined ? {} : { env }) });
   const exit = await proc.exited;

@@ -645,8 +645,15 @@ class FakeApp extends EventEmitter {
     return '0.0.0-fake';
   }
 
+  /**
+   * As Electron's: the folder of the app's package.json (what `electron DIR` was given), found from the main
+   * script, never the working folder: a user starts the app from anywhere.
+   */
   getAppPath(): string {
-    return process.cwd();
+    for (let dir = path.dirname(path.resolve(process.argv[1] ?? '.')); ; dir = path.dirname(dir)) {
+      if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+      if (path.dirname(dir) === dir) throw new Error(`no package.json above ${process.argv[1] ?? 'the main script'}`);
+    }
   }
 
   setAppUserModelId(): void {}

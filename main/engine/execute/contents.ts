@@ -62,6 +62,7 @@ function copyJob(state: RunState, action: Copy): CopyJob {
     mtimeMs: src.mtimeMs,
     ctimeMs: src.ctimeMs,
     ino: src.ino,
+    birthtimeMs: src.birthtimeMs,
     mode: mirroredMode(src.mode),
     setMode: state.input.traits.modes,
     tolerance: state.input.tolerance,

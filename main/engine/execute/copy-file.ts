@@ -16,7 +16,8 @@ import type { AtOps } from '../fs/at.js';
 import { bytesNeeded, noRoomFor, roomAt } from '../fs/free-space.js';
 import { parentOf } from '../fs/paths.js';
 import type { Tree } from '../fs/tree.js';
-import { mtimeNear, unchangedSinceScan } from '../plan/identity.js';
+import { mtimeNear, SINCE_SCAN, sameFile } from '../plan/identity.js';
+import { entryOf } from '../scan/walk.js';
 import type { RunTrash } from './trash.js';
 
 const { COPYFILE_EXCL, COPYFILE_FICLONE_FORCE } = fs.constants;
@@ -36,6 +37,7 @@ export interface CopyJob {
   /** The scanned ctime: a writer that restores the mtime (cp -p, tar, rsync -t) still changes it. */
   readonly ctimeMs: number;
   readonly ino: number;
+  readonly birthtimeMs: number;
   /** The mode the copy gets (the source's as mirrored: identity.ts mirroredMode). */
   readonly mode: number;
   readonly setMode: boolean;
@@ -84,8 +86,9 @@ function openSource(source: Tree, rel: string): number {
   }
 }
 
+/** Still the file the scan saw (identity.ts's rule; the job's mode is the mirrored one, which SINCE_SCAN leaves out). */
 function unchanged(stat: fs.Stats, job: CopyJob): boolean {
-  return stat.isFile() && unchangedSinceScan(stat, job);
+  return sameFile(entryOf(stat), { ...job, kind: 'file' }, SINCE_SCAN);
 }
 
 function writeAll(fd: number, buffer: Buffer, length: number, position: number): void {

@@ -3,7 +3,8 @@
  * the replica's copy need not be read or rewritten), or the one the record saw under another name (then the
  * replica's copy may be moved instead of copied)? And is the replica's copy as the record left it? Every stage
  * asks here (in the spirit of Syncthing's FileInfo.IsEquivalentOptional): the triage over columns (settledRow), the
- * planner and the rename finder over entries, the copy that checks its source did not change while it was read.
+ * planner and the rename finder over entries, the next record keeping a row or a hash (next-record.ts), the copy
+ * that checks its source did not change while it was read (copy-file.ts). One function, sameFile, and its options.
  *
  * What tells files apart, from metadata alone:
  * - size and mtime: any ordinary edit changes one;
@@ -70,25 +71,54 @@ export function birthCompatible(a: number, b: number): boolean {
   return a === b || a === 0 || b === 0;
 }
 
-/** How far sameSourceFile looks. */
+/** What tells one file from another, as a scan, the record or a fresh stat of an open file has it. */
+export type Identity = Pick<Entry, 'kind' | 'size' | 'mtimeMs' | 'ctimeMs' | 'ino' | 'birthtimeMs' | 'mode'>;
+
+/**
+ * How far sameFile looks, as Syncthing's FileInfo.IsEquivalentOptional takes a FileInfoComparison: each question
+ * the engine asks of a file is one set of these, named below, never a comparison of its own.
+ */
 export interface SameFileOptions {
   /**
-   * Hold a changed ctime against the file (unless a changed mode explains it). Off when the question is whether
-   * the record's file was renamed (a rename moves ctime): see renameEvidence.
+   * The source's inode numbers identify files (see inodesLookStable): inode and birth time are compared, and the
+   * ctime as `ctime` says. False compares kind, size and mtime (and mode, if asked) only.
    */
-  readonly ctime: boolean;
-  /** The source's inode numbers identify files (see inodesLookStable); false compares size and mtime only. */
   readonly trustInodes: boolean;
+  /**
+   * 'exact': any change of ctime counts (a chmod too: the record must learn it). 'unless-chmod': a changed mode
+   * explains a changed ctime, and is mirrored by chmod alone, so the contents are still the ones seen. 'ignore':
+   * the question is whether the file was renamed, and a rename moves ctime (see renameEvidence).
+   */
+  readonly ctime: 'exact' | 'unless-chmod' | 'ignore';
+  /** The mode is part of it: a row the record keeps says the mode the source has. */
+  readonly mode: boolean;
 }
 
-/** The source entry is the very one the record saw, unchanged since: same kind, size, mtime, inode, birth and ctime. */
-export function sameSourceFile(src: Entry, rec: RecordEntry, options: SameFileOptions): boolean {
-  if (rec.kind !== src.kind || rec.mtimeMs !== src.mtimeMs) return false;
-  if (src.kind === 'file' && rec.size !== src.size) return false;
+/** Unchanged in every field the record keeps: a settled entry, a record row kept as it is. */
+export const UNCHANGED: SameFileOptions = { trustInodes: true, ctime: 'exact', mode: true };
+/** Still the file a scan saw, while a copy reads it: a write that restores the mtime still moves the ctime. */
+export const SINCE_SCAN: SameFileOptions = { trustInodes: true, ctime: 'exact', mode: false };
+/** Holds the contents the record saw (a chmod since is mirrored by chmod): the planner's compare, a kept hash. */
+export function sameContents(trustInodes: boolean): SameFileOptions {
+  return trustInodes ? SAME_CONTENTS_BY_INODE : SAME_CONTENTS_BY_METADATA;
+}
+const SAME_CONTENTS_BY_INODE: SameFileOptions = { trustInodes: true, ctime: 'unless-chmod', mode: false };
+const SAME_CONTENTS_BY_METADATA: SameFileOptions = { trustInodes: false, ctime: 'unless-chmod', mode: false };
+/** The file the record saw, perhaps renamed since. */
+const RENAMED: SameFileOptions = { trustInodes: true, ctime: 'ignore', mode: false };
+
+/**
+ * The identity rule, written once: `a` is the file `b` describes (same kind, size, mtime; with trusted inodes same
+ * inode and a compatible birth time), unchanged as far as `options` ask. settledRow is the same rule over columns.
+ */
+export function sameFile(a: Identity, b: Identity, options: SameFileOptions): boolean {
+  if (a.kind !== b.kind || a.size !== b.size || a.mtimeMs !== b.mtimeMs) return false;
+  if (options.mode && a.mode !== b.mode) return false;
   if (!options.trustInodes) return true;
-  if (rec.ino !== src.ino || !birthCompatible(rec.birthtimeMs, src.birthtimeMs)) return false;
+  if (a.ino !== b.ino || !birthCompatible(a.birthtimeMs, b.birthtimeMs)) return false;
+  if (options.ctime === 'ignore' || a.ctimeMs === b.ctimeMs) return true;
   // chmod changes ctime too: a changed mode explains a changed ctime, and is mirrored by chmod alone.
-  return !options.ctime || rec.ctimeMs === src.ctimeMs || rec.mode !== src.mode;
+  return options.ctime === 'unless-chmod' && a.mode !== b.mode;
 }
 
 /**
@@ -100,7 +130,7 @@ export function sameSourceFile(src: Entry, rec: RecordEntry, options: SameFileOp
 export type RenameEvidence = 'different' | 'same' | 'confirm';
 
 export function renameEvidence(src: Entry, rec: RecordEntry, trustInodes: boolean): RenameEvidence {
-  if (!sameSourceFile(src, rec, { ctime: false, trustInodes })) return 'different';
+  if (!sameFile(src, rec, trustInodes ? RENAMED : sameContents(false))) return 'different';
   return trustInodes && rec.ctimeMs === src.ctimeMs ? 'same' : 'confirm';
 }
 
@@ -126,6 +156,18 @@ function replicaMtimeAsRecorded(repMs: number, recordedMs: number, tolerance: nu
   return tolerance >= 1000 && (recordedMs < DOS_DATES_FROM_MS || recordedMs > DOS_DATES_UNTIL_MS);
 }
 
+/**
+ * A replica file the record does not vouch for (no row: a replica adopted, or a run killed after copying it and
+ * before saving its record) holds the source's contents when size and mtime agree, unless it was written before
+ * the source last changed: a rewrite in place that put size and mtime back (cp -p, tar, rsync -t) after that copy
+ * leaves both agreeing and only the ctimes tell, the copy's being when it was written. Asked only where the
+ * replica's ctime is a change time, on file systems with sub-millisecond times: FAT and exFAT drivers report a
+ * creation time or the mtime there, and every such file would be copied again.
+ */
+export function copyOlderThanSource(src: Entry, rep: Entry, traits: ReplicaTraits): boolean {
+  return traits.mtimeGranularityMs < 1 && rep.ctimeMs < src.ctimeMs;
+}
+
 /** mtime in sync: through the record when it vouches for both sides, else source against replica. */
 export function mtimeInSync(src: Entry, rep: Entry, rec: RecordEntry | undefined, tolerance: number): boolean {
   if (rec !== undefined && rec.kind === src.kind && rec.mtimeMs === src.mtimeMs && replicaMtimeAsRecorded(rep.mtimeMs, rec.repMtimeMs, tolerance)) {
@@ -134,29 +176,24 @@ export function mtimeInSync(src: Entry, rep: Entry, rec: RecordEntry | undefined
   return mtimeNear(src.mtimeMs, rep.mtimeMs, tolerance);
 }
 
-/** A file still the one a scan saw (the copy checks this before and after reading it). */
-export function unchangedSinceScan(now: Pick<Entry, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>, scanned: Pick<Entry, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>): boolean {
-  return now.ino === scanned.ino && now.size === scanned.size && now.mtimeMs === scanned.mtimeMs && now.ctimeMs === scanned.ctimeMs;
+/**
+ * Settled: the source entry is the record's, UNCHANGED, and the replica's is exactly as the record left it, mode
+ * and link target included. Planning a settled entry yields no action and the record keeps its row as it is, so
+ * the triage sets these aside before planning. The object form; settledRow is the same rule over columns (a
+ * property test holds the two equal).
+ */
+export function settled(src: Entry, rep: Entry, rec: RecordEntry, modes: boolean): boolean {
+  if (src.kind === 'other' || !sameFile(src, rec, UNCHANGED)) return false;
+  if (rep.kind !== src.kind || rep.size !== src.size || rep.mtimeMs !== rec.repMtimeMs) return false;
+  if (modes && src.kind !== 'symlink' && rep.mode !== mirroredMode(src.mode)) return false;
+  return src.kind !== 'symlink' || src.target === rep.target;
 }
 
 /**
- * Settled: the source entry is the record's, unchanged (sameSourceFile with ctime), and the replica's is exactly as
- * the record left it, mode and link target included. Planning a settled entry yields no action and the record keeps
- * its row as it is, so the triage sets these aside before planning. The object form; settledRow is the same rule
- * over columns (a property test holds the two equal).
+ * settled() over rows of the source scan, the replica scan and the record: no object made (the triage asks it of
+ * every path of a run, most of which change nothing). sameFile(src, rec, UNCHANGED) spelled over columns; the
+ * property test in tests/engine/plan/identity.test.ts holds it to settled() and so to sameFile.
  */
-export function settled(src: Entry, rep: Entry, rec: RecordEntry, modes: boolean): boolean {
-  if (src.kind === 'other' || rep.kind !== src.kind || rec.kind !== src.kind) return false;
-  if (modes && src.kind !== 'symlink' && rep.mode !== mirroredMode(src.mode)) return false;
-  return (
-    src.size === rec.size && rep.size === src.size &&
-    src.mtimeMs === rec.mtimeMs && src.ctimeMs === rec.ctimeMs && src.ino === rec.ino && birthCompatible(src.birthtimeMs, rec.birthtimeMs) &&
-    src.mode === rec.mode && rep.mtimeMs === rec.repMtimeMs &&
-    (src.kind !== 'symlink' || src.target === rep.target)
-  );
-}
-
-/** settled() over rows of the source scan, the replica scan and the record: no object made. */
 export function settledRow(source: Snapshot, s: number, replica: Snapshot, r: number, record: RecordSnapshot, c: number, modes: boolean): boolean {
   const kind = source.small[s * SMALL + KIND]!;
   if (kind === KIND_CODE.other || replica.small[r * SMALL + KIND] !== kind || record.small[c * SMALL + KIND] !== kind) return false;

@@ -5,7 +5,7 @@
  * Order of the list is the order of execution: moves, deletions (children first), new folders (parents
  * first), file contents, then metadata.
  */
-import { mirroredMode, mtimeInSync, replicaAsRecorded, sameSourceFile } from './identity.js';
+import { copyOlderThanSource, mirroredMode, mtimeInSync, replicaAsRecorded, sameContents, sameFile } from './identity.js';
 import { orderedLookup } from '../snapshot/ordered-lookup.js';
 import type { PathTree } from '../snapshot/path-tree.js';
 import { baseName, display, parentOf } from '../fs/paths.js';
@@ -176,13 +176,14 @@ function contentChange(input: PlanInput, rel: string, src: Entry, rep: Entry, re
   if (input.knownEqual.has(rel)) return undefined;
   if (input.checksum) return 'contents differ';
   if (rec !== undefined && rec.kind === 'file') {
-    if (!sameSourceFile(src, rec, { ctime: true, trustInodes: input.trustInodes ?? true })) return sourceChange(src, rec);
+    if (!sameFile(src, rec, sameContents(input.trustInodes ?? true))) return sourceChange(src, rec);
     return replicaAsRecorded(rep, rec, input.tolerance) ? undefined : 'changed in the replica';
   }
-  return mtimeInSync(src, rep, undefined, input.tolerance) ? undefined : 'modification time changed';
+  if (!mtimeInSync(src, rep, undefined, input.tolerance)) return 'modification time changed';
+  return copyOlderThanSource(src, rep, input.traits) ? 'changed after the replica\'s copy was made (ctime)' : undefined;
 }
 
-/** What differs between a source file and the record of it (sameSourceFile said something does). */
+/** What differs between a source file and the record of it (sameFile said something does). */
 function sourceChange(src: Entry, rec: RecordEntry): string {
   if (rec.mtimeMs !== src.mtimeMs) return 'modification time changed';
   if (rec.ino !== src.ino || rec.birthtimeMs !== src.birthtimeMs) return 'replaced by another file';

@@ -9,6 +9,7 @@ import type { RecordSnapshot } from '../snapshot/record-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { Triage } from '../plan/triage.js';
 import type { Entry, ReplicaState } from '../types.js';
+import { sameContents, sameFile, UNCHANGED } from '../plan/identity.js';
 import { TableBuilder, inPathOrder, type RecordEntry } from './record.js';
 
 export interface PlannedRecordInput {
@@ -22,25 +23,27 @@ export interface PlannedRecordInput {
   readonly isProtected: (rel: string) => boolean;
 }
 
-/** The record says of this path exactly what `entryFor` would write now: its row is kept as it is. */
+/**
+ * The record's row says of this path exactly what `entryFor` would write now, so it is kept as it is: the source
+ * file is UNCHANGED (identity.ts), the replica's mtime is the recorded one, and the row does not lack a birth time
+ * the source now tells (entryFor would learn it).
+ */
 function reusable(old: RecordEntry, src: Entry, rep: ReplicaState): boolean {
-  return sameEntry(old, entryFor(old.kind, src, rep, old, old.hash));
+  return sameFile(src, old, UNCHANGED) && rep.mtimeMs === old.repMtimeMs && !(old.birthtimeMs === 0 && src.birthtimeMs !== 0);
 }
 
-function sameEntry(a: RecordEntry, b: RecordEntry): boolean {
-  if (a === b) return true;
-  return (
-    a.kind === b.kind && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino &&
-    a.birthtimeMs === b.birthtimeMs && a.mode === b.mode && a.repMtimeMs === b.repMtimeMs && a.hash === b.hash
-  );
+/** Two rows hold the same data, field for field: whether the record changed (rule 7), not whether files are alike. */
+function sameRow(a: RecordEntry, b: RecordEntry): boolean {
+  return a === b || (sameFile(a, b, UNCHANGED) && a.birthtimeMs === b.birthtimeMs && a.repMtimeMs === b.repMtimeMs && a.hash === b.hash);
 }
 
 /**
- * The entry the record keeps for a source entry the replica now holds. A hash survives while the file is the same
- * (inode, size, mtime); a birth time the record knew survives a source that stopped saying it (never forgotten).
+ * The entry the record keeps for a source entry the replica now holds. A hash survives while the file holds the
+ * contents it was taken of (identity.ts's sameContents: a rewrite in place that put size and mtime back moves
+ * the ctime, and the hash goes); a birth time the record knew survives a source that stopped saying it.
  */
 function entryFor(kind: RecordEntry['kind'], src: Entry, rep: ReplicaState, old: RecordEntry | undefined, hash: string | undefined): RecordEntry {
-  const kept = hash ?? (old?.hash !== undefined && old.ino === src.ino && old.size === src.size && old.mtimeMs === src.mtimeMs ? old.hash : undefined);
+  const kept = hash ?? (old?.hash !== undefined && sameFile(src, old, sameContents(true)) ? old.hash : undefined);
   const birthtimeMs = src.birthtimeMs !== 0 ? src.birthtimeMs : old !== undefined && old.ino === src.ino ? old.birthtimeMs : 0;
   const entry = { kind, size: src.size, mtimeMs: src.mtimeMs, ctimeMs: src.ctimeMs, ino: src.ino, birthtimeMs, mode: src.mode, repMtimeMs: rep.mtimeMs };
   return kept === undefined ? entry : { ...entry, hash: kept };
@@ -116,7 +119,7 @@ export function nextRecord(
       builder.add(rel, entry);
       fromPlanned += 1;
       const was = oldPlanned.get(rel);
-      if (!changed && (was === undefined || !sameEntry(was, entry))) changed = true;
+      if (!changed && (was === undefined || !sameRow(was, entry))) changed = true;
       continue;
     }
     // Most rows are settled and untouched by the run: copied with no object made and, when the run wrote

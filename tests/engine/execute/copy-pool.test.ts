@@ -28,6 +28,7 @@ function jobFor(name: string): CopyJob {
     mtimeMs: stat.mtimeMs,
     ctimeMs: stat.ctimeMs,
     ino: stat.ino,
+    birthtimeMs: stat.birthtimeMs,
     mode: stat.mode & 0o7777,
     setMode: true,
     tolerance: 0.002,

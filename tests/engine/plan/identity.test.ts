@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  inodesLookStable, mtimeNear, renameEvidence, sameSourceFile, settled, settledRow, toleranceOf,
+  inodesLookStable, mtimeNear, renameEvidence, sameContents, sameFile, settled, settledRow, SINCE_SCAN, toleranceOf, UNCHANGED,
 } from '../../../main/engine/plan/identity.js';
 import { TableBuilder, type RecordEntry } from '../../../main/engine/record/record.js';
 import { BTIME, CTIME, INO, KIND, KIND_CODE, MODE, MTIME, NUMBERS, SIXTH, SIZE, SMALL, ScanSnapshot } from '../../../main/engine/snapshot/snapshot.js';
@@ -9,23 +9,39 @@ import type { Entry } from '../../../main/engine/types.js';
 
 const file = (ino: number, over: Partial<Entry> = {}): Entry => ({ kind: 'file', size: 10, mtimeMs: 1000, ctimeMs: 1000, birthtimeMs: 900, mode: 0o644, ino, dev: 1, ...over });
 const rec = (ino: number, over: Partial<RecordEntry> = {}): RecordEntry => ({ kind: 'file', size: 10, mtimeMs: 1000, ctimeMs: 1000, birthtimeMs: 900, mode: 0o644, ino, repMtimeMs: 1000, ...over });
-const strict = { ctime: true, trustInodes: true };
+const strict = sameContents(true);
+const renamed = { trustInodes: true, ctime: 'ignore', mode: false } as const;
 
 describe('the identity of a source file', () => {
+  it('one rule, its options the questions asked: unchanged in every recorded field, still as scanned, same contents', () => {
+    // A chmod: the record must learn it (UNCHANGED), the contents are still the ones seen (sameContents).
+    const chmodded = file(1, { mode: 0o600, ctimeMs: 1500 });
+    expect(sameFile(chmodded, rec(1), UNCHANGED)).toBe(false);
+    expect(sameFile(chmodded, rec(1), SINCE_SCAN)).toBe(false);
+    expect(sameFile(chmodded, rec(1), strict)).toBe(true);
+    // The mode alone, ctime kept (a record of an older version): only UNCHANGED asks.
+    expect(sameFile(file(1, { mode: 0o600 }), rec(1), UNCHANGED)).toBe(false);
+    expect(sameFile(file(1, { mode: 0o600 }), rec(1), SINCE_SCAN)).toBe(true);
+    // Another kind at the path is never the same entry, whatever else agrees.
+    expect(sameFile(file(1, { kind: 'symlink' }), rec(1), sameContents(false))).toBe(false);
+    for (const options of [UNCHANGED, SINCE_SCAN, strict, renamed]) expect(sameFile(file(1), rec(1), options)).toBe(true);
+  });
+
+
   it('is kind, size, mtime, inode, birth time and ctime; a changed mode explains a changed ctime', () => {
-    expect(sameSourceFile(file(1), rec(1), strict)).toBe(true);
-    expect(sameSourceFile(file(1, { size: 11 }), rec(1), strict)).toBe(false);
-    expect(sameSourceFile(file(1, { mtimeMs: 1001 }), rec(1), strict)).toBe(false);
-    expect(sameSourceFile(file(2), rec(1), strict)).toBe(false);
+    expect(sameFile(file(1), rec(1), strict)).toBe(true);
+    expect(sameFile(file(1, { size: 11 }), rec(1), strict)).toBe(false);
+    expect(sameFile(file(1, { mtimeMs: 1001 }), rec(1), strict)).toBe(false);
+    expect(sameFile(file(2), rec(1), strict)).toBe(false);
     // Inode reuse: ext4 gives a new file the number just freed; only the birth time tells them apart.
-    expect(sameSourceFile(file(1, { birthtimeMs: 950 }), rec(1), strict)).toBe(false);
+    expect(sameFile(file(1, { birthtimeMs: 950 }), rec(1), strict)).toBe(false);
     // A birth time nobody knows (FUSE drives, records of older versions) says nothing.
-    expect(sameSourceFile(file(1, { birthtimeMs: 0 }), rec(1), strict)).toBe(true);
-    expect(sameSourceFile(file(1), rec(1, { birthtimeMs: 0 }), strict)).toBe(true);
+    expect(sameFile(file(1, { birthtimeMs: 0 }), rec(1), strict)).toBe(true);
+    expect(sameFile(file(1), rec(1, { birthtimeMs: 0 }), strict)).toBe(true);
     // Rewritten in place with size and mtime restored: only the ctime moved.
-    expect(sameSourceFile(file(1, { ctimeMs: 1500 }), rec(1), strict)).toBe(false);
-    expect(sameSourceFile(file(1, { ctimeMs: 1500, mode: 0o600 }), rec(1), strict)).toBe(true);
-    expect(sameSourceFile(file(1, { ctimeMs: 1500 }), rec(1), { ctime: false, trustInodes: true })).toBe(true);
+    expect(sameFile(file(1, { ctimeMs: 1500 }), rec(1), strict)).toBe(false);
+    expect(sameFile(file(1, { ctimeMs: 1500, mode: 0o600 }), rec(1), strict)).toBe(true);
+    expect(sameFile(file(1, { ctimeMs: 1500 }), rec(1), renamed)).toBe(true);
   });
 
   it('says of a file found under another name: same (ctime kept), confirm (ctime moved) or different', () => {
@@ -57,9 +73,9 @@ describe('inodesLookStable', () => {
       record.set(`f${i}`, rec(i));
     }
     expect(inodesLookStable(source, record)).toBe(false);
-    expect(sameSourceFile(file(777), rec(1), { ctime: true, trustInodes: false })).toBe(true);
-    expect(sameSourceFile(file(777), rec(1), strict)).toBe(false);
-    expect(sameSourceFile(file(777, { size: 11 }), rec(1, { size: 10 }), { ctime: true, trustInodes: false })).toBe(false);
+    expect(sameFile(file(777), rec(1), sameContents(false))).toBe(true);
+    expect(sameFile(file(777), rec(1), strict)).toBe(false);
+    expect(sameFile(file(777, { size: 11 }), rec(1, { size: 10 }), sameContents(false))).toBe(false);
   });
 });
 

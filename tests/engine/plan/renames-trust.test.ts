@@ -94,3 +94,36 @@ describe('a rename found from the record', () => {
     pair.expectMirror();
   });
 });
+
+describe('a replica copy the record does not vouch for', () => {
+  it('copied by a run killed before it saved its record, then the source rewritten in place with size and mtime put back: copied again', async () => {
+    pair = makePair();
+    const file = path.join(pair.source, 'a.bin');
+    fs.writeFileSync(file, 'same');
+    fs.writeFileSync(path.join(pair.source, 'b.bin'), 'kept');
+    stamp(file, 1_700_000_000);
+    stamp(path.join(pair.source, 'b.bin'), 1_700_000_000);
+    await pair.sync();
+    // A SIGKILL after the copies and before the record's rename leaves the copies and no record.
+    fs.rmSync(pair.state, { recursive: true });
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, 'xxxx', 0);
+    fs.closeSync(fd);
+    stamp(file, 1_700_000_000);
+    const run = await pair.sync();
+    expect(run.ops).toEqual(['update a.bin']);
+    expect(fs.readFileSync(path.join(pair.replica, 'a.bin'), 'utf8')).toBe('xxxx');
+    pair.expectMirror();
+  });
+
+  it('made after the source last changed (an adopted replica, cp -a) is kept as it is: nothing read, nothing copied', async () => {
+    pair = makePair();
+    fs.writeFileSync(path.join(pair.source, 'a.bin'), content(3, 100_000));
+    stamp(path.join(pair.source, 'a.bin'), 1_700_000_000);
+    fs.cpSync(pair.source, pair.replica, { recursive: true, preserveTimestamps: true });
+    const run = await pair.sync();
+    expect(run.summary).toMatchObject({ copied: 0, updated: 0 });
+    expect(run.summary.stats!.bytesRead).toBe(0);
+    pair.expectMirror();
+  });
+});

@@ -59,4 +59,28 @@ describe('the record a run leaves', () => {
     await pair.sync();
     expect(fs.statSync(recordFile(pair)).mtimeMs).toBe(saved);
   });
+
+  it('a hash recorded by --checksum does not outlive a rewrite in place that put size and mtime back', async () => {
+    pair = makePair();
+    writeTree(pair.source, { 'a.bin': 'AAAA', 'b.bin': 'keep' });
+    // Whole seconds: a time Node can set back exactly (it sets microseconds, the kernel keeps nanoseconds).
+    const file = path.join(pair.source, 'a.bin');
+    fs.utimesSync(file, 1_700_000_000, 1_700_000_000);
+    await pair.sync();
+    await pair.sync({ checksum: true }); // compares both sides by hash, and records the hashes
+    const hashed = entriesOf(load(pair).table);
+    expect(hashed.get('a.bin')?.hash).toBeDefined();
+    // cp -p onto the file: same inode, birth time, size and mtime; the ctime and the contents moved.
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, 'BBBB', 0);
+    fs.closeSync(fd);
+    fs.utimesSync(file, 1_700_000_000, 1_700_000_000);
+    expect((await pair.sync()).ops).toEqual(['update a.bin']);
+    pair.expectMirror();
+    // The record vouches for the replica's contents by that hash (renames found by content trust it): the old
+    // contents' hash must be gone. An unchanged file keeps its own.
+    const after = entriesOf(load(pair).table);
+    expect(after.get('a.bin')?.hash).toBeUndefined();
+    expect(after.get('b.bin')?.hash).toBe(hashed.get('b.bin')?.hash);
+  });
 });
