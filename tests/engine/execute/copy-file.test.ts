@@ -29,7 +29,7 @@ afterEach(() => {
 function jobFor(source: string, rel: string): CopyJob {
   const st = fs.lstatSync(path.join(source, rel));
   return {
-    rel, temp: `.~folder-sync.test-${rel}.tmp`, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino,
+    rel, temp: `.~folder-sync.test-${rel}.tmp`, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, birthtimeMs: st.birthtimeMs,
     mode: st.mode & 0o7777, setMode: true, tolerance: 0.01, keepReplaced: false,
   };
 }
