@@ -22,6 +22,9 @@ export interface Room {
 /** The room on the file system of an open folder (through its descriptor: the folder itself, never a path to it). */
 export function roomAt(folderFd: number): Room {
   const stat = fs.statfsSync(`/proc/self/fd/${folderFd}`);
+  // A file system that gives no size at all (fusefat on FAT32 says 0 blocks, 0 free) does not know its free space:
+  // the copy is tried, and a drive that is really full stops the run with ENOSPC as before.
+  if (stat.blocks === 0) return { free: Number.POSITIVE_INFINITY, keepsHoles: false };
   return { free: stat.bavail * stat.bsize, keepsHoles: KEEPS_HOLES.has(stat.type) };
 }
 

@@ -216,8 +216,9 @@ describe.skipIf(native === undefined)('native scan', () => {
       }
     }
     swapper.kill('SIGKILL');
-    // Whatever the race made of it, a folder that had become a link was refused: ENOTDIR, ELOOP or gone.
-    for (const message of messages) expect(message).toMatch(/^cannot (list folder|read) \((ENOTDIR|ELOOP|ENOENT)\)$/);
+    // Whatever the race made of it, a folder that had become a link was refused: ENOTDIR, ELOOP or gone; or a link
+    // seen by statx was a folder again when its target was read (readlinkat's EINVAL): the entry is skipped this run.
+    for (const message of messages) expect(message).toMatch(/^cannot (list folder|read) \((ENOTDIR|ELOOP|ENOENT|EINVAL)\)$/);
   });
 
   describe('a tree deeper than the descriptors it may hold', () => {
