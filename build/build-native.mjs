@@ -48,7 +48,7 @@ function build() {
     // No fused multiply-add: times must round exactly as V8 computes them (stat.h).
     '-ffp-contract=off',
     '-DNODE_GYP_MODULE_NAME=folder_sync', '-DNAPI_VERSION=8',
-    '-I', include, '-o', temp, ...files, '-lm', '-ldl', '-lpthread',
+    '-I', include, '-o', temp, ...files, '-lm',
   ];
   const result = spawnSync(compiler, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (result.error || result.status !== 0) {

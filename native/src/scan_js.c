@@ -1,9 +1,7 @@
 #define _GNU_SOURCE
 #include "scan_js.h"
 
-#include <dlfcn.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,43 +35,6 @@ static napi_value typed_column(napi_env env, napi_typedarray_type type, struct b
   }
   if (napi_create_typedarray(env, type, length, buffer, 0, &array) != napi_ok) return NULL;
   return array;
-}
-
-/* node_api_create_external_string_latin1: stable from Node-API 10, experimental (but exported) in Node 20. */
-typedef napi_status (*external_latin1_fn)(napi_env, char *, size_t, napi_finalize, void *, napi_value *, bool *);
-static external_latin1_fn external_latin1;
-static pthread_once_t external_latin1_once = PTHREAD_ONCE_INIT;
-
-/* Looked up at run time, not linked: a runtime without it still loads the addon, and copies instead. */
-static void find_external_latin1(void) {
-  external_latin1 = (external_latin1_fn)dlsym(RTLD_DEFAULT, "node_api_create_external_string_latin1");
-}
-
-static void free_text(napi_env env, void *data, void *hint) {
-  (void)env;
-  (void)hint;
-  free(data);
-}
-
-/*
- * The joined paths as a string. Where the runtime makes external strings, the scan's own buffer becomes the
- * string's storage (freed with it): copying 4 MB of paths per 100,000 entries into V8's heap was the other half
- * of what receiving a scan cost. Either way the buffer is the string's from then on (a runtime that copies frees it
- * at once); only a call that failed leaves it to be copied here.
- */
-static napi_value paths_string(napi_env env, struct buf *from) {
-  pthread_once(&external_latin1_once, find_external_latin1);
-  if (external_latin1 != NULL && from->len > 0) {
-    napi_value text;
-    bool copied = false;
-    if (external_latin1(env, from->data, from->len, free_text, NULL, &text, &copied) == napi_ok) {
-      *from = (struct buf){NULL, 0, 0};
-      return text;
-    }
-    bool pending = false;
-    if (napi_is_exception_pending(env, &pending) != napi_ok || pending) return NULL;
-  }
-  return js_latin1(env, from->data == NULL ? "" : from->data, from->len);
 }
 
 static napi_value strings_array(napi_env env, const struct strings *list) {
@@ -132,7 +93,7 @@ static bool set(napi_env env, napi_value object, const char *key, napi_value val
 static napi_value scan_object(napi_env env, struct scan_result *r) {
   napi_value out;
   if (napi_create_object(env, &out) != napi_ok) return NULL;
-  bool ok = set(env, out, "paths", paths_string(env, &r->paths)) &&
+  bool ok = set(env, out, "paths", js_latin1(env, r->paths.data == NULL ? "" : r->paths.data, r->paths.len)) &&
             set(env, out, "count", js_number(env, (double)r->count)) &&
             set(env, out, "numbers", typed_column(env, napi_float64_array, &r->numbers, r->count * SCAN_NUMBERS)) &&
             set(env, out, "small", typed_column(env, napi_uint32_array, &r->small, r->count * SCAN_SMALL)) &&

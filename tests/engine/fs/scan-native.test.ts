@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AtOps, NativeScan } from '../../../main/engine/fs/at.js';
-import { findAddon } from '../../../main/engine/fs/native-addon.js';
 import { RESERVED_PREFIX } from '../../../main/engine/fs/paths.js';
 import { scanTreePacked, type PackedScan } from '../../../main/engine/scan/packed.js';
 import { BTIME, NUMBERS, SIXTH } from '../../../main/engine/snapshot/snapshot.js';
@@ -328,22 +327,5 @@ describe.skipIf(native === undefined)('native scan', () => {
     const scans = await Promise.all(fds.map((fd) => ops.scanAsync!(fd, { reservedPrefix: RESERVED_PREFIX })));
     for (const fd of fds) ops.close(fd);
     roots.forEach((root, i) => expectSameScan(plain(scanTreePacked(root)), plain(scans[i]!)));
-  });
-
-  it('hands its joined paths over as the string\'s own storage where Node makes external strings, not a copy', () => {
-    const root = scratch('scan-external-');
-    buildScanFixture(root);
-    // V8's own word on the string's representation (%DebugPrint), in a child started with natives syntax.
-    const script = `
-      const fs = require('node:fs');
-      const addon = require(process.argv[1]);
-      const print = (s) => %DebugPrint(s);
-      const fd = fs.openSync(process.argv[2], 'r');
-      print(addon.scanSync(fd, '.folder-sync-', true, undefined).paths);
-      addon.scanAsync(fd, '.folder-sync-', true).then((scan) => print(scan.paths));`;
-    const child = spawnSync(process.execPath, ['--allow-natives-syntax', '-e', script, findAddon(process.cwd())!, root], { encoding: 'utf8' });
-    expect(child.status, child.stderr).toBe(0);
-    const types = [...child.stdout.matchAll(/- type: (\w+)/g)].map((m) => m[1]);
-    expect(types).toEqual(['EXTERNAL_ONE_BYTE_STRING_TYPE', 'EXTERNAL_ONE_BYTE_STRING_TYPE']);
   });
 });
