@@ -11,12 +11,30 @@
 #include "listing.h"
 #include "scan.h"
 
-/* A copy in a JS-owned ArrayBuffer: Electron forbids external buffers, and the scan's memory is freed at once. */
-static napi_value typed_copy(napi_env env, napi_typedarray_type type, const struct buf *from, size_t length) {
+static void free_column(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  free(data);
+}
+
+/*
+ * A column as a typed array. With `hand_over`, where the runtime takes external memory (Node), the scan's own buffer
+ * is handed over (the ArrayBuffer frees it): copying two 5 MB columns per 100,000 entries, into memory touched for
+ * the first time, was most of what receiving a scan cost. Electron forbids external buffers: there it is copied into
+ * a JS-owned one. scanSync never hands over: its caller in a scan worker transfers the columns to the main thread,
+ * and Node marks an external ArrayBuffer untransferable.
+ */
+static napi_value typed_column(napi_env env, napi_typedarray_type type, struct buf *from, size_t length, bool hand_over) {
   void *data;
   napi_value buffer, array;
-  if (napi_create_arraybuffer(env, from->len, &data, &buffer) != napi_ok) return NULL;
-  if (from->len > 0) memcpy(data, from->data, from->len);
+  if (hand_over && from->len > 0 && napi_create_external_arraybuffer(env, from->data, from->len, free_column, NULL, &buffer) == napi_ok) {
+    *from = (struct buf){NULL, 0, 0}; /* the ArrayBuffer owns it now */
+  } else {
+    bool pending = false;
+    if (napi_is_exception_pending(env, &pending) != napi_ok || pending) return NULL;
+    if (napi_create_arraybuffer(env, from->len, &data, &buffer) != napi_ok) return NULL;
+    if (from->len > 0) memcpy(data, from->data, from->len);
+  }
   if (napi_create_typedarray(env, type, length, buffer, 0, &array) != napi_ok) return NULL;
   return array;
 }
@@ -73,14 +91,14 @@ static bool set(napi_env env, napi_value object, const char *key, napi_value val
   return value != NULL && napi_set_named_property(env, object, key, value) == napi_ok;
 }
 
-/* The NativeScan object; NULL with an exception pending when memory ran out. */
-static napi_value scan_object(napi_env env, const struct scan_result *r) {
+/* The NativeScan object (with `hand_over`, taking the columns over where it can: typed_column); NULL with an exception pending when memory ran out. */
+static napi_value scan_object(napi_env env, struct scan_result *r, bool hand_over) {
   napi_value out;
   if (napi_create_object(env, &out) != napi_ok) return NULL;
   bool ok = set(env, out, "paths", js_latin1(env, r->paths.data == NULL ? "" : r->paths.data, r->paths.len)) &&
             set(env, out, "count", js_number(env, (double)r->count)) &&
-            set(env, out, "numbers", typed_copy(env, napi_float64_array, &r->numbers, r->count * SCAN_NUMBERS)) &&
-            set(env, out, "small", typed_copy(env, napi_uint32_array, &r->small, r->count * SCAN_SMALL)) &&
+            set(env, out, "numbers", typed_column(env, napi_float64_array, &r->numbers, r->count * SCAN_NUMBERS, hand_over)) &&
+            set(env, out, "small", typed_column(env, napi_uint32_array, &r->small, r->count * SCAN_SMALL, hand_over)) &&
             set(env, out, "targets", targets_array(env, r)) && set(env, out, "problems", problems_array(env, &r->problems)) &&
             set(env, out, "unreadableDirs", strings_array(env, &r->unreadable)) && set(env, out, "reserved", strings_array(env, &r->reserved)) &&
             set(env, out, "mountPoints", strings_array(env, &r->mounts));
@@ -152,7 +170,7 @@ static napi_value scan_sync(napi_env env, napi_callback_info info) {
   } else if (result.error != 0) {
     throw_errno(env, result.error, result.syscall, NULL, NULL);
   } else {
-    out = scan_object(env, &result);
+    out = scan_object(env, &result, false);
   }
   scan_result_free(&result);
   return out;
@@ -184,7 +202,7 @@ static void complete_scan(napi_env env, napi_status status, void *data) {
   } else if (scan->result.error != 0) {
     value = errno_error(env, scan->result.error, scan->result.syscall, NULL, NULL);
   } else {
-    value = scan_object(env, &scan->result);
+    value = scan_object(env, &scan->result, true);
     resolved = value != NULL;
   }
   if (value == NULL) napi_get_and_clear_last_exception(env, &value);

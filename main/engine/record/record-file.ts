@@ -203,15 +203,27 @@ function decode(bytes: Buffer, headerEnd: number, source: string, replica: strin
   if (bytes.length !== pathsAt + pathBytes!) throw new Error('damaged entries');
   const digest = createHash('sha256').update(bytes.subarray(0, headerEnd + 1)).update(bytes.subarray(numbersAt)).digest('hex');
   if (digest !== checksum[1]) throw new Error('damaged: its checksum does not match');
-  const numbers = new Float64Array(rows! * NUMBERS);
-  bytes.copy(Buffer.from(numbers.buffer), 0, numbersAt, smallAt);
-  const small = new Uint32Array(rows! * SMALL);
-  bytes.copy(Buffer.from(small.buffer), 0, smallAt, pathsAt);
+  const numbers = columnOf(bytes, numbersAt, rows! * NUMBERS, Float64Array);
+  const small = columnOf(bytes, smallAt, rows! * SMALL, Uint32Array);
   const text = bytes.toString('latin1', pathsAt);
   checkPathText(text, rows!);
   const table = new RecordSnapshot(text, rows!, numbers, small, checkedColumns(rows!, numbers, small, header.hashes!));
   // The writer's word on the order: the checksum makes the bytes exactly those it checked.
   return recordOf(header, header.inPathOrder === true ? table : inCheckedOrder(table));
+}
+
+type Column<T> = new (buffer: ArrayBuffer, byteOffset: number, length: number) => T;
+
+/**
+ * A column of the file as a view of the bytes read, not a copy: readIfThere reads into a buffer of its own that
+ * starts 8-aligned, so the 8-aligned columns of the layout are aligned in memory too. Copied where they are not.
+ */
+function columnOf<T extends Float64Array | Uint32Array>(bytes: Buffer, at: number, length: number, Type: Column<T> & { BYTES_PER_ELEMENT: number }): T {
+  const offset = bytes.byteOffset + at;
+  if (offset % Type.BYTES_PER_ELEMENT === 0) return new Type(bytes.buffer as ArrayBuffer, offset, length);
+  const copy = new Type(new ArrayBuffer(length * Type.BYTES_PER_ELEMENT), 0, length);
+  bytes.copy(new Uint8Array(copy.buffer), 0, at, at + length * Type.BYTES_PER_ELEMENT);
+  return copy;
 }
 
 function processAlive(pid: number): boolean {
@@ -264,10 +276,27 @@ function readIfThere(file: string): Buffer | undefined {
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw new NotAFile(stat.isDirectory() ? 'it is a folder' : 'it is not a regular file');
-    return fs.readFileSync(fd);
+    return readWhole(fd, stat.size);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * The file's bytes in a buffer of their own (so its columns can be viewed in place: columnOf), read straight into
+ * it. readFileSync on a descriptor does not trust the size: it reads in 64 KiB pieces and joins them, a second copy
+ * of a 10 MB record. A file that grew since fstat is read whole all the same.
+ */
+function readWhole(fd: number, size: number): Buffer {
+  const bytes = Buffer.from(new ArrayBuffer(size + 1));
+  let done = 0;
+  while (done < bytes.length) {
+    const n = fs.readSync(fd, bytes, done, bytes.length - done, null);
+    if (n === 0) break;
+    done += n;
+  }
+  if (done <= size) return bytes.subarray(0, done);
+  return Buffer.concat([bytes, fs.readFileSync(fd)]);
 }
 
 /** Loads the record of a pair; a missing one is empty, an unusable one is moved aside and reported. */
@@ -329,27 +358,29 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done);
 }
 
-/** Rows of paths joined per chunk, as the file holds them: a million paths never make one 40 MB string. */
-const PATH_CHUNK_ROWS = 8192;
-
-function pathChunks(paths: readonly string[]): Buffer[] {
-  const chunks: Buffer[] = [];
-  for (let at = 0; at < paths.length; at += PATH_CHUNK_ROWS) {
-    const end = Math.min(paths.length, at + PATH_CHUNK_ROWS);
-    // NUL between paths, none after the last one.
-    chunks.push(Buffer.from(paths.slice(at, end).join('\0') + (end < paths.length ? '\0' : ''), 'latin1'));
+/**
+ * The paths as the file holds them (latin1 bytes, NUL between paths, none after the last), written into one
+ * buffer of the exact size: no joined string is built and encoded (a million paths would make a 40 MB one).
+ */
+function pathBytes(paths: readonly string[]): Buffer {
+  let size = Math.max(0, paths.length - 1);
+  for (const rel of paths) size += rel.length;
+  const bytes = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for (let row = 0; row < paths.length; row += 1) {
+    if (row > 0) bytes[at++] = 0;
+    at += bytes.write(paths[row]!, at, 'latin1');
   }
-  return chunks;
+  return bytes;
 }
 
 /** Writes the record atomically: a kill at any moment leaves either the old file or the new one. */
 export function saveRecord(file: string, record: SyncRecord, source: string, replica: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const { numbers, small } = record.table;
-  const paths = pathChunks(record.table.paths);
-  const pathBytes = paths.reduce((sum, chunk) => sum + chunk.length, 0);
-  const header = headerLine(record, source, replica, pathBytes);
-  const columns = [new Uint8Array(numbers.buffer, numbers.byteOffset, numbers.byteLength), new Uint8Array(small.buffer, small.byteOffset, small.byteLength), ...paths];
+  const paths = pathBytes(record.table.paths);
+  const header = headerLine(record, source, replica, paths.length);
+  const columns = [new Uint8Array(numbers.buffer, numbers.byteOffset, numbers.byteLength), new Uint8Array(small.buffer, small.byteOffset, small.byteLength), paths];
   const hash = createHash('sha256').update(header);
   for (const column of columns) hash.update(column);
   const checksum = Buffer.from(`sha256 ${hash.digest('hex')}\n`, 'latin1');

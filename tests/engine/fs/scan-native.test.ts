@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AtOps, NativeScan } from '../../../main/engine/fs/at.js';
 import { RESERVED_PREFIX } from '../../../main/engine/fs/paths.js';
@@ -328,5 +329,22 @@ describe.skipIf(native === undefined)('native scan', () => {
     const scans = await Promise.all(fds.map((fd) => ops.scanAsync!(fd, { reservedPrefix: RESERVED_PREFIX })));
     for (const fd of fds) ops.close(fd);
     roots.forEach((root, i) => expectSameScan(plain(scanTreePacked(root)), plain(scans[i]!)));
+  });
+
+  it("gives scanSync's columns in buffers another thread can take over (a scan worker transfers them)", () => {
+    const root = scratch('scan-transfer-');
+    buildScanFixture(root);
+    const scan = scanSync(root);
+    const expected = plain(scan);
+    const { port1, port2 } = new MessageChannel();
+    try {
+      // A transferred buffer is detached here; one Node refuses to transfer (an external one) is silently copied.
+      port1.postMessage([scan.numbers, scan.small], [scan.numbers.buffer as ArrayBuffer, scan.small.buffer as ArrayBuffer]);
+      const received = receiveMessageOnPort(port2)?.message as [Float64Array, Uint32Array];
+      expect([scan.numbers.buffer.byteLength, scan.small.buffer.byteLength]).toEqual([0, 0]);
+      expect([Array.from(received[0]), Array.from(received[1])]).toEqual([expected.numbers, expected.small]);
+    } finally {
+      port1.close();
+    }
   });
 });
