@@ -130,7 +130,9 @@ describe.skipIf(process.getuid?.() !== 0)('mounts and the command line (needs ro
     );
     const once = await runToEnd(withLog(logsInSource));
     expect(once.code, once.stderr).toBe(0);
-    expect(once.stderr).toBe(
+    // The log the run writes may change while it is mirrored: that skip is the warning's point, and timing.
+    const raced = /^warning: logs\/folder-sync\.log: changed while it was being copied; it will be copied on the next run\n/m;
+    expect(once.stderr.replace(raced, '')).toBe(
       `warning: the log folder "${logsInSource}" is inside the source "${p.src}", so every run changes the source (it is mirrored too).\n` +
         `warning: "${p.rep}/kept" is a mount point inside the replica; left alone.\n`,
     );
