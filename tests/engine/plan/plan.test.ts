@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { planActions, type PlanInput } from '../../../main/engine/plan/plan.js';
 import { findMoves, type MoveInput } from '../../../main/engine/plan/renames.js';
+import { NATIVE_TRAITS } from '../../../main/engine/fs/probe.js';
 import { PathTree } from '../../../main/engine/snapshot/path-tree.js';
 import type { RecordEntry } from '../../../main/engine/snapshot/record-snapshot.js';
 import type { Action, Entry, ReplicaTraits } from '../../../main/engine/types.js';
@@ -31,19 +32,7 @@ function copyOf(src: Entry): Entry {
   return { ...src, ino: nextIno++, dev: 2, birthtimeMs: T0 + 5, ctimeMs: T0 + 5 };
 }
 
-const TRAITS: ReplicaTraits = {
-  mtimeGranularityMs: 0.001,
-  caseSensitive: true,
-  symlinks: true,
-  modes: true,
-  renameKeepsMtime: true,
-  refusesWindowsChars: false,
-  keepsTrailingDots: true,
-  keepsTrailingSpaces: true,
-  unicodeNames: true,
-  byteNames: true,
-  summary: 'ext4-like',
-};
+const TRAITS: ReplicaTraits = { ...NATIVE_TRAITS, summary: 'ext4-like' };
 
 interface World {
   source: Record<string, Entry>;
