@@ -10,11 +10,8 @@
  * declares as dependencies only what its install script needs (node-api-headers, for the native addon).
  * dist/main/ (tsc's output) stays for the tests and the man page generator; nothing ships it.
  */
-import { build } from 'esbuild';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundleForNode } from './node-bundle.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKERS = [
   'main/engine/scan/scan-worker.ts',
   'main/engine/execute/copy-worker.ts',
@@ -22,22 +19,7 @@ const WORKERS = [
   'main/runner/watch-worker.ts',
 ];
 
-async function bundle(entry, outdir, external) {
-  await build({
-    absWorkingDir: root,
-    entryPoints: [entry, ...WORKERS],
-    outdir,
-    entryNames: '[name]',
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external,
-    // electron-log and ignore are CommonJS and require Node's modules: give the ES module bundle a require.
-    banner: { js: "import { createRequire as createRequireForBundle } from 'node:module';\nconst require = createRequireForBundle(import.meta.url);" },
-    logLevel: 'warning',
-  });
-}
+const bundle = (entry, outdir, external) => bundleForNode({ entryPoints: [entry, ...WORKERS], outdir, external });
 
 await bundle('main/cli.ts', 'dist/cli', []);
 // Electron provides `electron` itself; everything else goes in.

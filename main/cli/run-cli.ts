@@ -98,7 +98,7 @@ interface Validated {
 }
 
 /**
- * The log and state folders against the pair (sideFolderPlace: any spelling, bind mounts too). Inside the replica
+ * The log and state folders against the pair (sideFolderPlace: however spelled, bind mounts too). Inside the replica
  * the mirror would wipe them each run; inside the source each run changes the source, which --watch answers with
  * the next run at once: both refused. Inside the source without --watch they are only mirrored along: a warning.
  */

@@ -8,16 +8,15 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { watch } from 'chokidar';
-import { build } from 'esbuild';
+import { bundleForNode } from '../../build/node-bundle.mjs';
 import { inotifyWatches } from '../helpers/inotify.mjs';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MIB = 1024 * 1024;
 export const TARGETS = { watchesOverFolders: 100, addedMiB: 50, blockMs: 50 };
 
@@ -92,18 +91,7 @@ async function longestBlock(during) {
  * so the worker loads what ships, not tsc's per-module output with the whole engine behind the engine's index.
  */
 async function bundleWatcher(outdir) {
-  await build({
-    absWorkingDir: repoRoot,
-    entryPoints: ['main/runner/watch.ts', 'main/runner/watch-worker.ts'],
-    outdir,
-    entryNames: '[name]',
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    banner: { js: "import { createRequire as createRequireForBundle } from 'node:module';\nconst require = createRequireForBundle(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  await bundleForNode({ entryPoints: ['main/runner/watch.ts', 'main/runner/watch-worker.ts'], outdir });
   return import(pathToFileURL(join(outdir, 'watch.js')).href);
 }
 

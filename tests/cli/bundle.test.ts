@@ -1,5 +1,5 @@
 /**
- * The command is a bundle (build/bundle-cli.mjs). The engine finds its worker scripts beside the module that starts
+ * The command is a bundle (build/bundle.mjs). The engine finds its worker scripts beside the module that starts
  * them; in the bundle that is the bundle's own folder, so a worker script missing there would silently scan and copy
  * in the main thread instead.
  */

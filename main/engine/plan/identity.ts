@@ -7,7 +7,7 @@
  * that checks its source did not change while it was read (copy-file.ts). One function, sameFile, and its options.
  *
  * What tells files apart, from metadata alone:
- * - size and mtime: any ordinary edit changes one;
+ * - size and mtime: every ordinary edit changes one;
  * - the inode: a file replaced by another (a save through a temp file, a restore) has another, unless the file system
  *   hands the freed number to the new file at once (ext4 does), which is what the birth time tells apart;
  * - the ctime: a writer that restores the mtime (cp -p, tar, rsync -t) still moves it; a rename does too, and a
@@ -85,7 +85,7 @@ export interface SameFileOptions {
    */
   readonly trustInodes: boolean;
   /**
-   * 'exact': any change of ctime counts (a chmod too: the record must learn it). 'unless-chmod': a changed mode
+   * 'exact': every change of ctime counts (a chmod too: the record must learn it). 'unless-chmod': a changed mode
    * explains a changed ctime, and is mirrored by chmod alone, so the contents are still the ones seen. 'ignore':
    * the question is whether the file was renamed, and a rename moves ctime (see renameEvidence).
    */
