@@ -18,6 +18,10 @@ export const USAGE = `Usage: npm run bench -- [options]
   --only LIST      comma-separated scenarios to measure, of ${SCENARIOS.join(',')} (the initial mirror
                    always runs: the others start from it)
   --ours-root DIR  measure the command built in another checkout (an older commit) as "ours"
+  --variant NAME=DIR[:VAR=VALUE...]
+                   also measure the command built in DIR as the tool "ours-NAME", with these environment variables
+                   (repeatable: a same-run A/B of builds or backends, each into its own replica and state folder)
+  --rounds K       run the no-change scenario K times per repeat, tools rotating each round (default 1)
   --seed N         PRNG seed for trees and mutations            (default 1)
   --timeout SEC    longest any one command may run              (default 900)
   --drop-caches    drop the page cache before every measured command (root only); default is a warm cache
@@ -33,6 +37,17 @@ function count(name, value, min) {
     throw new UsageError(`${name} needs a whole number of at least ${min}, got ${value === undefined ? 'nothing' : `"${value}"`}.`);
   }
   return Number(value);
+}
+
+/**
+ * "NAME=DIR[:VAR=VALUE...]": another build of ours (or the same one on another backend) measured beside the others.
+ * @param {string | undefined} text
+ */
+function parseVariant(text) {
+  const m = /^([A-Za-z0-9_.-]+)=([^:]+)((?::[A-Za-z_][A-Za-z0-9_]*=[^:]*)*)$/.exec(text ?? '');
+  if (!m) throw new UsageError(`--variant takes NAME=DIR[:VAR=VALUE...], got "${text ?? ''}".`);
+  const env = Object.fromEntries(m[3].split(':').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  return { name: m[1], root: resolve(m[2]), env };
 }
 
 /** @param {string[]} argv */
@@ -51,6 +66,8 @@ export function parseArgs(argv) {
     timeoutSec: 900,
     only: SCENARIOS,
     oursRoot: repoRoot,
+    variants: [],
+    rounds: 1,
     dropCaches: false,
     keep: false,
     help: false,
@@ -70,6 +87,8 @@ export function parseArgs(argv) {
       case '--json': opts.json = resolve(next() ?? ''); break;
       case '--baseline': opts.baseline = resolve(next() ?? ''); break;
       case '--ours-root': opts.oursRoot = resolve(next() ?? ''); break;
+      case '--variant': opts.variants.push(parseVariant(next())); break;
+      case '--rounds': opts.rounds = count(flag, next(), 1); break;
       case '--drop-caches': opts.dropCaches = true; break;
       case '--only': {
         const list = (next() ?? '').split(',').filter(Boolean);

@@ -24,7 +24,7 @@ function selfIo() {
 }
 
 /**
- * @param {{cmd: string, args: string[], cwd?: string, timeoutSec: number, scratch: string, discardStdout?: boolean}} run
+ * @param {{cmd: string, args: string[], env?: Record<string, string>, cwd?: string, timeoutSec: number, scratch: string, discardStdout?: boolean}} run
  */
 export function measure(run) {
   const timeFile = join(run.scratch, 'time.txt');
@@ -39,7 +39,7 @@ export function measure(run) {
   const err = openSync(errFile, 'w');
   const ioBefore = selfIo();
   const t0 = performance.now();
-  const child = spawnSync(cmd, args, { cwd: run.cwd, stdio: ['ignore', out, err] });
+  const child = spawnSync(cmd, args, { cwd: run.cwd, env: { ...process.env, ...run.env }, stdio: ['ignore', out, err] });
   const seconds = (performance.now() - t0) / 1000;
   const ioAfter = selfIo();
   closeSync(out);

@@ -215,6 +215,31 @@ function cell(c) {
 
 const passText = (pass) => (pass === null ? 'n/a' : pass ? 'pass' : '**FAIL**');
 
+/**
+ * Builds of ours side by side (--variant): per scenario, each build's median wall and CPU seconds, peak RSS and number
+ * of runs, and its ratio to the first build's.
+ */
+function abTable(builds, cells) {
+  const [base] = builds;
+  const lines = ['', `Builds of ours side by side (median wall s / CPU s / peak RSS, runs; ratio of wall and CPU to ${base.label}):`, ''];
+  lines.push(`| scenario | ${builds.map((t) => t.label).join(' | ')} |`, `| --- | ${builds.map(() => '---:').join(' | ')} |`);
+  const ratio = (a, b) => (a != null && b ? `${(a / b).toFixed(2)}×` : '—');
+  for (const s of SCENARIOS) {
+    const row = cells[s] ?? {};
+    if (!builds.some((t) => row[t.name])) continue;
+    const b = row[base.name];
+    const text = (t) => {
+      const c = row[t.name];
+      if (!c) return '—';
+      const own = `${fmtSeconds(c.seconds)} / ${c.cpuSeconds === null ? '—' : fmtSeconds(c.cpuSeconds)} / ${c.peakRssBytes === null ? '?' : fmtMB(c.peakRssBytes)}, n=${c.runs}`;
+      const failed = c.failures > 0 ? ' **FAILED**' : '';
+      return t === base || !b ? `${own}${failed}` : `${own} (${ratio(c.seconds, b.seconds)}, ${ratio(c.cpuSeconds, b.cpuSeconds)})${failed}`;
+    };
+    lines.push(`| ${SCENARIO_TITLES[s]} | ${builds.map(text).join(' | ')} |`);
+  }
+  return lines;
+}
+
 /** The whole Markdown report: context, the main table, the rename table, the targets. */
 export function markdown({ config, env, tools, cells, targets, verification }) {
   const shown = tools.filter((t) => t.available.ok);
@@ -256,12 +281,17 @@ export function markdown({ config, env, tools, cells, targets, verification }) {
       lines.push(`| ${t.label} | ${fmtBytes(c.bytesCopied)} | ${fmtBytes(c.bytesRead)} | ${c.bigMoved ?? '—'}/${c.bigTotal ?? '—'} | ${fmtBytes(c.bigRewrittenBytes)} | ${fmtBytes(c.rchar)} | ${fmtBytes(c.wchar)} |`);
     }
   }
-  const staged = SCENARIOS.filter((s) => cells[s]?.ours?.stageMs);
+  const builds = shown.filter((t) => t.ours);
+  if (builds.length > 1) lines.push(...abTable(builds, cells));
+  const staged = builds.flatMap((t) => SCENARIOS.filter((s) => cells[s]?.[t.name]?.stageMs).map((s) => ({ t, s })));
   if (staged.length > 0) {
     const stageTitles = ['scan source', 'scan replica', 'load record', 'triage', 'plan', 'execute', 'save record'];
     lines.push('', 'Where our time went (ms per stage, median, from --stats; the two scans run at the same time):', '');
     lines.push(`| scenario | ${stageTitles.join(' | ')} |`, `| --- | ${stageTitles.map(() => '---:').join(' | ')} |`);
-    for (const s of staged) lines.push(`| ${SCENARIO_TITLES[s]} | ${STAGES.map((k) => fmtMs(cells[s].ours.stageMs[k])).join(' | ')} |`);
+    for (const { t, s } of staged) {
+      const title = builds.length > 1 ? `${SCENARIO_TITLES[s]} (${t.label})` : SCENARIO_TITLES[s];
+      lines.push(`| ${title} | ${STAGES.map((k) => fmtMs(cells[s][t.name].stageMs[k])).join(' | ')} |`);
+    }
   }
   lines.push('', '| target (issue 18) | measured | result |', '| --- | --- | --- |');
   for (const t of targets) lines.push(`| ${t.target} | ${t.measured ?? '—'} | ${passText(t.pass)} |`);

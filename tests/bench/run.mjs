@@ -81,12 +81,12 @@ function describeEnv(dir, fsType, loadAvgAtStart, tree) {
 
 /** Asks every chosen tool whether it can run. Peers that are missing are skipped with a note. */
 function prepareTools(opts) {
-  const tools = allTools(opts.repoRoot, opts.oursRoot).filter((t) => opts.tools.includes(t.name));
+  const tools = allTools(opts.repoRoot, opts.oursRoot, opts.variants).filter((t) => opts.tools.includes(t.name) || t.name.startsWith('ours-'));
   for (const t of tools) {
     t.available = t.available();
     if (t.available.ok) continue;
     // Our own CLI, or a tool asked for by name, is never skipped quietly: a smoke run without it proves nothing.
-    if (t.name === 'ours' || opts.toolsGiven) {
+    if (t.ours || opts.toolsGiven) {
       throw new UsageError(`Cannot run ${t.label}: ${t.available.reason}${t.name === 'ours' ? ' (leave it out with --tools rsync,rclone,cp,find)' : ''}.`);
     }
     log(`Skipping ${t.label}: ${t.available.reason}.`);
@@ -102,8 +102,9 @@ function layout(work) {
   return {
     src: join(work, 'src'),
     repOf: (t) => join(work, `replica-${t.name}`),
-    stateDir: join(work, 'state-ours'),
-    logDir: join(work, 'logs-ours'),
+    // Each build of ours keeps its own record and log, as separate installs would.
+    stateDirOf: (t) => join(work, `state-${t.name}`),
+    logDirOf: (t) => join(work, `logs-${t.name}`),
     scratch: join(work, 'scratch'),
   };
 }
@@ -112,9 +113,9 @@ function layout(work) {
 function runTool(bench, tool, scenario, repeat) {
   const { opts, paths, refTool, work, failures } = bench;
   settle(opts.dropCaches);
-  const ctx = { src: paths.src, rep: paths.repOf(tool), stateDir: paths.stateDir, logDir: paths.logDir, ref: paths.repOf(refTool) };
+  const ctx = { src: paths.src, rep: paths.repOf(tool), stateDir: paths.stateDirOf(tool), logDir: paths.logDirOf(tool), ref: paths.repOf(refTool) };
   const { cmd, args } = tool.command(ctx);
-  const m = measure({ cmd, args, cwd: work, timeoutSec: opts.timeoutSec, scratch: paths.scratch, discardStdout: tool.discardStdout });
+  const m = measure({ cmd, args, env: tool.env, cwd: work, timeoutSec: opts.timeoutSec, scratch: paths.scratch, discardStdout: tool.discardStdout });
   const run = {
     repeat, scenario, tool: tool.name,
     seconds: m.seconds, cpuSeconds: m.cpuSeconds, rssKiB: m.rssKiB, exitCode: m.exitCode, timedOut: m.timedOut, rchar: m.rchar, wchar: m.wchar,
@@ -170,7 +171,7 @@ function runRepeat(bench, plan, repeat) {
   const g0 = performance.now();
   const tree = writeTree(paths.src, plan, log);
   log(`\nRepeat ${repeat}/${opts.repeats}: tree of ${tree.files} files, ${fmtBytes(tree.bytes)} generated in ${((performance.now() - g0) / 1000).toFixed(1)} s (not measured).`);
-  for (const p of [...mirrors.map(paths.repOf), paths.stateDir, paths.logDir, paths.scratch]) mkdirSync(p, { recursive: true });
+  for (const p of [...mirrors.map(paths.repOf), ...mirrors.filter((t) => t.ours).flatMap((t) => [paths.stateDirOf(t), paths.logDirOf(t)]), paths.scratch]) mkdirSync(p, { recursive: true });
   const order = rotate(mirrors, repeat - 1);
   const bigBefore = new Map();
   bench.bigFolder = BIG_DIR;
@@ -192,12 +193,16 @@ function runRepeat(bench, plan, repeat) {
       }
       bench.bigFolder = renameBigFiles(paths.src);
     }
-    const round = [];
-    for (const tool of order.filter((t) => t.scenarios.includes(scenario))) round.push({ tool, run: runTool(bench, tool, scenario, repeat) });
-    // The scan reference runs last, when the replica it stats is in sync with the source.
-    const runs = [...round.map((r) => r.run), ...references.map((t) => runTool(bench, t, scenario, repeat))];
-    bench.runs.push(...runs);
-    verifyRound(bench, round, scenario, repeat, touched, bigBefore);
+    // Only a run that changes nothing can be measured again on the same trees: --rounds repeats it, rotating the order.
+    const rounds = scenario === 'no-change' ? opts.rounds : 1;
+    for (let k = 0; k < rounds; k++) {
+      const round = [];
+      for (const tool of rotate(order, k).filter((t) => t.scenarios.includes(scenario))) round.push({ tool, run: runTool(bench, tool, scenario, repeat) });
+      // The scan reference runs last, when the replica it stats is in sync with the source.
+      const runs = [...round.map((r) => r.run), ...references.map((t) => runTool(bench, t, scenario, repeat))];
+      bench.runs.push(...runs);
+      verifyRound(bench, round, scenario, repeat, touched, bigBefore);
+    }
     // cp -a's replica is only for the initial mirror: free its space.
     if (scenario === 'initial') for (const t of mirrors.filter((m) => !m.scenarios.includes('no-change'))) rmrf(paths.repOf(t));
   }
@@ -253,7 +258,7 @@ async function main() {
   const paths = layout(work);
   const bench = {
     opts, work, paths, mirrors, references,
-    ourPaths: [paths.src, ...mirrors.map(paths.repOf), paths.stateDir, paths.logDir, paths.scratch],
+    ourPaths: [paths.src, ...mirrors.map(paths.repOf), ...mirrors.filter((t) => t.ours).flatMap((t) => [paths.stateDirOf(t), paths.logDirOf(t)]), paths.scratch],
     // find stats the source and one replica that is in sync: rsync's when there is one.
     refTool: ['rsync', 'ours', 'rclone'].map((n) => mirrors.find((t) => t.name === n)).find(Boolean) ?? mirrors[0],
     runs: [], failures: [], dirMtimeDiffs: new Map(), checks: 0, baseline,

@@ -91,7 +91,7 @@ export function oursBytesRead(output) {
 /**
  * @typedef {{src: string, rep: string, stateDir: string, logDir: string, ref: string}} RunContext
  * @typedef {{name: string, label: string, kind: 'mirror' | 'reference', scenarios: string[],
- *   keepsSymlinks?: boolean, discardStdout?: boolean,
+ *   keepsSymlinks?: boolean, discardStdout?: boolean, ours?: boolean, env?: Record<string, string>,
  *   available: () => {ok: boolean, version?: string, reason?: string},
  *   command: (ctx: RunContext) => {cmd: string, args: string[]},
  *   bytesCopied?: (stdout: string, stderr: string) => number | null,
@@ -100,37 +100,50 @@ export function oursBytesRead(output) {
  */
 
 /**
- * `ourRoot`: the checkout whose command is ours (--ours-root, to measure an older commit's build); its package.json's
- * "bin" is the command as installed (the bundle build/bundle.mjs makes).
- * @returns {Tool[]}
+ * Our command as built in the checkout `root` (--ours-root / --variant: an older commit's build); its package.json's
+ * "bin" is the command as installed (the bundle build/bundle.mjs makes). `env` is added to the command's environment.
+ * @returns {Tool}
  */
-export function allTools(repoRoot, ourRoot = repoRoot) {
-  const cli = join(ourRoot, JSON.parse(readFileSync(join(ourRoot, 'package.json'), 'utf8')).bin['folder-sync']);
+function oursTool({ name, label, root, env = {} }) {
+  const cli = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin['folder-sync']);
   // Its statistics line (bytes read): --stats where the command has it, -v (which prints it too) before that.
   let statsFlag = '--stats';
-  return [
-    {
-      name: 'ours',
-      label: 'ours',
-      kind: 'mirror',
-      scenarios: SCENARIOS,
-      keepsSymlinks: true,
-      available() {
-        if (!existsSync(cli)) return { ok: false, reason: `${cli} is missing (npm run build)` };
-        const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
-        if (help.status !== 0) return { ok: false, reason: `node ${cli} --help exited with ${help.status}` };
-        if (!help.stdout.includes('--stats')) statsFlag = '-v';
-        const pkg = JSON.parse(readFileSync(join(ourRoot, 'package.json'), 'utf8'));
-        return { ok: true, version: `folder-sync ${pkg.version} (node ${process.version})` };
-      },
-      command: (ctx) => ({
-        cmd: process.execPath,
-        args: [cli, '-s', ctx.src, '-r', ctx.rep, '--once', '-l', ctx.logDir, '--state-dir', ctx.stateDir, statsFlag],
-      }),
-      bytesCopied: (stdout, stderr) => oursBytes(`${stderr}\n${stdout}`),
-      bytesRead: (stdout, stderr) => oursBytesRead(`${stdout}\n${stderr}`),
-      stageMs: (stdout) => oursStages(stdout),
+  return {
+    name,
+    label,
+    kind: 'mirror',
+    ours: true,
+    env,
+    scenarios: SCENARIOS,
+    keepsSymlinks: true,
+    available() {
+      if (!existsSync(cli)) return { ok: false, reason: `${cli} is missing (npm run build)` };
+      const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8', env: { ...process.env, ...env } });
+      if (help.status !== 0) return { ok: false, reason: `node ${cli} --help exited with ${help.status}` };
+      if (!help.stdout.includes('--stats')) statsFlag = '-v';
+      const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+      const extra = Object.entries(env).map(([k, v]) => ` ${k}=${v}`).join('');
+      return { ok: true, version: `folder-sync ${pkg.version} (node ${process.version}) from ${root}${extra}` };
     },
+    command: (ctx) => ({
+      cmd: process.execPath,
+      args: [cli, '-s', ctx.src, '-r', ctx.rep, '--once', '-l', ctx.logDir, '--state-dir', ctx.stateDir, statsFlag],
+    }),
+    bytesCopied: (stdout, stderr) => oursBytes(`${stderr}\n${stdout}`),
+    bytesRead: (stdout, stderr) => oursBytesRead(`${stdout}\n${stderr}`),
+    stageMs: (stdout) => oursStages(stdout),
+  };
+}
+
+/**
+ * `ourRoot`: the checkout whose command is "ours"; `variants` ({name, root, env}) are more builds of ours, each a
+ * tool "ours-NAME".
+ * @returns {Tool[]}
+ */
+export function allTools(repoRoot, ourRoot = repoRoot, variants = []) {
+  return [
+    oursTool({ name: 'ours', label: 'ours', root: ourRoot }),
+    ...variants.map((v) => oursTool({ name: `ours-${v.name}`, label: `ours ${v.name}`, root: v.root, env: v.env })),
     {
       name: 'rsync',
       label: 'rsync',
