@@ -74,7 +74,7 @@ async function executePlan(input: ExecuteInput): Promise<ExecuteResult> {
   const state = new RunState(input);
   const progress = new Progress(input.actions, (event) => input.emit(event));
   const trees = { source: input.source, replica: input.replica, ...(input.trash ? { trash: input.trash } : {}) };
-  // Started first: the copy workers start up (tens of milliseconds) while moves and deletions run here.
+  // Started first: the copy workers start up while moves and deletions run here.
   const pool = createCopyPool(progress.copies, trees);
   try {
     await runPhases(state, pool, progress, trees);

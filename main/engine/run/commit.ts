@@ -53,7 +53,7 @@ export function commitRecord(input: CommitInput): boolean {
     ...(sourceMount ? { sourceMount } : {}),
     traits,
   };
-  // Rule 7: a run that changed nothing rewrites nothing, the record included.
+  // A run that changed nothing rewrites nothing, the record included.
   const stale = !loaded.existed || loaded.outdated === true || probed;
   if (!stale && !next.changed && sameSettings(record, nextFile)) return false;
   saveRecord(recordFile, nextFile, input.pair.source, input.pair.replica);
