@@ -449,7 +449,7 @@ export class PairsController {
   }
 
   /**
-   * The run, with its questions first (rule 5: what this tool did not put in a replica is never deleted without
+   * The run, with its questions first (what this tool did not put in a replica is never deleted without
    * showing it and asking): the summary, or the question the user said no to. Only the real run writes the log.
    */
   private async runAsking(rt: Runtime, options: SyncOptions, stateDir: string, manual: boolean, log: OperationLog): Promise<RunSummary | DeletionQuestion> {

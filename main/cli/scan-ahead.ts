@@ -1,7 +1,7 @@
 /**
  * Starts scanning the pair's two trees before the rest of the command line has loaded. In a run that changed
  * nothing the scans are nearly all the work, and loading the modules that write the log and watch the source
- * (60-80 ms) then overlaps them instead of going first. Reading is harmless: a command that turns out to be a
+ * then overlaps them instead of going first. Reading is harmless: a command that turns out to be a
  * mistake (exit code 2) has still changed nothing. Only what a scan needs is imported here.
  */
 import fs from 'node:fs';

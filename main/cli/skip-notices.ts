@@ -1,5 +1,5 @@
 /**
- * Entries a run skipped, named on stderr where the user looks (issue 14): `warning: PATH: REASON`, the first
+ * Entries a run skipped, named on stderr where the user looks: `warning: PATH: REASON`, the first
  * SKIPS_NAMED of each run, then one line with how many more there were and where all of them are written.
  */
 import { escapeControls, showPath } from '../shared/log-format.js';

@@ -7,7 +7,7 @@
  * reports on as 'raw' events with the watched folder and the entry's name, whether or not it tracks the entry.
  *
  * A few at a time: left to itself, chokidar starts reading every folder of the tree at once and stats all their
- * entries together, so the whole tree's stats are alive at the same moment (hundreds of MiB for 100,000 files).
+ * entries together, so the whole tree's stats are alive at the same moment: memory that grows with the tree.
  * Here each chokidar instance watches a wave of folders without descending (`depth: 0`), and the next wave starts
  * when the last is ready. The folders of a wave are found by listing (no stat per entry). A folder that appears
  * later is reported by its parent's instance ('addDir') and joins the next wave, with whatever is inside it.

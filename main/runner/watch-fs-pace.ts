@@ -2,8 +2,8 @@
  * Paces the file-system calls chokidar makes in the watcher's thread. chokidar reads a folder again (a readdir, then
  * an lstat per entry) each time inotify reports a change in it, and starts every such read at once: when 10,000
  * files change across 2,000 folders, 2,000 folder listings and 100,000 lstat calls are under way together, each
- * holding its request and its result, and the thread's memory climbs by tens of MiB (past its heap bound, the
- * watcher dies).
+ * holding its request and its result, and the thread's memory climbs with the size of the burst (past its heap
+ * bound, the watcher dies).
  *
  * Here chokidar's lstat calls run at most LSTATS_AT_ONCE at a time, and a folder listing (readdir) starts only while
  * fewer than LSTAT_BACKLOG lstat calls wait, so the folders already listed drain before more are listed: the work in

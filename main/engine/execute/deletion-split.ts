@@ -3,8 +3,8 @@
  *
  * A deletion and a write are independent when neither path is the other or inside the other, compared as the
  * replica compares names (folded on a case-insensitive drive): then no order between them can change the result.
- * Deleting is mostly waiting on the disk (ext4 mounted `discard` spends ~140 µs in each unlink), so an
- * incremental run's thousand deletions cost little once they overlap its copies instead of preceding them.
+ * Deleting is mostly waiting on the disk (on ext4 mounted `discard`, each unlink waits for the device), so an
+ * incremental run's many deletions cost little once they overlap its copies instead of preceding them.
  */
 import { ancestorIn, parentOf } from '../fs/paths.js';
 import type { Action } from '../types.js';

@@ -1,12 +1,13 @@
 /**
  * Modes and mtimes: planned chmods and touches of files and links, the mtime put back where a drive re-stamped
- * it on rename, and — last, deepest first — the mode and mtime of every folder whose contents changed.
+ * it on rename, and — last, deepest first — the mode and mtime of every folder whose contents changed; after the
+ * run, the replica root's mtime given back where the probe touched it.
  */
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
-import { kindOfStat } from '../fs/tree.js';
+import { kindOfStat, type Tree } from '../fs/tree.js';
 import { mirroredMode, mtimeNear } from '../plan/identity.js';
-import type { Action, ReplicaState } from '../types.js';
-import { describe, codeOf, type RunState } from './run-state.js';
+import type { Action, Entry, ReplicaState } from '../types.js';
+import { describe, codeOf, type Counts, type RunState } from './run-state.js';
 
 /** Synchronous stretches let the event loop in this often: an incremental run restamps thousands of folders. */
 const YIELD_EVERY = 256;
@@ -66,4 +67,13 @@ export async function restampFolders(state: RunState): Promise<void> {
       state.notDone.add(rel);
     }
   }
+}
+
+/**
+ * The probe's temporary folder touched the replica root's mtime; a run that changed nothing else there gives it back
+ * the source's. fusefat fails (and drops the drive) when asked to stamp its root; FAT and exFAT roots keep no times.
+ */
+export function restoreRootMtime(probed: boolean, isMountRoot: boolean, counts: Counts, replica: Tree, sourceRoot: Entry): void {
+  const changedRoot = counts.created + counts.copied + counts.deleted + counts.moved > 0;
+  if (probed && !changedRoot && !isMountRoot) replica.setMtime('', sourceRoot.mtimeMs);
 }

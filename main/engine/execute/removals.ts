@@ -1,11 +1,12 @@
 /**
  * Deletions in the replica. Those some write depends on (or that depend on one) run first, in plan order; the rest
  * (deletion-split.ts) run while the writes run, files then folders, contents first. --trash moves each deleted
- * file into the run's trash folder instead.
+ * file into the run's trash folder instead. Before any of it, what a killed run left behind is removed.
  */
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { caseKey } from '../fs/names.js';
-import { isFolder } from '../fs/tree.js';
+import { isFolder, type Tree } from '../fs/tree.js';
+import type { SyncEvent } from '../types.js';
 import { isDeletion, splitDeletions, type Deletion, type DeletionSplit } from './deletion-split.js';
 import { codeOf, type RunState } from './run-state.js';
 
@@ -62,5 +63,15 @@ function unlinkFile(state: RunState, rel: string): void {
   } catch (error) {
     if (codeOf(error) === 'EISDIR') throw new Error(FOUND_A_FOLDER);
     if (codeOf(error) !== 'ENOENT') throw error;
+  }
+}
+
+/** Temp files, staging and probe folders a killed run left behind (the reserved prefix): removed before anything else. */
+export function removeLeftovers(replica: Tree, reserved: readonly string[], emit: (event: SyncEvent) => void): void {
+  for (const rel of reserved) {
+    // The scan runs alongside this run's own probe, whose temporary folder it may list: gone by now, not a leftover.
+    if (replica.lstat(rel) === undefined) continue;
+    replica.removeAll(rel);
+    emit({ type: 'op', op: 'cleanup', path: rel });
   }
 }

@@ -100,8 +100,8 @@ export function siblingTemp(rel: string): string {
 
 /**
  * What the run did so far and the one failure policy over it, shared by every phase (moves, removals, folders,
- * contents, metadata). It is longer than the engine's other classes because the policy must see every outcome:
- * its methods are small, and splitting them off would spread this state over several objects again.
+ * contents, metadata). The class is long because the policy must see every outcome: its methods are small, and
+ * splitting them off would spread this state over several objects again.
  */
 export class RunState {
   /** Replica entries as they are after the actions that touched them. */

@@ -8,8 +8,11 @@
  * are renamed into it folder descriptor to folder descriptor.
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import { isDirectory } from '../fs/is-directory.js';
 import { isFile, isFolder, isLink, Tree, childOf } from '../fs/tree.js';
-import { parentOf } from '../fs/paths.js';
+import { parentOf, toByteString } from '../fs/paths.js';
+import type { Action, SyncEvent } from '../types.js';
 
 export interface TrashOptions {
   readonly dir: string;
@@ -60,6 +63,21 @@ export function pruneTrash(trash: Tree, keepDays: number, now = new Date()): str
     removed.push(name);
   }
   return removed;
+}
+
+/**
+ * The run's trash, its old dated folders pruned. The trash folder is made only for a run that may put something in it
+ * (a deletion, an overwrite, a file moved over another); without one, nothing is lost without it either.
+ */
+export function startTrash(options: TrashOptions, actions: readonly Action[], emit: (event: SyncEvent) => void): RunTrash | undefined {
+  const dir = path.resolve(options.dir);
+  const needed = actions.some((a) => a.type === 'delete' || a.type === 'update' || a.type === 'move');
+  if (!needed && !isDirectory(dir)) return undefined;
+  const tree = openTrash(toByteString(dir));
+  for (const name of pruneTrash(tree, options.keepDays)) {
+    emit({ type: 'op', op: 'cleanup', path: '', detail: `removed trash folder ${name} (older than ${options.keepDays} days)` });
+  }
+  return RunTrash.startingAt(tree);
 }
 
 /** Copies a file or a symlink from one tree to another through descriptors (a move across file systems). */

@@ -10,9 +10,6 @@
  * Folder descriptors are cached (least recently used first out, bounded so that several trees and workers stay far
  * below the open-files limit) and forgotten when the tree itself renames or removes a folder. All calls are
  * synchronous, so a cached descriptor is never closed while a call uses it.
- *
- * The class is long because it is the facade: one short method per file operation, each the one place where that
- * operation is made safe, so the guarantee has one place to live and one place to test.
  */
 import fs from 'node:fs';
 import type { EntryKind } from '../types.js';
@@ -23,6 +20,10 @@ const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NONBLOCK, S_IFMT, S_IFDIR, S_IFRE
 /** Folder descriptors a tree keeps open: a run's folders are mostly visited in order, so few are reused later. */
 const CACHED_FOLDERS = 48;
 
+/**
+ * The class is long because it is the facade: one short method per file operation, each the one place where that
+ * operation is made safe, so the guarantee has one place to live and one place to test.
+ */
 export class Tree {
   private readonly folders = new Map<string, number>();
   private closed = false;

@@ -8,7 +8,8 @@
  * 4. renames are found (renames.ts: by inode from the record, confirmed by contents where the ctime moved, then by
  *    content hash) and applied to working copies of the replica and the record;
  * 5. the pure diff of the rest gives the actions (plan.ts planActions), and the deletion limit is checked.
- * Reading file contents (hashes, the confirmation of a rename) is the caller's, through `contents`.
+ * Reading file contents (hashes, the confirmation of a rename) is the caller's, through `contents`
+ * (content-questions.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { caseKey, nameProblem } from '../fs/names.js';
@@ -18,19 +19,12 @@ import { PathTree } from '../snapshot/path-tree.js';
 import type { ScanSnapshot } from '../snapshot/snapshot.js';
 import type { RecordEntry } from '../snapshot/record-snapshot.js';
 import type { Action, Entry, ReplicaTraits } from '../types.js';
+import type { ContentQuestions } from './content-questions.js';
 import { hasPrivilegeBits, inodesLookStable, mtimeTolerance } from './identity.js';
 import { planActions, selectWanted, type Selection } from './plan.js';
 import { findMoves } from './renames.js';
 import { checkEmptiedSource, checkMaxDelete, type Refusal } from './safety.js';
 import { triage, unsettledEntries, type Triage, type Unsettled } from './triage.js';
-
-/** Reads of file contents the planner may ask for (by relative path); each answer undefined/false when unreadable. */
-export interface ContentQuestions {
-  hashSource(rel: string): Promise<string | undefined>;
-  hashReplica(rel: string): Promise<string | undefined>;
-  /** The source file at `sourceRel` holds what the replica file at `replicaRel` holds (a bounded comparison). */
-  sameContents(sourceRel: string, replicaRel: string, size: number): Promise<boolean>;
-}
 
 export interface PlanRunInput {
   readonly source: ScanSnapshot;

@@ -6,21 +6,19 @@ import type { MountIdentity } from '../fs/mounts.js';
 import type { ExecuteResult } from '../execute/execute.js';
 import type { PlannedRun } from '../plan/plan-run.js';
 import { nextRecord, plannedRecord } from '../record/next-record.js';
-import { saveRecord, type LoadedRecord } from '../record/record-file.js';
+import { saveRecord } from '../record/record-file.js';
 import type { SyncRecord } from '../record/record.js';
 import type { ScanSnapshot } from '../snapshot/snapshot.js';
-import type { ReplicaTraits } from '../types.js';
+import type { Prepared } from './preflight.js';
 
 export interface CommitInput {
   readonly plan: PlannedRun;
   readonly result: Pick<ExecuteResult, 'after' | 'notDone'>;
   readonly source: ScanSnapshot;
-  readonly loaded: LoadedRecord;
-  readonly recordFile: string;
+  /** What preflight found: the record loaded, where it lives, the source's drive, the replica's traits. */
+  readonly prepared: Pick<Prepared, 'loaded' | 'recordFile' | 'sourceMount' | 'traits' | 'probed'>;
+  /** The replica's drive as it is after the run (a run may have made the replica). */
   readonly replicaMount: MountIdentity | undefined;
-  readonly sourceMount: MountIdentity | undefined;
-  readonly traits: ReplicaTraits;
-  readonly probed: boolean;
   /** Resolved host paths of the pair, as the record's header names them. */
   readonly pair: { readonly source: string; readonly replica: string };
 }
@@ -36,7 +34,8 @@ function sameSettings(a: SyncRecord, b: SyncRecord): boolean {
 
 /** Saves the next record if it differs; true when it was written. */
 export function commitRecord(input: CommitInput): boolean {
-  const { plan, result, loaded } = input;
+  const { plan, result } = input;
+  const { loaded, recordFile, sourceMount, traits, probed } = input.prepared;
   const record = loaded.record;
   const planned = plannedRecord({
     wanted: plan.wanted,
@@ -51,12 +50,12 @@ export function commitRecord(input: CommitInput): boolean {
   const nextFile: SyncRecord = {
     table: next.table,
     ...(input.replicaMount ? { replicaMount: input.replicaMount } : {}),
-    ...(input.sourceMount ? { sourceMount: input.sourceMount } : {}),
-    traits: input.traits,
+    ...(sourceMount ? { sourceMount } : {}),
+    traits,
   };
-  // Rule 7: a run that changed nothing rewrites nothing, the record included.
-  const stale = !loaded.existed || loaded.outdated === true || input.probed;
+  // A run that changed nothing rewrites nothing, the record included.
+  const stale = !loaded.existed || loaded.outdated === true || probed;
   if (!stale && !next.changed && sameSettings(record, nextFile)) return false;
-  saveRecord(input.recordFile, nextFile, input.pair.source, input.pair.replica);
+  saveRecord(recordFile, nextFile, input.pair.source, input.pair.replica);
   return true;
 }

@@ -1,4 +1,5 @@
 import type { TrashOptions } from '../execute/trash.js';
+import type { PlanRunInput } from '../plan/plan-run.js';
 import type { SyncEvent } from '../types.js';
 
 /** How one run of one (source, replica) pair is asked for. Paths are ordinary (UTF-8) strings here. */
@@ -56,4 +57,15 @@ export class ConfigError extends Error {
   ) {
     super(message);
   }
+}
+
+/** What of the options the planner takes; the rest of its input is the scans', the record's and the probe's. */
+export function planOptions(options: SyncOptions): Pick<PlanRunInput, 'checksum' | 'allowEmptySource' | 'maxDelete' | 'limitOverwrites' | 'modifyWindowMs' | 'sourceName'> {
+  return {
+    checksum: options.checksum ?? false,
+    allowEmptySource: options.allowEmptySource ?? false,
+    ...(options.maxDelete ? { maxDelete: options.maxDelete, limitOverwrites: options.limitOverwrites ?? false } : {}),
+    ...(options.modifyWindowMs !== undefined ? { modifyWindowMs: options.modifyWindowMs } : {}),
+    sourceName: options.source,
+  };
 }

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isDirectory } from '../fs/is-directory.js';
 import { mountOf, type MountIdentity } from '../fs/mounts.js';
 import { toByteString } from '../fs/paths.js';
 import { conservativeTraits, NATIVE_TRAITS, probeReplica } from '../fs/probe.js';
@@ -23,12 +24,10 @@ export async function currentMount(target: string): Promise<MountIdentity | unde
   }
 }
 
-export function isDirectory(target: string): boolean {
-  try {
-    return fs.statSync(target).isDirectory();
-  } catch {
-    return false;
-  }
+/** Checked before anything else, scans included: there is nothing to mirror. */
+export function sourceMissing(options: SyncOptions, source: string): Refusal | undefined {
+  if (isDirectory(source)) return undefined;
+  return { reason: 'source-missing', message: `The source folder "${options.source}" is missing or not a folder; nothing was changed.` };
 }
 
 /** Throws a ConfigError naming the input when the pair cannot be synced at all (exit code 2). */
@@ -95,8 +94,8 @@ export interface Prepared {
   readonly loaded: LoadedRecord;
   readonly replicaMount: MountIdentity | undefined;
   readonly sourceMount: MountIdentity | undefined;
-  /** The replica folder existed before this run (a dry run then scans nothing on that side). */
-  readonly replicaExisted: boolean;
+  /** The replica folder is there now: it existed, or this run made it (a dry run makes none, and scans nothing there). */
+  readonly replicaThere: boolean;
   readonly traits: ReplicaTraits;
   /** The traits were probed just now, not taken from the record. */
   readonly probed: boolean;
@@ -117,5 +116,5 @@ export async function prepare(options: SyncOptions, source: string, replica: str
   const dryRun = options.dryRun ?? false;
   if (!replicaExisted && !dryRun) fs.mkdirSync(replica);
   const { traits, probed } = dryRun ? { traits: guessTraits(record, replicaMount), probed: false } : replicaTraits(record, replica, replicaMount);
-  return { prepared: { recordFile, loaded, replicaMount, sourceMount, replicaExisted, traits, probed } };
+  return { prepared: { recordFile, loaded, replicaMount, sourceMount, replicaThere: replicaExisted || !dryRun, traits, probed } };
 }

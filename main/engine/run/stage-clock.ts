@@ -18,9 +18,9 @@ export class StageClock {
     this.started.delete(stage);
   }
 
-  /** Adds time a stage measured itself. */
-  add(stage: Stage, ms: number): void {
-    this.spent[stage] += ms;
+  /** Adds time a stage measured itself (the plan stage times its triage and the rest). */
+  add(times: Partial<Record<Stage, number>>): void {
+    for (const [stage, ms] of Object.entries(times) as Array<[Stage, number]>) this.spent[stage] += ms;
   }
 
   time<T>(stage: Stage, work: () => T): T {

@@ -30,8 +30,8 @@ function flush(): void {
 const job = workerData as Job;
 
 function onEvent(event: SyncEvent): void {
-  // A real run's plan can hold 100,000 actions: cloning it in one message would block the host for tens of
-  // milliseconds, and only a dry run's plan is shown (its summary carries the actions too).
+  // A real run's plan can hold an action per file: cloning it in one message would hold up the host's event loop,
+  // and only a dry run's plan is shown (its summary carries the actions too).
   if (event.type === 'plan' && !job.dryRun) return;
   pending.push(event);
   if (pending.length >= FLUSH_EVERY_EVENTS || Date.now() - lastFlush >= FLUSH_EVERY_MS || event.type !== 'op') flush();

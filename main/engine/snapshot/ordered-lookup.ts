@@ -2,7 +2,7 @@
  * Lookups made in (nearly) the map's own order. The scans list both trees in the same order (depth first, names
  * sorted) and the record is written in that order too, so walking the source and asking the replica and the record
  * for the same path mostly finds it at the next position: a string compare instead of a hash probe into a table of
- * a million entries, which is what dominated planning at that size (cache misses, ~0.6 µs a probe).
+ * a million entries, which is what dominated planning at that size (each probe a cache miss).
  * Out-of-order keys (moves, new files) fall back to the map. Callers look up every key of their walk, in order.
  */
 

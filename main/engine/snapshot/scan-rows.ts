@@ -1,7 +1,7 @@
 /**
  * Rows of a scan table as a read-only map from path to entry, each entry made when it is asked for. The planner
- * and the executor see source entries as a map; a first mirror has all 100,000 of them to plan, and holding them
- * as objects (each with five boxed numbers) cost 20 MB that these few bytes of index per row replace.
+ * and the executor see source entries as a map; a first mirror has every one of them to plan, and holding them
+ * as objects (each with five boxed numbers) cost many times the memory of these few bytes of index per row.
  */
 import type { Entry } from '../types.js';
 import type { Snapshot } from './snapshot.js';
