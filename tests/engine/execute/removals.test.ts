@@ -4,6 +4,7 @@
  * entry since the scan is not emptied, a link is removed and never followed, a mount point is never entered, and
  * what a killed run left behind goes first.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -124,6 +125,35 @@ describe.each(BACKENDS)('the removals phase, %s backend', (_name, ops) => {
     expect(state.fatal).toBeUndefined();
     expect(fs.existsSync(path.join(fx.replica, 'after.txt'))).toBe(false);
   });
+
+  it.skipIf(tmpfsSupportMissing()).each(['tmpfs', 'bind'])(
+    'leaves a leftover folder holding a mount point (%s) alone, with a warning, and removes the other leftovers',
+    (kind) => {
+      fx = makeFixture(ops);
+      const staging = `${RESERVED_PREFIX}staging`;
+      const temp = `${RESERVED_PREFIX}abc.tmp`;
+      writeTree(fx.replica, { [`${staging}/mine.txt`]: 'staged', [temp]: 'partial' });
+      const at = path.join(fx.replica, staging, 'mnt');
+      if (kind === 'tmpfs') mount = mountTmpfs(at, '1m');
+      else {
+        // A folder of the same file system bound there: st_dev cannot tell it from the replica's own folders.
+        const elsewhere = path.join(fx.root, 'elsewhere');
+        fs.mkdirSync(elsewhere);
+        fs.mkdirSync(at);
+        execFileSync('mount', ['--bind', elsewhere, at]);
+        mount = { dir: at, dispose: () => execFileSync('umount', ['-l', at]) };
+      }
+      writeTree(mount.dir, { 'theirs.txt': 't' });
+      expect(() => removeLeftovers(fx.replicaTree, [staging, temp], (e) => fx.events.push(e))).not.toThrow();
+      expect(fs.readFileSync(path.join(mount.dir, 'theirs.txt'), 'utf8')).toBe('t');
+      expect(fs.existsSync(path.join(fx.replica, temp))).toBe(false);
+      expect(fx.ops()).toEqual([`cleanup ${temp}`]);
+      expect(fx.events).toContainEqual({
+        type: 'warning',
+        message: `"${staging}", left by an earlier run, holds the mount point "${staging}/mnt"; left alone.`,
+      });
+    },
+  );
 
   it('removes what a killed run left behind, folders with their contents, and says so', () => {
     fx = makeFixture(ops);
