@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeContents } from '../../../main/engine/execute/contents.js';
 import { createCopyPool } from '../../../main/engine/execute/copy-pool.js';
@@ -20,6 +21,8 @@ import { describeTree, writeTree } from '../../helpers/tree.js';
 import { BACKENDS } from '../fs/backends.js';
 import { inodeOf, makeFixture, mtimeOf, setMtime, type Fixture } from './run-fixture.js';
 
+/** The built copy worker (npm run build): from sources the pool copies in this thread. */
+const DIST_WORKER = pathToFileURL(path.resolve('dist/main/engine/execute/copy-worker.js'));
 const OLD = Date.UTC(2022, 2, 3, 4, 5, 6, 789);
 const modeOf = (file: string): number => fs.lstatSync(file).mode & 0o7777;
 const copy = (p: string, size: number): Action => ({ type: 'copy', path: p, size });
@@ -39,11 +42,11 @@ describe.each(BACKENDS)('the contents phase, %s backend', (_name, ops) => {
   });
 
   /** The phase as runPhases calls it, with an in-thread copy pool over the fixture's trees. */
-  async function write(state: RunState, actions: readonly Action[]): Promise<void> {
+  async function write(state: RunState, actions: readonly Action[], worker?: URL): Promise<void> {
     const trash = state.input.trash;
     const trees = { source: fx.sourceTree, replica: fx.replicaTree, ...(trash ? { trash } : {}) };
     const progress = new Progress(state.input.actions, (event) => fx.events.push(event));
-    const pool = createCopyPool(progress.copies, trees);
+    const pool = worker === undefined ? createCopyPool(progress.copies, trees) : createCopyPool(progress.copies, trees, worker);
     try {
       await writeContents(state, actions, pool, progress, trees);
     } finally {
@@ -169,5 +172,25 @@ describe.each(BACKENDS)('the contents phase, %s backend', (_name, ops) => {
     expect(fs.readdirSync(path.join(fx.replica, 'ok'))).toEqual([]);
     expect(stopped.counts).toMatchObject({ copied: 0, errors: 0 });
     expect([...stopped.notDone].sort()).toEqual(['ok/b.txt', 'ok/link']);
+  });
+
+  it('reports each copy the worker threads make, a failed and a skipped one included, as the in-thread pool does', async () => {
+    expect(fs.existsSync(DIST_WORKER), 'npm run build first').toBe(true);
+    fx = makeFixture(ops);
+    const names = Array.from({ length: 40 }, (_, i) => `d/f${String(i).padStart(2, '0')}.txt`);
+    writeTree(fx.source, Object.fromEntries(names.map((n) => [n, n])));
+    fs.mkdirSync(path.join(fx.replica, 'd'));
+    writeTree(fx.source, { 'lost/x.txt': 'x', 'changed.txt': 'c' });
+    const actions = [...names.map((n) => copy(n, n.length)), copy('lost/x.txt', 1), copy('changed.txt', 1)];
+    const state = fx.state(actions);
+    fs.appendFileSync(path.join(fx.source, 'changed.txt'), ' and more');
+    await write(state, actions, DIST_WORKER);
+    expect(fs.readdirSync(path.join(fx.replica, 'd')).sort()).toEqual(names.map((n) => path.basename(n)));
+    for (const n of names) expect(fs.readFileSync(path.join(fx.replica, n), 'utf8')).toBe(n);
+    expect(state.counts).toMatchObject({ copied: 40, errors: 1, skipped: 1 });
+    expect(state.failures).toEqual([{ path: 'lost/x.txt', message: expect.stringContaining('ENOENT'), code: 'ENOENT' }]);
+    expect([...state.notDone].sort()).toEqual(['changed.txt', 'lost/x.txt']);
+    expect(state.after.size).toBe(40);
+    expect(temps(fx.replica)).toEqual([]);
   });
 });
