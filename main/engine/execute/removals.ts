@@ -4,7 +4,9 @@
  * file into the run's trash folder instead. Before any of it, what a killed run left behind is removed.
  */
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
+import { mountPointsBelow } from '../fs/mount-points.js';
 import { caseKey } from '../fs/names.js';
+import { display } from '../fs/paths.js';
 import { isFolder, type Tree } from '../fs/tree.js';
 import type { SyncEvent } from '../types.js';
 import { isDeletion, splitDeletions, type Deletion, type DeletionSplit } from './deletion-split.js';
@@ -66,11 +68,22 @@ function unlinkFile(state: RunState, rel: string): void {
   }
 }
 
-/** Temp files, staging and probe folders a killed run left behind (the reserved prefix): removed before anything else. */
+/**
+ * Temp files, staging and probe folders a killed run left behind (the reserved prefix): removed before anything
+ * else. One that holds a mount point (another drive, a tmpfs, a bind mount: mountinfo knows them all) is left
+ * alone with a warning: removing it would delete what lies on that other mount, as no replica operation may.
+ */
 export function removeLeftovers(replica: Tree, reserved: readonly string[], emit: (event: SyncEvent) => void): void {
+  if (reserved.length === 0) return;
+  const mounts = mountPointsBelow(replica.rootFd);
   for (const rel of reserved) {
     // The scan runs alongside this run's own probe, whose temporary folder it may list: gone by now, not a leftover.
     if (replica.lstat(rel) === undefined) continue;
+    const mount = [...mounts].find((m) => m === rel || m.startsWith(`${rel}/`));
+    if (mount !== undefined) {
+      emit({ type: 'warning', message: `"${display(rel)}", left by an earlier run, holds the mount point "${display(mount)}"; left alone.` });
+      continue;
+    }
     replica.removeAll(rel);
     emit({ type: 'op', op: 'cleanup', path: rel });
   }
