@@ -280,6 +280,8 @@ async function main() {
         bench.failures.push(`the event-loop measurement failed: ${error.message}`);
       }
     }
+    // Reported before the trees are removed: removing a million files takes minutes.
+    writeReport(bench, tools, ready, describeEnv(work, fsType, loadAvgAtStart, tree), t0);
   } finally {
     if (!opts.keep) {
       for (const p of bench.ourPaths) rmrf(p);
@@ -288,7 +290,6 @@ async function main() {
       log(`\nKept the work folder: ${work}`);
     }
   }
-  writeReport(bench, tools, ready, describeEnv(work, fsType, loadAvgAtStart, tree), t0);
   if (bench.failures.length > 0) {
     loud(`BENCHMARK FAILED: ${bench.failures.length} problem(s):\n${bench.failures.map((f) => `  - ${f}`).join('\n')}`);
     return 1;
