@@ -2,6 +2,7 @@
 #include "scan_js.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,10 +12,10 @@
 #include "listing.h"
 #include "scan.h"
 
+/* `hint` carries the buffer's capacity: buf_release tells a mapping from a malloc'd block by it. */
 static void free_column(napi_env env, void *data, void *hint) {
   (void)env;
-  (void)hint;
-  free(data);
+  buf_release(data, (size_t)(uintptr_t)hint);
 }
 
 /*
@@ -27,7 +28,7 @@ static void free_column(napi_env env, void *data, void *hint) {
 static napi_value typed_column(napi_env env, napi_typedarray_type type, struct buf *from, size_t length, bool hand_over) {
   void *data;
   napi_value buffer, array;
-  if (hand_over && from->len > 0 && napi_create_external_arraybuffer(env, from->data, from->len, free_column, NULL, &buffer) == napi_ok) {
+  if (hand_over && from->len > 0 && napi_create_external_arraybuffer(env, from->data, from->len, free_column, (void *)(uintptr_t)from->cap, &buffer) == napi_ok) {
     *from = (struct buf){NULL, 0, 0}; /* the ArrayBuffer owns it now */
   } else {
     bool pending = false;
