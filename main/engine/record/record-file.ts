@@ -192,7 +192,7 @@ const CHECKSUM_LINE = /^sha256 ([0-9a-f]{64})$/;
 /** Where a version-3 record's paths start, for a header that says it has `rows` rows and ends its checksum line at `checksumEnd`. */
 const pathsStart = (checksumEnd: number, rows: number): number => align8(checksumEnd + 1) + rows * (NUMBERS * 8 + SMALL * 4);
 
-/** `bytes` is the file up to its paths (or all of it) and `tail` the rest: readRecordFile. */
+/** `bytes` is the file up to its paths (or all of it) and `tail` the rest (RecordBytes). */
 function decode(bytes: Buffer, tail: Buffer, headerEnd: number, source: string, replica: string): SyncRecord {
   const header: unknown = JSON.parse(bytes.toString('utf8', 0, headerEnd));
   checkHeader(header, source, replica, RECORD_VERSION);
@@ -340,7 +340,14 @@ function readWhole(fd: number, position: number, size: number, exact = false): B
     done += n;
   }
   if (exact || done <= size) return bytes.subarray(0, done);
-  return Buffer.concat([bytes, fs.readFileSync(fd)]);
+  const more: Buffer[] = [bytes];
+  for (let at = position + done; ; ) {
+    const piece = Buffer.alloc(64 * 1024);
+    const n = fs.readSync(fd, piece, 0, piece.length, at);
+    if (n === 0) return Buffer.concat(more);
+    more.push(piece.subarray(0, n));
+    at += n;
+  }
 }
 
 /** Loads the record of a pair; a missing one is empty, an unusable one is moved aside and reported. */
