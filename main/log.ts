@@ -1,11 +1,14 @@
 /**
  * The operation log: one file, `folder-sync.log` in the chosen log folder, one line per operation plus each
- * run's start and summary lines. Written through electron-log's plain-Node entry so the CLI (on Node) and the
- * tray app (in Electron's main process) share it.
+ * run's start and summary lines. Written through electron-log's core Logger so the CLI (on Node) and the tray
+ * app (in Electron's main process) share it. Not through its Node entry: that builds console, file, IPC and remote
+ * transports this log never uses (loading http and https, looking for a package.json), a cost every command-line
+ * run paid at start-up.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import electronLog from 'electron-log/node.js';
+import type { Logger } from 'electron-log';
+import CoreLogger from 'electron-log/src/core/Logger.js';
 import { ConfigError, type RunSummary, type SyncEvent } from './engine/index.js';
 import { appendToLog, NotARegularLogFile, openLogFile } from './log-file.js';
 import { makeFolder } from './shared/make-folder.js';
@@ -38,39 +41,35 @@ export type LogFailureListener = (sentence: string) => void;
  */
 const loggers = new Map<string, LoggerEntry>();
 
-type ElectronLogger = ReturnType<typeof electronLog.create>;
-
 interface LoggerEntry {
-  readonly logger: ElectronLogger;
+  readonly logger: Logger;
   /** The open OperationLogs of this file: each hears of a line that could not be written. */
   readonly listeners: Set<(error: unknown) => void>;
 }
 
 /** electron-log's hook for an error inside a transport; left out of its type declarations. */
-type WithInternalErrors = ElectronLogger & { processInternalErrorFn: (error: unknown) => void };
+type WithInternalErrors = Logger & { processInternalErrorFn: (error: unknown) => void };
 
 /**
  * electron-log's own file transport opens the log by its path at every write, following a symlink and waiting on a
  * FIFO there; lines go to the file through log-file.ts instead, which writes only to a regular file it checked.
  */
-function fileTransport(file: string): ElectronLogger['transports']['file'] {
+function fileTransport(file: string): Logger['transports'][string] {
   const write = (message: { data: unknown[] }): void => {
     appendToLog(file, `${message.data.map(String).join(' ')}\n`, MAX_LOG_BYTES);
   };
-  return Object.assign(write, { level: 'silly' as const, transforms: [] }) as unknown as ElectronLogger['transports']['file'];
+  return Object.assign(write, { level: 'silly' as const, transforms: [] }) as unknown as Logger['transports'][string];
 }
 
 function loggerFor(file: string): LoggerEntry {
   const known = loggers.get(file);
   if (known !== undefined) return known;
-  const logger = electronLog.create({ logId: `folder-sync-operations-${loggers.size + 1}` });
+  const logger = new CoreLogger({ logId: `folder-sync-operations-${loggers.size + 1}` });
   const listeners = new Set<(error: unknown) => void>();
   // A line that could not be written is thrown by the transport; electron-log hands it here.
   (logger as WithInternalErrors).processInternalErrorFn = (error: unknown): void => {
     for (const listener of listeners) listener(error);
   };
-  logger.transports.console.level = false;
-  logger.transports.file.level = false;
   logger.transports.operations = fileTransport(file);
   const entry = { logger, listeners };
   loggers.set(file, entry);

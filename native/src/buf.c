@@ -1,8 +1,33 @@
+#define _GNU_SOURCE
 #include "buf.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+/*
+ * A buffer this big or bigger is a mapping of its own, grown by mremap and unmapped when freed, so its memory goes
+ * back to the system at once. From malloc, a scan's columns (megabytes, grown by doubling on a libuv thread) came
+ * out of that thread's arena, whose freed blocks (each outgrown size, the paths once copied into a JS string)
+ * stayed resident for the rest of the process. Capacities are 4096 doubled, so `cap >= BUF_MAP_FROM` alone tells
+ * which kind a buffer is.
+ */
+#define BUF_MAP_FROM ((size_t)256 * 1024)
+
+static char *grow_mapped(struct buf *b, size_t cap) {
+  void *grown;
+  if (b->cap >= BUF_MAP_FROM) {
+    grown = mremap(b->data, b->cap, cap, MREMAP_MAYMOVE); /* moves the pages, copies nothing */
+  } else {
+    grown = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (grown != MAP_FAILED) {
+      if (b->len > 0) memcpy(grown, b->data, b->len);
+      free(b->data);
+    }
+  }
+  return grown == MAP_FAILED ? NULL : grown;
+}
 
 bool buf_reserve(struct buf *b, size_t extra) {
   if (b->cap - b->len >= extra) return true;
@@ -11,11 +36,17 @@ bool buf_reserve(struct buf *b, size_t extra) {
     if (cap > SIZE_MAX / 2) return false;
     cap *= 2;
   }
-  char *grown = realloc(b->data, cap);
+  char *grown = cap >= BUF_MAP_FROM ? grow_mapped(b, cap) : realloc(b->data, cap);
   if (grown == NULL) return false;
   b->data = grown;
   b->cap = cap;
   return true;
+}
+
+void buf_release(void *data, size_t cap) {
+  if (data == NULL) return;
+  if (cap >= BUF_MAP_FROM) munmap(data, cap);
+  else free(data);
 }
 
 bool buf_append(struct buf *b, const void *bytes, size_t n) {
@@ -33,7 +64,7 @@ bool buf_append_str(struct buf *b, const char *bytes, size_t n) {
 }
 
 void buf_free(struct buf *b) {
-  free(b->data);
+  buf_release(b->data, b->cap);
   b->data = NULL;
   b->len = 0;
   b->cap = 0;

@@ -1,4 +1,4 @@
-/* A growable byte buffer, doubled as it fills: the scanner's columns and lists are built in these. */
+/* A growable byte buffer, doubled as it fills (big ones are mappings of their own: buf.c): the scanner's columns and lists are built in these. */
 #ifndef FOLDER_SYNC_BUF_H
 #define FOLDER_SYNC_BUF_H
 
@@ -17,6 +17,8 @@ bool buf_append(struct buf *b, const void *bytes, size_t n);
 /* Appends the bytes and a terminating NUL. */
 bool buf_append_str(struct buf *b, const char *bytes, size_t n);
 void buf_free(struct buf *b);
+/* Frees the memory of a buffer whose data and capacity were taken out of it (buf_free frees one in place). */
+void buf_release(void *data, size_t cap);
 
 /* NUL-terminated strings one after another, counted: the scanner's string lists. */
 struct strings {

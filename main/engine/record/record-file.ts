@@ -189,7 +189,11 @@ function recordOf(header: Partial<Header>, table: RecordSnapshot): SyncRecord {
 const align8 = (offset: number): number => Math.ceil(offset / 8) * 8;
 const CHECKSUM_LINE = /^sha256 ([0-9a-f]{64})$/;
 
-function decode(bytes: Buffer, headerEnd: number, source: string, replica: string): SyncRecord {
+/** Where a version-3 record's paths start, for a header that says it has `rows` rows and ends its checksum line at `checksumEnd`. */
+const pathsStart = (checksumEnd: number, rows: number): number => align8(checksumEnd + 1) + rows * (NUMBERS * 8 + SMALL * 4);
+
+/** `bytes` is the file up to its paths (or all of it) and `tail` the rest (RecordBytes). */
+function decode(bytes: Buffer, tail: Buffer, headerEnd: number, source: string, replica: string): SyncRecord {
   const header: unknown = JSON.parse(bytes.toString('utf8', 0, headerEnd));
   checkHeader(header, source, replica, RECORD_VERSION);
   const checksumEnd = bytes.indexOf(10, headerEnd + 1);
@@ -199,13 +203,15 @@ function decode(bytes: Buffer, headerEnd: number, source: string, replica: strin
   if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(pathBytes) || rows! < 0 || pathBytes! < 0) throw new Error('damaged header');
   const numbersAt = align8(checksumEnd + 1);
   const smallAt = numbersAt + rows! * NUMBERS * 8;
-  const pathsAt = smallAt + rows! * SMALL * 4;
-  if (bytes.length !== pathsAt + pathBytes!) throw new Error('damaged entries');
-  const digest = createHash('sha256').update(bytes.subarray(0, headerEnd + 1)).update(bytes.subarray(numbersAt)).digest('hex');
+  const pathsAt = pathsStart(checksumEnd, rows!);
+  if (bytes.length + tail.length !== pathsAt + pathBytes!) throw new Error('damaged entries');
+  // The split is made from this same header, so the paths are all of `tail` or, where none was made, in `bytes`.
+  if (tail.length > 0 && bytes.length !== pathsAt) throw new Error('damaged entries');
+  const digest = createHash('sha256').update(bytes.subarray(0, headerEnd + 1)).update(bytes.subarray(numbersAt)).update(tail).digest('hex');
   if (digest !== checksum[1]) throw new Error('damaged: its checksum does not match');
   const numbers = columnOf(bytes, numbersAt, rows! * NUMBERS, Float64Array);
   const small = columnOf(bytes, smallAt, rows! * SMALL, Uint32Array);
-  const text = bytes.toString('latin1', pathsAt);
+  const text = tail.length > 0 ? tail.toString('latin1') : bytes.toString('latin1', pathsAt);
   checkPathText(text, rows!);
   const table = new RecordSnapshot(text, rows!, numbers, small, checkedColumns(rows!, numbers, small, header.hashes!));
   // The writer's word on the order: the checksum makes the bytes exactly those it checked.
@@ -262,8 +268,21 @@ const { O_RDONLY, O_NONBLOCK, O_NOFOLLOW, O_WRONLY, O_CREAT, O_EXCL } = fs.const
 
 class NotAFile extends Error {}
 
+/**
+ * A record file's bytes in two buffers: `head` up to where a version-3 record's paths start, `tail` the paths. The
+ * columns are views of `head` (columnOf); the paths are made a string at once, so in a buffer of their own they
+ * are garbage after that instead of kept alive with the columns (a million paths: 40 MB). Where the split cannot be
+ * seen (an older version, a header larger than the first read) `head` is the whole file and `tail` empty.
+ */
+interface RecordBytes {
+  readonly head: Buffer;
+  readonly tail: Buffer;
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
 /** The file's bytes if it is a regular file; undefined if there is none; NotAFile for a FIFO, folder, link... */
-function readIfThere(file: string): Buffer | undefined {
+function readIfThere(file: string): RecordBytes | undefined {
   let fd: number;
   try {
     fd = fs.openSync(file, O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
@@ -276,27 +295,59 @@ function readIfThere(file: string): Buffer | undefined {
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw new NotAFile(stat.isDirectory() ? 'it is a folder' : 'it is not a regular file');
-    return readWhole(fd, stat.size);
+    const split = splitOf(fd, stat.size);
+    if (split === undefined) return { head: readWhole(fd, 0, stat.size), tail: NO_BYTES };
+    const head = readWhole(fd, 0, split, true);
+    return { head, tail: head.length < split ? NO_BYTES : readWhole(fd, split, stat.size - split) };
   } finally {
     fs.closeSync(fd);
   }
 }
 
+/** Bytes read to find a version-3 header's two lines: the header holds the content hashes, so it can be long. */
+const HEADER_PEEK = 64 * 1024;
+
+/** Where the paths of the version-3 record in `fd` start, if its first bytes tell (decode checks all of it again). */
+function splitOf(fd: number, size: number): number | undefined {
+  const peek = Buffer.alloc(Math.min(size, HEADER_PEEK));
+  const n = fs.readSync(fd, peek, 0, peek.length, 0);
+  const headerEnd = peek.indexOf(10);
+  const checksumEnd = headerEnd < 0 || headerEnd + 1 >= n ? -1 : peek.indexOf(10, headerEnd + 1);
+  if (checksumEnd < 0 || checksumEnd >= n) return undefined;
+  let header: { version?: unknown; rows?: unknown };
+  try {
+    header = JSON.parse(peek.toString('utf8', 0, headerEnd)) as { version?: unknown; rows?: unknown };
+  } catch {
+    return undefined; // decode says what is wrong with it
+  }
+  if (header.version !== RECORD_VERSION || !Number.isSafeInteger(header.rows) || (header.rows as number) < 0) return undefined;
+  const split = pathsStart(checksumEnd, header.rows as number);
+  return split <= size ? split : undefined;
+}
+
 /**
- * The file's bytes in a buffer of their own (so its columns can be viewed in place: columnOf), read straight into
- * it. readFileSync on a descriptor does not trust the size: it reads in 64 KiB pieces and joins them, a second copy
- * of a 10 MB record. A file that grew since fstat is read whole all the same.
+ * `size` bytes of the file from `position` in a buffer of their own (so its columns can be viewed in place:
+ * columnOf), read straight into it. readFileSync on a descriptor does not trust the size: it reads in 64 KiB
+ * pieces and joins them, a second copy of a 10 MB record. Unless `exact`, a file that grew since fstat is read
+ * whole all the same (decode then finds it damaged).
  */
-function readWhole(fd: number, size: number): Buffer {
-  const bytes = Buffer.from(new ArrayBuffer(size + 1));
+function readWhole(fd: number, position: number, size: number, exact = false): Buffer {
+  const bytes = Buffer.from(new ArrayBuffer(exact ? size : size + 1));
   let done = 0;
   while (done < bytes.length) {
-    const n = fs.readSync(fd, bytes, done, bytes.length - done, null);
+    const n = fs.readSync(fd, bytes, done, bytes.length - done, position + done);
     if (n === 0) break;
     done += n;
   }
-  if (done <= size) return bytes.subarray(0, done);
-  return Buffer.concat([bytes, fs.readFileSync(fd)]);
+  if (exact || done <= size) return bytes.subarray(0, done);
+  const more: Buffer[] = [bytes];
+  for (let at = position + done; ; ) {
+    const piece = Buffer.alloc(64 * 1024);
+    const n = fs.readSync(fd, piece, 0, piece.length, at);
+    if (n === 0) return Buffer.concat(more);
+    more.push(piece.subarray(0, n));
+    at += n;
+  }
 }
 
 /** Loads the record of a pair; a missing one is empty, an unusable one is moved aside and reported. */
@@ -309,7 +360,7 @@ export function loadRecord(file: string, source: string, replica: string): Loade
     from = legacyFileOf(file);
     const legacy = file.endsWith('.rec') ? readIfThere(from) : undefined;
     if (legacy === undefined) return { record: emptyRecord(), existed: false };
-    const v1 = decodeV1(legacy.toString('utf8'), (data, version) => checkHeader(data, source, replica, version));
+    const v1 = decodeV1(Buffer.concat([legacy.head, legacy.tail]).toString('utf8'), (data, version) => checkHeader(data, source, replica, version));
     return { record: recordOf(v1.header as Partial<Header>, fromLegacy(v1.table)), existed: true, outdated: true };
   } catch (error) {
     const aside = `${from}.corrupt-${Date.now()}`;
@@ -323,15 +374,15 @@ export function loadRecord(file: string, source: string, replica: string): Loade
   }
 }
 
-function loadBytes(bytes: Buffer, source: string, replica: string): LoadedRecord {
-  const newline = bytes.indexOf(10);
+function loadBytes({ head, tail }: RecordBytes, source: string, replica: string): LoadedRecord {
+  const newline = head.indexOf(10);
   if (newline < 0) throw new Error('not a record');
-  const version = (JSON.parse(bytes.toString('utf8', 0, newline)) as { version?: unknown }).version;
+  const version = (JSON.parse(head.toString('utf8', 0, newline)) as { version?: unknown }).version;
   if (version === 2) {
-    const v2 = decodeV2(bytes, newline, (data) => checkHeader(data, source, replica, 2));
+    const v2 = decodeV2(tail.length > 0 ? Buffer.concat([head, tail]) : head, newline, (data) => checkHeader(data, source, replica, 2));
     return { record: recordOf(v2.header as Partial<Header>, fromLegacy(v2.table)), existed: true, outdated: true };
   }
-  return { record: decode(bytes, newline, source, replica), existed: true };
+  return { record: decode(head, tail, newline, source, replica), existed: true };
 }
 
 function headerLine(record: SyncRecord, source: string, replica: string, pathBytes: number): Buffer {
