@@ -277,9 +277,13 @@ describe('the tray app, run as a process against the fake electron', () => {
   // Timing-bound by nature (a GiB copy must still be going when Stop lands, with updates seen inside files): on a CI
   // machine running every suite at once it missed either way about one run in three; each attempt is whole (hooks
   // make a fresh home and end the process), and a real regression fails all three.
+  // Files large enough that a copy worker's report (every 200 ms) lands inside one even on a disk that reads
+  // uncached at 1.5 GiB/s: with 100 MiB files the whole of each copy fit between two reports.
+  const BIG_FILES = 5;
+  const BIG_MIB = 512;
   it('shows progress by bytes inside a large file, at least once a second; Stop ends the run between operations and the next run converges', { retry: 2 }, async () => {
-    for (let i = 0; i < 10; i += 1) await writeBigFile(path.join(home.source, `big-${i}.bin`), 100);
-    for (let i = 0; i < 10; i += 1) uncache(path.join(home.source, `big-${i}.bin`));
+    for (let i = 0; i < BIG_FILES; i += 1) await writeBigFile(path.join(home.source, `big-${i}.bin`), BIG_MIB);
+    for (let i = 0; i < BIG_FILES; i += 1) uncache(path.join(home.source, `big-${i}.bin`));
     await writeSettings(home, [pairOf(home)]);
     const app = start();
     await app.waitFor('the tray', (s) => lastTray(s)?.menu != null);
@@ -291,7 +295,7 @@ describe('the tray app, run as a process against the fake electron', () => {
     // A few updates in (the tray showing a percentage), with most of the copying still to do: Stop.
     const withProgress = () => pushes.filter((p) => p.status.pairs[0]?.progress != null);
     // Counting the bytes of files still being copied: some update falls inside a file, not on a file's end.
-    const insideAFile = () => withProgress().some((p) => p.status.pairs[0]!.progress!.bytesDone % (100 * 1024 * 1024) > 11);
+    const insideAFile = () => withProgress().some((p) => p.status.pairs[0]!.progress!.bytesDone % (BIG_MIB * 1024 * 1024) > 11);
     await expect
       .poll(() => withProgress().length >= 3 && insideAFile(), { timeout: 10_000, interval: 10 })
       .toBe(true)
@@ -304,11 +308,11 @@ describe('the tray app, run as a process against the fake electron', () => {
     expect(trayIcon(syncing)).toBe('syncing');
     expect(menuItem(syncing, 'Stop syncing')?.enabled).toBe(true);
     const progress = withProgress().at(-1)!.status.pairs[0]!.progress!;
-    // Ten big files, a.txt and sub/b.txt (11 bytes).
-    expect(progress).toMatchObject({ filesTotal: 12, bytesTotal: 1000 * 1024 * 1024 + 11, current: expect.stringMatching(/^(big-\d\.bin|a\.txt|sub\/b\.txt)$/) });
+    // The big files, a.txt and sub/b.txt (11 bytes).
+    expect(progress).toMatchObject({ filesTotal: BIG_FILES + 2, bytesTotal: BIG_FILES * BIG_MIB * 1024 * 1024 + 11, current: expect.stringMatching(/^(big-\d\.bin|a\.txt|sub\/b\.txt)$/) });
     expect(progress.rate).toBeGreaterThan(0);
     expect(progress.etaSeconds).toBeGreaterThanOrEqual(0);
-    expect(progress.text).toMatch(/^\d+(\.\d)? [MG]iB of 1000\.0 MiB \(\d+%\), \d+(\.\d)? [KMG]iB\/s, \d+:\d\d left, \d+\/12 files$/);
+    expect(progress.text).toMatch(new RegExp(`^\\d+(\\.\\d+)? [MG]iB of 2\\.5 GiB \\(\\d+%\\), \\d+(\\.\\d)? [KMG]iB/s, \\d+:\\d\\d left, \\d+/${BIG_FILES + 2} files$`));
     await app.invoke(Channel.StopSync, 'pair-1');
     const stopped = await app.waitFor('the stopped run', (s) => hasLine(s, 'source → replica: synced') && s);
     const status = (await app.invoke(Channel.GetStatus)) as unknown as StatusView;
@@ -321,15 +325,15 @@ describe('the tray app, run as a process against the fake electron', () => {
     expect(Math.max(...gaps)).toBeLessThan(1000);
     // Between operations: every replica file is whole, nothing half-written is visible, and some were left.
     const copied = (await fsp.readdir(home.replica)).filter((n) => n.startsWith('big-'));
-    expect(copied.length).toBeLessThan(10);
-    for (const name of await fsp.readdir(home.replica)) expect(['a.txt', 'sub', ...Array.from({ length: 10 }, (_, i) => `big-${i}.bin`)]).toContain(name);
-    for (const name of copied) expect((await fsp.stat(path.join(home.replica, name))).size).toBe(100 * 1024 * 1024);
+    expect(copied.length).toBeLessThan(BIG_FILES);
+    for (const name of await fsp.readdir(home.replica)) expect(['a.txt', 'sub', ...Array.from({ length: BIG_FILES }, (_, i) => `big-${i}.bin`)]).toContain(name);
+    for (const name of copied) expect((await fsp.stat(path.join(home.replica, name))).size).toBe(BIG_MIB * 1024 * 1024);
     expect(await fsp.readFile(path.join(home.logs, 'folder-sync.log'), 'utf8')).toMatch(/summary aborted after/);
 
     await app.click('Sync now');
     await app.waitFor('the next run', (s) => hasLine(s, 'source → replica: synced') && !hasLine(s, 'syncing now') && s, 30_000);
-    await expect.poll(async () => (await fsp.readdir(home.replica)).filter((n) => n.startsWith('big-')).length, { timeout: 30_000 }).toBe(10);
-    for (let i = 0; i < 10; i += 1) expect((await fsp.stat(path.join(home.replica, `big-${i}.bin`))).size).toBe(100 * 1024 * 1024);
+    await expect.poll(async () => (await fsp.readdir(home.replica)).filter((n) => n.startsWith('big-')).length, { timeout: 30_000 }).toBe(BIG_FILES);
+    for (let i = 0; i < BIG_FILES; i += 1) expect((await fsp.stat(path.join(home.replica, `big-${i}.bin`))).size).toBe(BIG_MIB * 1024 * 1024);
   });
 
   it('Quit during a run offers "Stop now": the run stops between operations and the app quits; Cancel keeps it running', async () => {
