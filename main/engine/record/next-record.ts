@@ -108,11 +108,30 @@ export function nextRecord(
     return { table: old, changed: false };
   }
   const builder = new TableBuilder(source.rows);
+  const touched = touchedRows(source, run);
   let changed = false;
   let fromPlanned = 0;
+  // A stretch of settled rows the run did not touch, consecutive in the old record too: copied in one go.
+  let runFrom = -1;
+  let runRows = 0;
+  const flush = (): void => {
+    if (runRows > 0) builder.copyRows(old, runFrom, runRows);
+    runRows = 0;
+  };
   for (let s = 0; s < source.rows; s += 1) {
-    const rel = source.path(s);
     const row = t.settledWith[s]!;
+    if (row !== -1 && (touched === undefined || touched[s] === 0)) {
+      // Most rows are settled and untouched by the run: copied with no object made and no lookup.
+      if (runRows > 0 && runFrom + runRows === row) runRows += 1;
+      else {
+        flush();
+        runFrom = row;
+        runRows = 1;
+      }
+      continue;
+    }
+    flush();
+    const rel = source.path(s);
     if (row === -1) {
       const entry = planned.entryOf(rel);
       if (entry === undefined) continue;
@@ -122,13 +141,11 @@ export function nextRecord(
       if (!changed && (was === undefined || !sameRow(was, entry))) changed = true;
       continue;
     }
-    // Most rows are settled and untouched by the run: copied with no object made and, when the run wrote
-    // nothing and failed nothing, no lookup either.
-    if (run.notDone.size > 0 && run.notDone.has(rel)) {
+    if (run.notDone.has(rel)) {
       changed = true;
       continue;
     }
-    const after = run.after.size > 0 ? run.after.get(rel) : undefined;
+    const after = run.after.get(rel);
     if (after === undefined) {
       builder.copyRow(old, row);
       continue;
@@ -142,6 +159,7 @@ export function nextRecord(
     builder.add(rel, entryFor(was.kind, src, after, was, undefined));
     changed = true;
   }
+  flush();
   // Entries kept below unreadable source folders and not in the source scan: added after, then put in order.
   let extras = 0;
   for (const [rel, entry] of planned.kept) {
@@ -153,4 +171,22 @@ export function nextRecord(
   if (fromPlanned + extras !== oldPlanned.size) changed = true;
   if (!changed) return { table: old, changed: false };
   return { table: extras > 0 ? inPathOrder(builder.build()) : builder.build(), changed };
+}
+
+/**
+ * The source rows the run wrote or failed (marked 1), found by binary search from the run's few paths rather than
+ * by a lookup per row; undefined when there are none.
+ */
+function touchedRows(source: Snapshot, run: { readonly after: ReadonlyMap<string, ReplicaState>; readonly notDone: ReadonlySet<string> }): Uint8Array | undefined {
+  if (run.after.size === 0 && run.notDone.size === 0) return undefined;
+  const touched = new Uint8Array(source.rows);
+  for (const rel of run.after.keys()) {
+    const row = source.find(rel);
+    if (row >= 0) touched[row] = 1;
+  }
+  for (const rel of run.notDone) {
+    const row = source.find(rel);
+    if (row >= 0) touched[row] = 1;
+  }
+  return touched;
 }

@@ -47,14 +47,7 @@ export class TableBuilder {
   /** The row about to be added, with room made for it. */
   private nextRow(): number {
     const row = this.paths.length;
-    if (row * SMALL === this.small.length) {
-      const small = new Uint32Array(row * 2 * SMALL);
-      small.set(this.small);
-      this.small = small;
-      const numbers = new Float64Array(row * 2 * NUMBERS);
-      numbers.set(this.numbers);
-      this.numbers = numbers;
-    }
+    if (row * SMALL === this.small.length) this.grow(row + 1);
     return row;
   }
 
@@ -86,6 +79,41 @@ export class TableBuilder {
     for (let c = row * NUMBERS, f = from * NUMBERS, end = c + NUMBERS; c < end; c += 1, f += 1) n[c] = source[f]!;
     this.small[row * SMALL + KIND] = table.small[from * SMALL + KIND]!;
     this.small[row * SMALL + MODE] = table.small[from * SMALL + MODE]!;
+  }
+
+  /**
+   * Rows `from` .. `from + count - 1` of `table`, copied whole: a run's settled rows come in long stretches that
+   * are consecutive in the old record too, and one typed-array copy per stretch replaces a loop per row.
+   */
+  copyRows(table: RecordSnapshot, from: number, count: number): void {
+    if (count === 1) {
+      this.copyRow(table, from);
+      return;
+    }
+    const row = this.paths.length;
+    const rows = row + count;
+    if (rows * SMALL > this.small.length) this.grow(rows);
+    if (table.hashes.size > 0) {
+      for (let i = 0; i < count; i += 1) {
+        const hash = table.hashes.get(from + i);
+        if (hash !== undefined) this.hashes.set(row + i, hash);
+      }
+    }
+    const paths = table.paths;
+    for (let i = from, end = from + count; i < end; i += 1) this.paths.push(paths[i]!);
+    this.numbers.set(table.numbers.subarray(from * NUMBERS, (from + count) * NUMBERS), row * NUMBERS);
+    this.small.set(table.small.subarray(from * SMALL, (from + count) * SMALL), row * SMALL);
+  }
+
+  /** Room for at least `rows` rows, at least doubling (so adding row by row stays linear). */
+  private grow(rows: number): void {
+    const capacity = Math.max(rows, (this.small.length / SMALL) * 2);
+    const small = new Uint32Array(capacity * SMALL);
+    small.set(this.small);
+    this.small = small;
+    const numbers = new Float64Array(capacity * NUMBERS);
+    numbers.set(this.numbers);
+    this.numbers = numbers;
   }
 
   get size(): number {

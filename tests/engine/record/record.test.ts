@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSafeRelative } from '../../../main/engine/fs/paths.js';
-import { entriesOf, tableOf, type RecordEntry } from '../../../main/engine/record/record.js';
+import { entriesOf, TableBuilder, tableOf, type RecordEntry } from '../../../main/engine/record/record.js';
 import { checkPathText, loadRecord, recordFileFor, saveRecord } from '../../../main/engine/record/record-file.js';
 import fc from 'fast-check';
 import { recordV1, recordV2, withoutBirthTimes } from '../../helpers/record-edit.js';
@@ -302,5 +302,27 @@ describe('temp files of killed record writes', () => {
     expect(fs.readFileSync(`${file}.999999999.0a1b2c3d4e5f.tmp/inside`, 'utf8')).toBe('not ours');
     expect(fs.existsSync(`${file}.999999999.tmp`)).toBe(false);
     expect(fs.readFileSync(decoy, 'utf8')).toBe('keep');
+  });
+});
+
+describe('the record table builder', () => {
+  it('copies a stretch of rows whole exactly as row by row, hashes included, growing past its presized room', () => {
+    dir = tempDir(); // the file's afterEach removes it
+    const entries = new Map<string, RecordEntry>();
+    for (let i = 0; i < 40; i += 1) entries.set(`d/f${String(i).padStart(2, '0')}`, entry({ size: i, ino: 1000 + i, ...(i % 7 === 0 ? { hash: `h${i}` } : {}) }));
+    const table = tableOf(entries);
+    const byRow = new TableBuilder(2);
+    const byStretch = new TableBuilder(2);
+    for (const [from, count] of [[0, 1], [3, 17], [25, 15]] as const) {
+      for (let row = from; row < from + count; row += 1) byRow.copyRow(table, row);
+      byStretch.copyRows(table, from, count);
+    }
+    byRow.add('e', entry({ hash: 'last' }));
+    byStretch.add('e', entry({ hash: 'last' }));
+    const expected = entriesOf(byRow.build());
+    expect(expected.size).toBe(34);
+    expect(expected.get('d/f07')?.hash).toBe('h7');
+    expect(entriesOf(byStretch.build())).toEqual(expected);
+    expect([...entriesOf(byStretch.build()).keys()]).toEqual([...expected.keys()]);
   });
 });
