@@ -27,12 +27,12 @@ export function scanAhead(argv: readonly string[]): ScansAhead | undefined {
   } catch {
     return undefined; // an unreadable --exclude-from or ignore file: runCli says so
   }
-  const small = isSmallRecord(recordFileFor(stateDir, path.resolve(source), path.resolve(replica)));
+  const smallTree = isSmallRecord(recordFileFor(stateDir, path.resolve(source), path.resolve(replica)));
   const ahead = new ScansAhead();
   // The same requests as the run's (runSync): a replica scan never crosses into another file system.
   const requests = [
-    [source, { excludes, sameDevice: true, small }],
-    [replica, { excludes, sameDevice: true, small }],
+    [source, { excludes, sameDevice: true, smallTree }],
+    [replica, { excludes, sameDevice: true, smallTree }],
   ] as const;
   for (const [root, request] of requests) {
     const real = folderRealPath(root);

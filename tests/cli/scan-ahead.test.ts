@@ -49,8 +49,8 @@ describe('scans started ahead of a run', () => {
     pair = makePair();
     writeTree(pair.source, { 'a.txt': 'a', 'd/b.txt': 'b' });
     const ahead = new ScansAhead();
-    ahead.start(root(pair.source), { excludes: [], sameDevice: true, small: true });
-    ahead.start(root(pair.replica), { excludes: [], sameDevice: true, small: true });
+    ahead.start(root(pair.source), { excludes: [], sameDevice: true, smallTree: true });
+    ahead.start(root(pair.replica), { excludes: [], sameDevice: true, smallTree: true });
     // Written after the scans: the run does not copy it (the next one will), which proves it used them.
     fs.writeFileSync(path.join(pair.source, 'late.txt'), 'late');
     expect(await runSync({ source: pair.source, replica: pair.replica, stateDir: pair.state }, ahead)).toMatchObject({ status: 'ok', copied: 2, created: 1 });

@@ -32,7 +32,7 @@ function reusable(old: RecordEntry, src: Entry, rep: ReplicaState): boolean {
   return sameFile(src, old, UNCHANGED) && rep.mtimeMs === old.repMtimeMs && !(old.birthtimeMs === 0 && src.birthtimeMs !== 0);
 }
 
-/** Two rows hold the same data, field for field: whether the record changed (rule 7), not whether files are alike. */
+/** Two rows hold the same data, field for field: whether the record changed (a run that changed nothing rewrites nothing), not whether files are alike. */
 function sameRow(a: RecordEntry, b: RecordEntry): boolean {
   return a === b || (sameFile(a, b, UNCHANGED) && a.birthtimeMs === b.birthtimeMs && a.repMtimeMs === b.repMtimeMs && a.hash === b.hash);
 }
@@ -87,7 +87,7 @@ export function plannedRecord(input: PlannedRecordInput): PlannedRecord {
 
 export interface NextRecord {
   readonly table: RecordSnapshot;
-  /** Differs from the record the run started from (then it is saved; rule 7: else nothing is rewritten). */
+  /** Differs from the record the run started from (then it is saved; else nothing is rewritten). */
   readonly changed: boolean;
 }
 

@@ -19,7 +19,7 @@ export interface ScanRequest {
   /** Walk into no folder on another file system than the root's (they are listed as mount points instead). */
   readonly sameDevice: boolean;
   /** The last run saw a small tree: scan in this thread. */
-  readonly small?: boolean;
+  readonly smallTree?: boolean;
 }
 
 /** What a scan worker is given. */
@@ -78,13 +78,13 @@ function scanHere(job: ScanJob): Promise<TableScan> {
 /** Scans one tree (a byte-string absolute path); says how long it took. */
 export async function scanOne(root: string, request: ScanRequest): Promise<TableScan> {
   const startedAt = performance.now();
-  const scan = await scanAnywhere({ root, excludes: request.excludes, sameDevice: request.sameDevice }, request.small ?? false);
+  const scan = await scanAnywhere({ root, excludes: request.excludes, sameDevice: request.sameDevice }, request.smallTree ?? false);
   return { ...scan, durationMs: performance.now() - startedAt };
 }
 
-async function scanAnywhere(job: ScanJob, small: boolean): Promise<TableScan> {
+async function scanAnywhere(job: ScanJob, smallTree: boolean): Promise<TableScan> {
   // A small tree scans in this thread in a few milliseconds, done by the time scanOne returns.
-  if (small) return scanHere(job);
+  if (smallTree) return scanHere(job);
   if (job.excludes.length === 0) {
     const pooled = scanColumnsAsync(job.root, { sameDevice: job.sameDevice });
     if (pooled !== undefined) return tableScan(await pooled);

@@ -42,7 +42,7 @@ export function startScans(options: SyncOptions, source: string, replica: string
   const request: ScanRequest = {
     excludes: options.excludes ?? [],
     sameDevice: !(options.crossFileSystems ?? false),
-    small: isSmallRecord(recordFileFor(options.stateDir, source, replica)),
+    smallTree: isSmallRecord(recordFileFor(options.stateDir, source, replica)),
   };
   const replicaRequest: ScanRequest = { ...request, sameDevice: true };
   const sourceRoot = toByteString(fs.realpathSync(source));

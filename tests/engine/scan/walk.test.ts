@@ -61,7 +61,7 @@ describe('scan', () => {
     const bytes = sample();
     // With excludes: in a worker (a native scan has no exclude callback on the thread pool), and in this thread.
     const { durationMs, ...inWorker } = await parallel.scanOne(bytes, { excludes: ['*.tmp'], sameDevice: true });
-    const { durationMs: hereMs, ...here } = await parallel.scanOne(bytes, { excludes: ['*.tmp'], sameDevice: true, small: true });
+    const { durationMs: hereMs, ...here } = await parallel.scanOne(bytes, { excludes: ['*.tmp'], sameDevice: true, smallTree: true });
     expect(inWorker).toEqual(here);
     expect(durationMs).toBeGreaterThan(0);
     expect(hereMs).toBeGreaterThan(0);
