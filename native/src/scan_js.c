@@ -1,7 +1,6 @@
 #define _GNU_SOURCE
 #include "scan_js.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,47 +38,6 @@ static napi_value typed_column(napi_env env, napi_typedarray_type type, struct b
   }
   if (napi_create_typedarray(env, type, length, buffer, 0, &array) != napi_ok) return NULL;
   return array;
-}
-
-/*
- * Node-API's node_api_create_external_string_latin1: in Node since 20.4 and in Electron's, but not in the Node-API
- * version the addon is built for, so looked up at run time rather than linked.
- */
-typedef napi_status (*external_latin1_fn)(napi_env, char *, size_t, napi_finalize, void *, napi_value *, bool *);
-
-static external_latin1_fn external_latin1(void) {
-  static external_latin1_fn fn;
-  static bool looked;
-  if (!looked) {
-    *(void **)&fn = dlsym(RTLD_DEFAULT, "node_api_create_external_string_latin1");
-    looked = true;
-  }
-  return fn;
-}
-
-/* Paths shorter than this are copied: an external string keeps its whole buffer until the string is collected. */
-#define EXTERNAL_PATHS_FROM 65536
-
-/*
- * The NUL-joined paths as a JS string. With `hand_over`, a long one is an external string over the scan's own
- * buffer where the runtime offers them: a copy had the paths resident twice at the moment the scan was received
- * (40 MB more at the peak of a million-entry scan). Node-API owns the buffer once the call succeeds: it frees it
- * through free_column when the string is collected, or at once where it copied instead (V8's sandbox, as in
- * Electron, allows no external strings).
- */
-static napi_value paths_string(napi_env env, struct buf *paths, bool hand_over) {
-  external_latin1_fn create = external_latin1();
-  if (hand_over && create != NULL && paths->len >= EXTERNAL_PATHS_FROM) {
-    napi_value string;
-    bool copied;
-    if (create(env, paths->data, paths->len, free_column, (void *)(uintptr_t)paths->cap, &string, &copied) == napi_ok) {
-      *paths = (struct buf){NULL, 0, 0};
-      return string;
-    }
-    bool pending = false;
-    if (napi_is_exception_pending(env, &pending) != napi_ok || pending) return NULL;
-  }
-  return js_latin1(env, paths->data == NULL ? "" : paths->data, paths->len);
 }
 
 static napi_value strings_array(napi_env env, const struct strings *list) {
@@ -138,7 +96,7 @@ static bool set(napi_env env, napi_value object, const char *key, napi_value val
 static napi_value scan_object(napi_env env, struct scan_result *r, bool hand_over) {
   napi_value out;
   if (napi_create_object(env, &out) != napi_ok) return NULL;
-  bool ok = set(env, out, "paths", paths_string(env, &r->paths, hand_over)) &&
+  bool ok = set(env, out, "paths", js_latin1(env, r->paths.data == NULL ? "" : r->paths.data, r->paths.len)) &&
             set(env, out, "count", js_number(env, (double)r->count)) &&
             set(env, out, "numbers", typed_column(env, napi_float64_array, &r->numbers, r->count * SCAN_NUMBERS, hand_over)) &&
             set(env, out, "small", typed_column(env, napi_uint32_array, &r->small, r->count * SCAN_SMALL, hand_over)) &&
