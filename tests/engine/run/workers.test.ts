@@ -2,6 +2,7 @@
  * The built engine (dist/) scans and copies in worker threads; tests running from sources use the in-thread
  * fallback. These run the built engine, so the worker paths are covered too.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -74,5 +75,33 @@ describe('runSyncInWorker (the tray runs the engine off its main thread)', () =>
       // An overlap stays one across the thread boundary: refused for safety, not bad usage.
       reason: 'overlap',
     });
+  });
+
+  // A tree scanned on libuv's pool (the native scanner) from inside the sync worker, as the tray runs it: what that
+  // scan hands over must outlive nothing of the worker. In a child process, because a crash at a worker's end (the
+  // scan's paths handed over as an external string did exactly that: exit 139) would otherwise take the runner down.
+  it('runs the benchmark\'s tree twice in a worker, after a run of an empty pair, and the process ends cleanly', () => {
+    pair = makePair();
+    const url = (file: string): string => pathToFileURL(path.resolve(file)).href;
+    const script = `
+      const { runSyncInWorker } = await import(${JSON.stringify(url('dist/main/engine/run/run-in-worker.js'))});
+      const { planTree, writeTree } = await import(${JSON.stringify(url('tests/bench/generate.mjs'))});
+      const pair = ${JSON.stringify({ source: pair.source, replica: pair.replica, stateDir: pair.state, root: pair.root })};
+      writeTree(pair.source, planTree({ files: 3000, big: 2, bigSizeMiB: 4, seed: 7 }), () => {});
+      const fs = await import('node:fs');
+      fs.mkdirSync(pair.root + '/empty-src');
+      await runSyncInWorker({ source: pair.root + '/empty-src', replica: pair.root + '/empty-rep', stateDir: pair.stateDir });
+      let events = 0;
+      const options = { source: pair.source, replica: pair.replica, stateDir: pair.stateDir, onEvent: () => (events += 1) };
+      const first = await runSyncInWorker(options);
+      const second = await runSyncInWorker(options);
+      console.log(JSON.stringify([first.status, first.copied > 3000, second.status, second.copied]));`;
+    // The environment a user's session gives it: none of the test runner's variables.
+    const file = path.join(pair.root, 'host.mjs');
+    fs.writeFileSync(file, script);
+    const child = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH ?? '' } });
+    expect({ status: child.status, signal: child.signal, stderr: child.stderr }).toEqual({ status: 0, signal: null, stderr: '' });
+    expect(JSON.parse(child.stdout)).toEqual(['ok', true, 'ok', 0]);
+    pair.expectMirror();
   });
 });
