@@ -13,9 +13,7 @@ import { writeContents } from '../../../main/engine/execute/contents.js';
 import { createCopyPool } from '../../../main/engine/execute/copy-pool.js';
 import { Progress } from '../../../main/engine/execute/progress.js';
 import type { RunState } from '../../../main/engine/execute/run-state.js';
-import { RunTrash } from '../../../main/engine/execute/trash.js';
 import { RESERVED_PREFIX } from '../../../main/engine/fs/paths.js';
-import { Tree } from '../../../main/engine/fs/tree.js';
 import type { Action } from '../../../main/engine/types.js';
 import { describeTree, writeTree } from '../../helpers/tree.js';
 import { BACKENDS } from '../fs/backends.js';
@@ -35,9 +33,7 @@ function temps(root: string): string[] {
 
 describe.each(BACKENDS)('the contents phase, %s backend', (_name, ops) => {
   let fx: Fixture;
-  const extra: Tree[] = [];
   afterEach(() => {
-    for (const tree of extra.splice(0)) tree.close();
     fx.close();
   });
 
@@ -101,11 +97,7 @@ describe.each(BACKENDS)('the contents phase, %s backend', (_name, ops) => {
     fx = makeFixture(ops);
     writeTree(fx.source, { 'a/doc.txt': 'version 2' });
     writeTree(fx.replica, { 'a/doc.txt': 'version 1' });
-    const trashDir = path.join(fx.root, 'trash');
-    fs.mkdirSync(trashDir);
-    const trashTree = Tree.open(trashDir, ops);
-    extra.push(trashTree);
-    const trash = RunTrash.startingAt(trashTree);
+    const { dir: trashDir, trash } = fx.trash();
     const actions = [update('a/doc.txt', 9)];
     const state = fx.state(actions, { trash });
     await write(state, actions);

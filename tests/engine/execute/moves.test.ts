@@ -9,9 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { moveFolder, placeStagedMove, removeStaging, stageFileMoves, type Move } from '../../../main/engine/execute/moves.js';
 import type { RunState } from '../../../main/engine/execute/run-state.js';
-import { RunTrash } from '../../../main/engine/execute/trash.js';
 import { RESERVED_PREFIX } from '../../../main/engine/fs/paths.js';
-import { Tree } from '../../../main/engine/fs/tree.js';
 import { writeTree } from '../../helpers/tree.js';
 import { BACKENDS } from '../fs/backends.js';
 import { inodeOf, makeFixture, mtimeOf, setMtime, type Fixture } from './run-fixture.js';
@@ -28,9 +26,7 @@ async function moveFiles(state: RunState, moves: readonly Move[]): Promise<void>
 
 describe.each(BACKENDS)('the moves phase, %s backend', (_name, ops) => {
   let fx: Fixture;
-  const extra: Tree[] = [];
   afterEach(() => {
-    for (const tree of extra.splice(0)) tree.close();
     fx.close();
   });
 
@@ -74,11 +70,7 @@ describe.each(BACKENDS)('the moves phase, %s backend', (_name, ops) => {
     fx = makeFixture(ops);
     writeTree(fx.source, { 'doc.txt': 'renamed' });
     writeTree(fx.replica, { 'draft.txt': 'renamed', 'doc.txt': 'the old doc' });
-    const trashDir = path.join(fx.root, 'trash');
-    fs.mkdirSync(trashDir);
-    const trashTree = Tree.open(trashDir, ops);
-    extra.push(trashTree);
-    const trash = RunTrash.startingAt(trashTree);
+    const { dir: trashDir, trash } = fx.trash();
     const move = fileMove('draft.txt', 'doc.txt');
     const state = fx.state([move], { trash });
     await moveFiles(state, [move]);

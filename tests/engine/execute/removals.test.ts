@@ -10,9 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Deletion } from '../../../main/engine/execute/deletion-split.js';
 import { deletionsOf, removeAlongside, removeInOrder, removeLeftovers } from '../../../main/engine/execute/removals.js';
-import { RunTrash } from '../../../main/engine/execute/trash.js';
 import { RESERVED_PREFIX } from '../../../main/engine/fs/paths.js';
-import { Tree } from '../../../main/engine/fs/tree.js';
 import type { Action } from '../../../main/engine/types.js';
 import { mountTmpfs, tmpfsSupportMissing, type Tmpfs } from '../../helpers/fault-mount.js';
 import { describeTree, writeTree } from '../../helpers/tree.js';
@@ -25,9 +23,7 @@ const rmdir = (p: string): Deletion => ({ type: 'rmdir', path: p });
 describe.each(BACKENDS)('the removals phase, %s backend', (_name, ops) => {
   let fx: Fixture;
   let mount: Tmpfs | undefined;
-  const extra: Tree[] = [];
   afterEach(() => {
-    for (const tree of extra.splice(0)) tree.close();
     mount?.dispose();
     mount = undefined;
     fx.close();
@@ -97,11 +93,7 @@ describe.each(BACKENDS)('the removals phase, %s backend', (_name, ops) => {
   it('moves deleted files into the trash, keeping their paths, one at a time in plan order', async () => {
     fx = makeFixture(ops);
     writeTree(fx.replica, { 'd/x.txt': 'x', 'y.txt': 'y' });
-    const trashDir = path.join(fx.root, 'trash');
-    fs.mkdirSync(trashDir);
-    const trashTree = Tree.open(trashDir, ops);
-    extra.push(trashTree);
-    const trash = RunTrash.startingAt(trashTree);
+    const { dir: trashDir, trash } = fx.trash();
     const actions = [del('d/x.txt'), rmdir('d'), del('y.txt'), { type: 'copy', path: 'z.txt', size: 1 } as const];
     const state = fx.state(actions, { trash });
     const split = deletionsOf(state);

@@ -8,6 +8,7 @@ import type { AtOps } from '../../../main/engine/fs/at.js';
 import { NATIVE_TRAITS } from '../../../main/engine/fs/probe.js';
 import { childOf, isFolder, isLink, Tree } from '../../../main/engine/fs/tree.js';
 import { RunState, type ExecuteInput } from '../../../main/engine/execute/run-state.js';
+import { RunTrash } from '../../../main/engine/execute/trash.js';
 import { mtimeTolerance } from '../../../main/engine/plan/identity.js';
 import { entryOf } from '../../../main/engine/scan/walk.js';
 import type { Action, Entry, ReplicaTraits, SyncEvent } from '../../../main/engine/types.js';
@@ -24,6 +25,8 @@ export interface Fixture {
   readonly events: SyncEvent[];
   /** A RunState for `actions`, its `wanted` the source as it is now (a scan of it). */
   state(actions: readonly Action[], input?: Partial<ExecuteInput>): RunState;
+  /** A run's trash in `root/trash`, opened on the same backend and closed with the fixture. */
+  trash(): { readonly dir: string; readonly trash: RunTrash };
   /** The `op` events of one kind, as "op path" lines. */
   ops(kind?: string): string[];
   close(): void;
@@ -50,6 +53,7 @@ export function makeFixture(ops: AtOps, replicaAt?: string): Fixture {
   const sourceTree = Tree.open(source, ops);
   const replicaTree = Tree.open(replica, ops);
   const events: SyncEvent[] = [];
+  const opened: Tree[] = [sourceTree, replicaTree];
   return {
     root,
     source,
@@ -72,12 +76,18 @@ export function makeFixture(ops: AtOps, replicaAt?: string): Fixture {
         ...input,
       });
     },
+    trash() {
+      const dir = path.join(root, 'trash');
+      fs.mkdirSync(dir);
+      const tree = Tree.open(dir, ops);
+      opened.push(tree);
+      return { dir, trash: RunTrash.startingAt(tree) };
+    },
     ops(kind) {
       return events.flatMap((e) => (e.type === 'op' && (kind === undefined || e.op === kind) ? [`${e.op} ${e.path}`] : []));
     },
     close() {
-      sourceTree.close();
-      replicaTree.close();
+      for (const tree of opened.splice(0)) tree.close();
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
