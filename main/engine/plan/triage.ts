@@ -4,12 +4,14 @@
  * record keeps their row as it is, so the planner only ever sees the rest: a run that changed nothing makes no
  * object per entry, and a run that changed 3% plans 3%.
  *
- * The three lists are walked side by side in path order, compared column by column: no map, no allocation.
+ * The three lists are walked side by side in path order (align-rows.ts), compared column by column: no map, and no
+ * string per entry.
  */
 import { parentOf } from '../fs/paths.js';
+import { alignRows } from '../snapshot/align-rows.js';
 import { RecordSnapshot, type RecordEntry } from '../snapshot/record-snapshot.js';
 import { ScanRows } from '../snapshot/scan-rows.js';
-import { KIND_CODE, RowCursor, SMALL, type Snapshot } from '../snapshot/snapshot.js';
+import { KIND_CODE, SMALL, type Snapshot } from '../snapshot/snapshot.js';
 import type { Entry } from '../types.js';
 import { settledRow } from './identity.js';
 
@@ -50,15 +52,13 @@ export function triage(source: Snapshot, replica: Snapshot, record: RecordSnapsh
   };
   if (!options.enabled) return result;
   // Snapshots from equal texts hold the same paths row for row: a no-change run compares no path at all.
-  const replicaRow = source.samePathsAs(replica) ? undefined : new RowCursor(replica);
-  const recordRow = source.samePathsAs(record) ? undefined : new RowCursor(record);
+  const replicaRows = source.samePathsAs(replica) ? undefined : alignRows(source, replica);
+  const recordRows = source.samePathsAs(record) ? undefined : alignRows(source, record);
   const collides = options.fold === undefined ? undefined : caseCollisions(source.paths, options.fold);
-  const needsPaths = replicaRow !== undefined || recordRow !== undefined || collides !== undefined;
   for (let s = 0; s < source.rows; s += 1) {
-    const path = needsPaths ? source.path(s) : '';
-    const r = replicaRow === undefined ? s : replicaRow.rowOf(path);
-    const rec = r === -1 ? -1 : recordRow === undefined ? s : recordRow.rowOf(path);
-    if (rec === -1 || !settledRow(source, s, replica, r, record, rec, options.modes) || collides?.(path) === true) continue;
+    const r = replicaRows === undefined ? s : replicaRows[s]!;
+    const rec = r === -1 ? -1 : recordRows === undefined ? s : recordRows[s]!;
+    if (rec === -1 || !settledRow(source, s, replica, r, record, rec, options.modes) || collides?.(source.path(s)) === true) continue;
     result.settledWith[s] = rec;
     result.replicaSettled[r] = 1;
     result.recordSettled[rec] = 1;

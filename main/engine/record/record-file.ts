@@ -409,31 +409,12 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done);
 }
 
-/** Paths joined per write in pathBytes: a call per path costs more than the copy, a string of all of them is huge. */
-const PATHS_PER_WRITE = 512;
-
-/**
- * The paths as the file holds them (latin1 bytes, NUL between paths, none after the last), written into one
- * buffer of the exact size, a few hundred paths joined per write: no joined string of all of them is built and
- * encoded (a million paths would make a 40 MB one).
- */
-function pathBytes(paths: readonly string[]): Buffer {
-  let size = Math.max(0, paths.length - 1);
-  for (const rel of paths) size += rel.length;
-  const bytes = Buffer.allocUnsafeSlow(size);
-  let at = 0;
-  for (let row = 0; row < paths.length; row += PATHS_PER_WRITE) {
-    if (row > 0) bytes[at++] = 0;
-    at += bytes.write(paths.slice(row, row + PATHS_PER_WRITE).join('\0'), at, 'latin1');
-  }
-  return bytes;
-}
-
 /** Writes the record atomically: a kill at any moment leaves either the old file or the new one. */
 export function saveRecord(file: string, record: SyncRecord, source: string, replica: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const { numbers, small } = record.table;
-  const paths = pathBytes(record.table.paths);
+  // The snapshot's own text when it has one (a run's next record does): no string per path is made to save it.
+  const paths = Buffer.from(record.table.joinedPaths(), 'latin1');
   const header = headerLine(record, source, replica, paths.length);
   const columns = [new Uint8Array(numbers.buffer, numbers.byteOffset, numbers.byteLength), new Uint8Array(small.buffer, small.byteOffset, small.byteLength), paths];
   const hash = createHash('sha256').update(header);

@@ -29,10 +29,19 @@ export function emptyRecord(): SyncRecord {
 
 /**
  * Builds a record row by row; rows may be copied whole from another record. Copying allocates nothing per row: a
- * run that changed 1% of 100,000 entries copies the other 99%.
+ * run that changed 1% of 100,000 entries copies the other 99%, their paths as one piece of the old record's text.
  */
 export class TableBuilder {
-  private readonly paths: string[] = [];
+  /** The paths so far, in pieces of one or more NUL-joined paths; joined by NUL, the new record's text. */
+  private readonly pieces: string[] = [];
+  /** How many rows each piece holds. */
+  private readonly pieceRows: number[] = [];
+  /**
+   * A path holding a NUL was added (no scan makes one; a damaged table or a test can): joined, it would read as two
+   * rows, so the table is built from a list instead and the record file's checks refuse it (record-file.ts).
+   */
+  private holdsNul = false;
+  private rows = 0;
   private numbers: Float64Array;
   private small: Uint32Array;
   private readonly hashes = new Map<number, string>();
@@ -46,15 +55,16 @@ export class TableBuilder {
 
   /** The row about to be added, with room made for it. */
   private nextRow(): number {
-    const row = this.paths.length;
+    const row = this.rows;
     if (row * SMALL === this.small.length) this.grow(row + 1);
+    this.rows += 1;
     return row;
   }
 
   add(rel: string, e: RecordEntry): void {
     const row = this.nextRow();
     if (e.hash !== undefined) this.hashes.set(row, e.hash);
-    this.paths.push(rel);
+    this.addPiece(rel, 1);
     const n = this.numbers;
     const c = row * NUMBERS;
     n[c + SIZE] = e.size;
@@ -73,7 +83,7 @@ export class TableBuilder {
       const hash = table.hashes.get(from);
       if (hash !== undefined) this.hashes.set(row, hash);
     }
-    this.paths.push(table.path(from));
+    this.addPiece(table.path(from), 1);
     const n = this.numbers;
     const source = table.numbers;
     for (let c = row * NUMBERS, f = from * NUMBERS, end = c + NUMBERS; c < end; c += 1, f += 1) n[c] = source[f]!;
@@ -90,19 +100,30 @@ export class TableBuilder {
       this.copyRow(table, from);
       return;
     }
-    const row = this.paths.length;
+    const row = this.rows;
     const rows = row + count;
     if (rows * SMALL > this.small.length) this.grow(rows);
+    this.rows = rows;
     if (table.hashes.size > 0) {
       for (let i = 0; i < count; i += 1) {
         const hash = table.hashes.get(from + i);
         if (hash !== undefined) this.hashes.set(row + i, hash);
       }
     }
-    const paths = table.paths;
-    for (let i = from, end = from + count; i < end; i += 1) this.paths.push(paths[i]!);
+    this.addPiece(table.joinedRows(from, count), count);
     this.numbers.set(table.numbers.subarray(from * NUMBERS, (from + count) * NUMBERS), row * NUMBERS);
     this.small.set(table.small.subarray(from * SMALL, (from + count) * SMALL), row * SMALL);
+  }
+
+  private addPiece(paths: string, rows: number): void {
+    this.pieces.push(paths);
+    this.pieceRows.push(rows);
+    if (!this.holdsNul && rows === 1 && paths.includes('\0')) this.holdsNul = true;
+  }
+
+  /** Every path as a list, pieces of several rows split: only for a table holding a path with a NUL. */
+  private pathList(): string[] {
+    return this.pieces.flatMap((piece, i) => (this.pieceRows[i] === 1 ? [piece] : piece.split('\0')));
   }
 
   /** Room for at least `rows` rows, at least doubling (so adding row by row stays linear). */
@@ -117,13 +138,13 @@ export class TableBuilder {
   }
 
   get size(): number {
-    return this.paths.length;
+    return this.rows;
   }
 
   build(): RecordSnapshot {
-    const rows = this.paths.length;
+    const rows = this.rows;
     // Views, not copies: the unused tail of a presized column is small next to copying a million rows.
-    return new RecordSnapshot(this.paths, rows, this.numbers.subarray(0, rows * NUMBERS), this.small.subarray(0, rows * SMALL), this.hashes);
+    return new RecordSnapshot(this.holdsNul ? this.pathList() : this.pieces.join('\0'), rows, this.numbers.subarray(0, rows * NUMBERS), this.small.subarray(0, rows * SMALL), this.hashes);
   }
 }
 

@@ -10,6 +10,7 @@
  */
 import type { Entry, EntryKind } from '../types.js';
 import { comparePaths } from './path-order.js';
+import { PathText } from './path-text.js';
 
 export const KIND_CODES: readonly EntryKind[] = ['file', 'dir', 'symlink', 'other'];
 export const KIND_CODE: Readonly<Record<EntryKind, number>> = { file: 0, dir: 1, symlink: 2, other: 3 };
@@ -34,14 +35,15 @@ export function splitPaths(text: string): string[] {
 
 /**
  * The columns of a tree. Paths arrive either as one NUL-joined text (a scan from its worker, a record from its
- * file), kept whole until a path is first asked for — a run that changed nothing never asks, and two snapshots
- * from equal texts hold the same paths row for row, which one comparison of the texts tells — or as a list.
+ * file), kept whole and cut only for the rows asked for (path-text.ts) — a run that changed nothing asks for none,
+ * and two snapshots from equal texts hold the same paths row for row, which one comparison of the texts tells —
+ * or as a list.
  * A class with the getter on its prototype: object literals with a getter each made V8 grow the young generation
  * to its limit over thousands of runs.
  */
 export class Snapshot {
   private split: readonly string[] | undefined;
-  private readonly text: string | undefined;
+  readonly pathText: PathText | undefined;
 
   constructor(
     paths: string | readonly string[],
@@ -51,22 +53,33 @@ export class Snapshot {
     /** Symlink targets by row. */
     readonly targets: ReadonlyMap<number, string>,
   ) {
-    if (typeof paths === 'string') this.text = paths;
+    if (typeof paths === 'string') this.pathText = new PathText(paths, rows);
     else this.split = paths;
   }
 
+  /** Every path as a string: for the few callers that need them all (a record put back in order, case folding). */
   get paths(): readonly string[] {
-    this.split ??= splitPaths(this.text!);
+    this.split ??= splitPaths(this.pathText!.text);
     return this.split;
   }
 
   path(row: number): string {
-    return this.paths[row]!;
+    return this.split === undefined ? this.pathText!.at(row) : this.split[row]!;
+  }
+
+  /** The paths joined by NUL, as a record file stores them. */
+  joinedPaths(): string {
+    return this.pathText?.text ?? this.split!.join('\0');
+  }
+
+  /** Rows `from` .. `from + count - 1` joined by NUL (count ≥ 1). */
+  joinedRows(from: number, count: number): string {
+    return this.split === undefined ? this.pathText!.join(from, count) : this.split.slice(from, from + count).join('\0');
   }
 
   /** True when both hold the same paths in the same rows, known without comparing a path; false says nothing. */
   samePathsAs(other: Snapshot): boolean {
-    return this.text !== undefined && this.text === other.text;
+    return this.pathText !== undefined && other.pathText !== undefined && this.pathText.text === other.pathText.text;
   }
 
   kindCode(row: number): number {
@@ -87,12 +100,11 @@ export class Snapshot {
 
   /** The row holding `path`, or -1 (binary search in path order). */
   find(path: string): number {
-    const paths = this.paths;
     let low = 0;
     let high = this.rows - 1;
     while (low <= high) {
       const middle = (low + high) >>> 1;
-      const c = comparePaths(paths[middle]!, path);
+      const c = comparePaths(this.path(middle), path);
       if (c === 0) return middle;
       if (c < 0) low = middle + 1;
       else high = middle - 1;
@@ -131,29 +143,3 @@ export class ScanSnapshot extends Snapshot {
 }
 
 export const EMPTY_SCAN = new ScanSnapshot([], 0, new Float64Array(0), new Uint32Array(0), new Map());
-
-/**
- * A cursor that finds, for paths asked in path order, the row holding each: the lists mostly hold the same paths,
- * so the next row is usually the one (a single string comparison), and comparePaths skips the rows this one holds
- * alone. Linear over a whole walk. Every side-by-side walk of snapshots goes through it.
- */
-export class RowCursor {
-  private next = 0;
-
-  constructor(private readonly snapshot: Snapshot) {}
-
-  rowOf(path: string): number {
-    const paths = this.snapshot.paths;
-    const rows = this.snapshot.rows;
-    let next = this.next;
-    if (next === rows) return -1;
-    if (paths[next] !== path) {
-      while (next < rows && comparePaths(paths[next]!, path) < 0) next += 1;
-      this.next = next;
-      if (next === rows || paths[next] !== path) return -1;
-    }
-    // This path's row: no later path asked can be its.
-    this.next = next + 1;
-    return next;
-  }
-}

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { comparePaths } from '../../../main/engine/snapshot/path-order.js';
-import { NUMBERS, RowCursor, SMALL, Snapshot, splitPaths } from '../../../main/engine/snapshot/snapshot.js';
+import { NUMBERS, SMALL, Snapshot, splitPaths } from '../../../main/engine/snapshot/snapshot.js';
 
 function snapshotOf(paths: string | readonly string[]): Snapshot {
   const rows = typeof paths === 'string' ? splitPaths(paths).length : paths.length;
@@ -34,18 +34,30 @@ const pathArb = fc.array(name, { minLength: 1, maxLength: 3 }).map((parts) => pa
 const sortedPaths = fc.uniqueArray(pathArb, { maxLength: 30 }).map((paths) => [...paths].sort(comparePaths));
 
 describe('finding rows', () => {
-  it('find() and a RowCursor walked in path order give each path its row and -1 for paths not held', () => {
+  it('find() gives each path its row and -1 for paths not held, from a list or from a joined text', () => {
     fc.assert(
       fc.property(sortedPaths, sortedPaths, (held, asked) => {
-        const snapshot = snapshotOf(held);
-        const cursor = new RowCursor(snapshot);
-        for (const path of [...new Set([...asked, ...held])].sort(comparePaths)) {
-          const expected = held.indexOf(path);
-          expect(snapshot.find(path)).toBe(expected);
-          expect(cursor.rowOf(path)).toBe(expected);
+        for (const snapshot of [snapshotOf(held), snapshotOf(held.join('\0'))]) {
+          for (const path of [...new Set([...asked, ...held])].sort(comparePaths)) expect(snapshot.find(path)).toBe(held.indexOf(path));
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
+    );
+  });
+
+  it('cuts single rows and stretches of rows out of a joined text without splitting it', () => {
+    fc.assert(
+      fc.property(sortedPaths.filter((paths) => paths.length > 0), fc.nat(), fc.nat(), (held, x, y) => {
+        const fromText = snapshotOf(held.join('\0'));
+        const fromList = snapshotOf(held);
+        const from = x % held.length;
+        const count = 1 + (y % (held.length - from));
+        expect(fromText.joinedRows(from, count)).toBe(held.slice(from, from + count).join('\0'));
+        expect(fromList.joinedRows(from, count)).toBe(held.slice(from, from + count).join('\0'));
+        expect(fromText.path(from)).toBe(held[from]);
+        expect(fromText.joinedPaths()).toBe(fromList.joinedPaths());
+      }),
+      { numRuns: 500 },
     );
   });
 });

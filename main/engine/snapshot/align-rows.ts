@@ -1,0 +1,77 @@
+/**
+ * Which row of another snapshot holds each row's path: the side-by-side walk of two lists in the one path order
+ * (path-order.ts). The lists of a run mostly hold the same paths, so where both are texts (path-text.ts) equal
+ * stretches are found by comparing blocks of text, growing while they match, and only the rows around a difference
+ * are cut into strings and compared: a rename of one folder among 100,000 entries compares a few dozen paths.
+ */
+import { comparePaths } from './path-order.js';
+import type { PathText } from './path-text.js';
+
+/** What alignRows needs of a snapshot: its rows, and its text when it has one. */
+export interface AlignedList {
+  readonly rows: number;
+  readonly pathText: PathText | undefined;
+  path(row: number): string;
+}
+
+/** The first block compared after a difference; blocks double while they match, up to MAX_BLOCK. */
+const MIN_BLOCK = 64;
+const MAX_BLOCK = 64 * 1024;
+
+/** Per row of `a`, the row of `b` holding the same path, or -1. */
+export function alignRows(a: AlignedList, b: AlignedList): Int32Array {
+  const map = new Int32Array(a.rows).fill(-1);
+  const texts = a.pathText !== undefined && b.pathText !== undefined ? { a: a.pathText, b: b.pathText } : undefined;
+  let i = 0;
+  let j = 0;
+  while (i < a.rows && j < b.rows) {
+    if (texts !== undefined) {
+      const same = equalRows(texts.a, i, texts.b, j);
+      for (let k = 0; k < same; k += 1) map[i + k] = j + k;
+      i += same;
+      j += same;
+      if (i === a.rows || j === b.rows) break;
+    }
+    const c = comparePaths(a.path(i), b.path(j));
+    if (c === 0) map[i++] = j++;
+    else if (c < 0) i += 1;
+    else j += 1;
+  }
+  return map;
+}
+
+/** How many rows from row `i` of `a` and row `j` of `b` on hold the same paths, found by comparing text. */
+function equalRows(a: PathText, i: number, b: PathText, j: number): number {
+  const aStarts = a.starts;
+  const bStarts = b.starts;
+  const from = aStarts[i]!;
+  const fromB = bStarts[j]!;
+  const differsAt = from + commonLength(a.text, from, b.text, fromB);
+  // Rows ending before the first difference are equal; so is one ending right at it if the other ends there too
+  // (one text ended where the other has the NUL before its next row).
+  let rows = 0;
+  while (i + rows < a.rows && j + rows < b.rows && aStarts[i + rows + 1]! - 1 < differsAt) rows += 1;
+  if (i + rows < a.rows && j + rows < b.rows && aStarts[i + rows + 1]! - 1 === differsAt && bStarts[j + rows + 1]! - 1 - fromB === differsAt - from) rows += 1;
+  return rows;
+}
+
+/** The length of the common prefix of `a` from `at` and `b` from `bt`. */
+function commonLength(a: string, at: number, b: string, bt: number): number {
+  let done = 0;
+  let block = MIN_BLOCK;
+  for (;;) {
+    if (a.substring(at + done, at + done + block) !== b.substring(bt + done, bt + done + block)) break;
+    if (at + done + block >= a.length || bt + done + block >= b.length) return done + Math.min(a.length - at - done, b.length - bt - done, block);
+    done += block;
+    block = Math.min(block * 2, MAX_BLOCK);
+  }
+  // The difference lies in the next `block` characters: halve the range until it is one character.
+  let equal = done;
+  let differs = done + block;
+  while (differs - equal > 1) {
+    const middle = (equal + differs) >>> 1;
+    if (a.substring(at + equal, at + middle) === b.substring(bt + equal, bt + middle)) equal = middle;
+    else differs = middle;
+  }
+  return equal;
+}
