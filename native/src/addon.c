@@ -9,7 +9,7 @@
 #include "scan_js.h"
 
 /* Bumped when the exports change, so main/engine/fs/native-addon.ts refuses a stale build. */
-#define ADDON_VERSION 1
+#define ADDON_VERSION 2
 
 NAPI_MODULE_INIT() {
   napi_value version;

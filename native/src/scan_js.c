@@ -22,7 +22,8 @@ static void free_column(napi_env env, void *data, void *hint) {
  * A column as a typed array. With `hand_over`, where the runtime takes external memory (Node), the scan's own buffer
  * is handed over (the ArrayBuffer frees it): copying two 5 MB columns per 100,000 entries, into memory touched for
  * the first time, was most of what receiving a scan cost. Electron forbids external buffers: there it is copied into
- * a JS-owned one. scanSync never hands over: its caller in a scan worker transfers the columns to the main thread,
+ * a JS-owned one. The paths are a column too (bytes, NUL between paths): made a string, they were copied into fresh
+ * memory again, and the engine compares and cuts them as bytes. scanSync never hands over: its caller in a scan worker transfers the columns to the main thread,
  * and Node marks an external ArrayBuffer untransferable.
  */
 static napi_value typed_column(napi_env env, napi_typedarray_type type, struct buf *from, size_t length, bool hand_over) {
@@ -96,7 +97,7 @@ static bool set(napi_env env, napi_value object, const char *key, napi_value val
 static napi_value scan_object(napi_env env, struct scan_result *r, bool hand_over) {
   napi_value out;
   if (napi_create_object(env, &out) != napi_ok) return NULL;
-  bool ok = set(env, out, "paths", js_latin1(env, r->paths.data == NULL ? "" : r->paths.data, r->paths.len)) &&
+  bool ok = set(env, out, "paths", typed_column(env, napi_uint8_array, &r->paths, r->paths.len, hand_over)) &&
             set(env, out, "count", js_number(env, (double)r->count)) &&
             set(env, out, "numbers", typed_column(env, napi_float64_array, &r->numbers, r->count * SCAN_NUMBERS, hand_over)) &&
             set(env, out, "small", typed_column(env, napi_uint32_array, &r->small, r->count * SCAN_SMALL, hand_over)) &&

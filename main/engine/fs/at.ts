@@ -36,8 +36,8 @@ export interface NativeScanOptions {
 
 /** scanTreePacked's PackedScan (scan/packed.ts), in the snapshot's column layout, with the mount points. */
 export interface NativeScan {
-  /** Relative paths (byte strings) joined by NUL, no trailing NUL ('' for none). */
-  readonly paths: string;
+  /** Relative paths (their raw bytes) joined by NUL, no trailing NUL (empty for none). */
+  readonly paths: Uint8Array;
   readonly count: number;
   /** Per row, as snapshot.ts lays them out: size (0 unless a regular file), mtimeMs, ctimeMs, ino, birthtimeMs (0 when unknown), dev. */
   readonly numbers: Float64Array;

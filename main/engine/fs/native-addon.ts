@@ -40,7 +40,7 @@ export interface NativeAddon {
 
 /** What scanSync/scanAsync return: at.ts's NativeScan, spelled out here so this file stands alone. */
 export interface RawScan {
-  readonly paths: string;
+  readonly paths: Uint8Array;
   readonly count: number;
   readonly numbers: Float64Array;
   readonly small: Uint32Array;
@@ -52,7 +52,7 @@ export interface RawScan {
 }
 
 /** ADDON_VERSION in addon.c: a build from other sources is refused rather than called with the wrong arguments. */
-const ADDON_VERSION = 1;
+const ADDON_VERSION = 2;
 const ADDON_FILE = path.join('native', 'build', 'folder_sync.node');
 
 /** The first folder at or above `start` holding native/build/folder_sync.node. */

@@ -118,29 +118,38 @@ export function checkHeader(data: unknown, source: string, replica: string, vers
   if (typeof file.hashes !== 'object' || file.hashes === null) throw new Error('damaged header');
 }
 
-/**
- * A path component that is empty, `.` or `..`, in NUL-joined paths: the one pattern every unsafe path holds (an
- * absolute path, a trailing slash, `//`, an empty path; see isSafeRelative). One pass over the joined paths
- * instead of a test per path.
- */
-const UNSAFE_COMPONENT = /(?:^|[/\0])\.{0,2}(?:[/\0]|$)/;
+const SLASH = 0x2f;
+const DOT = 0x2e;
+
+/** The component `bytes[from, to)` is empty, `.` or `..`: what every unsafe path holds (see isSafeRelative). */
+function unsafeComponent(bytes: Uint8Array, from: number, to: number): boolean {
+  const length = to - from;
+  return length === 0 || (length <= 2 && bytes[from] === DOT && (length === 1 || bytes[from + 1] === DOT));
+}
 
 /**
- * Checks that NUL-joined `text` holds `rows` paths, each safe (isSafeRelative), without splitting it: a regex pass
- * and a count of the NULs. Throws a sentence naming the first unsafe path.
+ * Checks that NUL-joined `bytes` hold `rows` paths, each safe (isSafeRelative: an absolute path, a trailing slash,
+ * `//`, an empty path all hold an empty component), in one pass over the bytes without making a string of them.
+ * Throws a sentence naming the first unsafe path.
  */
-export function checkPathText(text: string, rows: number): void {
+export function checkPathBytes(bytes: Uint8Array, rows: number): void {
   if (rows === 0) {
-    if (text !== '') throw new Error('damaged entries');
+    if (bytes.length !== 0) throw new Error('damaged entries');
     return;
   }
-  if (UNSAFE_COMPONENT.test(text)) {
-    // Only a damaged or edited record gets here: name the path, found the slow way.
-    const bad = text.split('\0').find((rel) => !isSafeRelative(rel));
-    throw new Error(`unsafe or damaged entry ${JSON.stringify(bad)}`);
-  }
   let separators = 0;
-  for (let at = text.indexOf('\0'); at !== -1; at = text.indexOf('\0', at + 1)) separators += 1;
+  let from = 0;
+  for (let at = 0; at <= bytes.length; at += 1) {
+    const byte = at === bytes.length ? 0 : bytes[at]!;
+    if (byte !== SLASH && byte !== 0) continue;
+    if (unsafeComponent(bytes, from, at)) {
+      // Only a damaged or edited record gets here: name the path, found the slow way.
+      const bad = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').split('\0').find((rel) => !isSafeRelative(rel));
+      throw new Error(`unsafe or damaged entry ${JSON.stringify(bad)}`);
+    }
+    if (byte === 0 && at < bytes.length) separators += 1;
+    from = at + 1;
+  }
   if (separators !== rows - 1) throw new Error('unsafe or damaged paths (a name holding a NUL?)');
 }
 
@@ -211,9 +220,9 @@ function decode(bytes: Buffer, tail: Buffer, headerEnd: number, source: string, 
   if (digest !== checksum[1]) throw new Error('damaged: its checksum does not match');
   const numbers = columnOf(bytes, numbersAt, rows! * NUMBERS, Float64Array);
   const small = columnOf(bytes, smallAt, rows! * SMALL, Uint32Array);
-  const text = tail.length > 0 ? tail.toString('latin1') : bytes.toString('latin1', pathsAt);
-  checkPathText(text, rows!);
-  const table = new RecordSnapshot(text, rows!, numbers, small, checkedColumns(rows!, numbers, small, header.hashes!));
+  const paths = tail.length > 0 ? tail : bytes.subarray(pathsAt);
+  checkPathBytes(paths, rows!);
+  const table = new RecordSnapshot(paths, rows!, numbers, small, checkedColumns(rows!, numbers, small, header.hashes!));
   // The writer's word on the order: the checksum makes the bytes exactly those it checked.
   return recordOf(header, header.inPathOrder === true ? table : inCheckedOrder(table));
 }
@@ -270,8 +279,7 @@ class NotAFile extends Error {}
 
 /**
  * A record file's bytes in two buffers: `head` up to where a version-3 record's paths start, `tail` the paths. The
- * columns are views of `head` (columnOf); the paths are made a string at once, so in a buffer of their own they
- * are garbage after that instead of kept alive with the columns (a million paths: 40 MB). Where the split cannot be
+ * columns are views of `head` (columnOf), the paths the snapshot's own bytes (path-text.ts). Where the split cannot be
  * seen (an older version, a header larger than the first read) `head` is the whole file and `tail` empty.
  */
 interface RecordBytes {
@@ -413,8 +421,8 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 export function saveRecord(file: string, record: SyncRecord, source: string, replica: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const { numbers, small } = record.table;
-  // The snapshot's own text when it has one (a run's next record does): no string per path is made to save it.
-  const paths = Buffer.from(record.table.joinedPaths(), 'latin1');
+  // The snapshot's own bytes when it has them (a run's next record does): no string per path is made to save it.
+  const paths = record.table.joinedPaths();
   const header = headerLine(record, source, replica, paths.length);
   const columns = [new Uint8Array(numbers.buffer, numbers.byteOffset, numbers.byteLength), new Uint8Array(small.buffer, small.byteOffset, small.byteLength), paths];
   const hash = createHash('sha256').update(header);

@@ -32,8 +32,8 @@ export function emptyRecord(): SyncRecord {
  * run that changed 1% of 100,000 entries copies the other 99%, their paths as one piece of the old record's text.
  */
 export class TableBuilder {
-  /** The paths so far, in pieces of one or more NUL-joined paths; joined by NUL, the new record's text. */
-  private readonly pieces: string[] = [];
+  /** The paths so far, in pieces of one or more NUL-joined paths (bytes of the old record, or strings); joined by NUL, the new record's. */
+  private readonly pieces: Array<Uint8Array | string> = [];
   /** How many rows each piece holds. */
   private readonly pieceRows: number[] = [];
   /**
@@ -115,15 +115,35 @@ export class TableBuilder {
     this.small.set(table.small.subarray(from * SMALL, (from + count) * SMALL), row * SMALL);
   }
 
-  private addPiece(paths: string, rows: number): void {
+  private addPiece(paths: Uint8Array | string, rows: number): void {
     this.pieces.push(paths);
     this.pieceRows.push(rows);
-    if (!this.holdsNul && rows === 1 && paths.includes('\0')) this.holdsNul = true;
+    if (!this.holdsNul && rows === 1 && typeof paths === 'string' && paths.includes('\0')) this.holdsNul = true;
   }
 
   /** Every path as a list, pieces of several rows split: only for a table holding a path with a NUL. */
   private pathList(): string[] {
-    return this.pieces.flatMap((piece, i) => (this.pieceRows[i] === 1 ? [piece] : piece.split('\0')));
+    return this.pieces.flatMap((piece, i) => {
+      const text = typeof piece === 'string' ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString('latin1');
+      return this.pieceRows[i] === 1 ? [text] : text.split('\0');
+    });
+  }
+
+  /** The pieces joined by NUL into one buffer of the exact size. */
+  private joined(): Buffer {
+    let size = Math.max(0, this.pieces.length - 1);
+    for (const piece of this.pieces) size += piece.length;
+    const bytes = Buffer.allocUnsafeSlow(size);
+    let at = 0;
+    this.pieces.forEach((piece, i) => {
+      if (i > 0) bytes[at++] = 0;
+      if (typeof piece === 'string') at += bytes.write(piece, at, 'latin1');
+      else {
+        bytes.set(piece, at);
+        at += piece.length;
+      }
+    });
+    return bytes;
   }
 
   /** Room for at least `rows` rows, at least doubling (so adding row by row stays linear). */
@@ -144,7 +164,7 @@ export class TableBuilder {
   build(): RecordSnapshot {
     const rows = this.rows;
     // Views, not copies: the unused tail of a presized column is small next to copying a million rows.
-    return new RecordSnapshot(this.holdsNul ? this.pathList() : this.pieces.join('\0'), rows, this.numbers.subarray(0, rows * NUMBERS), this.small.subarray(0, rows * SMALL), this.hashes);
+    return new RecordSnapshot(this.holdsNul ? this.pathList() : this.joined(), rows, this.numbers.subarray(0, rows * NUMBERS), this.small.subarray(0, rows * SMALL), this.hashes);
   }
 }
 

@@ -24,7 +24,7 @@ export const RECORD_KIND_CODES = [KIND_CODE.file, KIND_CODE.dir, KIND_CODE.symli
 
 export class RecordSnapshot extends Snapshot {
   constructor(
-    paths: string | readonly string[],
+    paths: Uint8Array | string | readonly string[],
     rows: number,
     numbers: Float64Array,
     small: Uint32Array,

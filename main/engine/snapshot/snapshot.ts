@@ -34,10 +34,9 @@ export function splitPaths(text: string): string[] {
 }
 
 /**
- * The columns of a tree. Paths arrive either as one NUL-joined text (a scan from its worker, a record from its
- * file), kept whole and cut only for the rows asked for (path-text.ts) — a run that changed nothing asks for none,
- * and two snapshots from equal texts hold the same paths row for row, which one comparison of the texts tells —
- * or as a list.
+ * The columns of a tree. Paths arrive either as their bytes joined by NUL (a scan's column, a record file's), kept
+ * whole and cut only for the rows asked for (path-text.ts) — a run that changed nothing asks for none, and two
+ * snapshots from equal bytes hold the same paths row for row, which one comparison tells — or as a list.
  * A class with the getter on its prototype: object literals with a getter each made V8 grow the young generation
  * to its limit over thousands of runs.
  */
@@ -46,20 +45,22 @@ export class Snapshot {
   readonly pathText: PathText | undefined;
 
   constructor(
-    paths: string | readonly string[],
+    /** Joined by NUL (bytes, or a byte string), or a list. */
+    paths: Uint8Array | string | readonly string[],
     readonly rows: number,
     readonly numbers: Float64Array,
     readonly small: Uint32Array,
     /** Symlink targets by row. */
     readonly targets: ReadonlyMap<number, string>,
   ) {
-    if (typeof paths === 'string') this.pathText = new PathText(paths, rows);
+    if (paths instanceof Uint8Array) this.pathText = new PathText(paths, rows);
+    else if (typeof paths === 'string') this.pathText = PathText.of(paths, rows);
     else this.split = paths;
   }
 
   /** Every path as a string: for the few callers that need them all (a record put back in order, case folding). */
   get paths(): readonly string[] {
-    this.split ??= splitPaths(this.pathText!.text);
+    this.split ??= splitPaths(this.pathText!.bytes.toString('latin1'));
     return this.split;
   }
 
@@ -67,19 +68,19 @@ export class Snapshot {
     return this.split === undefined ? this.pathText!.at(row) : this.split[row]!;
   }
 
-  /** The paths joined by NUL, as a record file stores them. */
-  joinedPaths(): string {
-    return this.pathText?.text ?? this.split!.join('\0');
+  /** The paths' bytes joined by NUL, as a record file stores them. */
+  joinedPaths(): Uint8Array {
+    return this.pathText?.bytes ?? Buffer.from(this.split!.join('\0'), 'latin1');
   }
 
-  /** Rows `from` .. `from + count - 1` joined by NUL (count ≥ 1). */
-  joinedRows(from: number, count: number): string {
+  /** Rows `from` .. `from + count - 1` joined by NUL (count ≥ 1): a view of the bytes, or a string from a list. */
+  joinedRows(from: number, count: number): Uint8Array | string {
     return this.split === undefined ? this.pathText!.join(from, count) : this.split.slice(from, from + count).join('\0');
   }
 
   /** True when both hold the same paths in the same rows, known without comparing a path; false says nothing. */
   samePathsAs(other: Snapshot): boolean {
-    return this.pathText !== undefined && other.pathText !== undefined && this.pathText.text === other.pathText.text;
+    return this.pathText !== undefined && other.pathText !== undefined && this.pathText.equals(other.pathText);
   }
 
   kindCode(row: number): number {

@@ -4,6 +4,7 @@
  * as `nobody`; plus what only it does: birth times, mount points, never walking through a symlink (a folder
  * swapped mid-scan), a bounded number of descriptors in deep trees, scans on libuv's pool.
  */
+import { pathsText } from '../../helpers/paths-text.js';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,13 +25,15 @@ const native = BACKENDS.find(([name]) => name === 'native')?.[1];
 const bytes = (latin1: string): Buffer => Buffer.from(latin1, 'latin1');
 
 /** A scan with plain arrays: what JSON gives back from the child, and what toEqual compares readably. */
-interface PlainScan extends Omit<PackedScan, 'numbers' | 'small'> {
+interface PlainScan extends Omit<PackedScan, 'paths' | 'numbers' | 'small'> {
+  /** The joined paths as the byte string they spell. */
+  readonly paths: string;
   readonly numbers: number[];
   readonly small: number[];
 }
 
 function plain(scan: PackedScan | NativeScan): PlainScan {
-  return { ...scan, numbers: Array.from(scan.numbers), small: Array.from(scan.small) };
+  return { ...scan, paths: pathsText(scan.paths), numbers: Array.from(scan.numbers), small: Array.from(scan.small) };
 }
 
 function birthColumn(scan: PlainScan): number[] {
@@ -89,7 +92,7 @@ describe.skipIf(native === undefined)('native scan', () => {
     expect(js.reserved).toEqual([`${RESERVED_PREFIX}staging`, `d03/${RESERVED_PREFIX}tmp-1`]);
     expect(js.small.filter((_, i) => i % 2 === 0 && js.small[i] === 3)).toHaveLength(1); // the FIFO
     expectSameScan(js, nat);
-    const paths = nat.paths.split('\0');
+    const paths = pathsText(nat.paths).split('\0');
     expect(birthColumn(nat)).toEqual(paths.map((rel) => fs.lstatSync(bytes(`${root}/${rel}`)).birthtimeMs));
     expect(birthColumn(nat).every((ms) => ms > 0)).toBe(true); // ext4 and tmpfs keep one
 
@@ -150,7 +153,7 @@ describe.skipIf(native === undefined)('native scan', () => {
       }),
     );
     expectSameScan(plain(scanTreePacked(root, { exclude: (rel) => excluded(rel) })), nat);
-    expect(nat.paths.split('\0').some((rel) => rel.includes('n2') || rel.startsWith('links'))).toBe(false);
+    expect(pathsText(nat.paths).split('\0').some((rel) => rel.includes('n2') || rel.startsWith('links'))).toBe(false);
     for (const [rel, isDir] of calls) expect(isDir, rel).toBe(fs.lstatSync(bytes(`${root}/${rel}`)).isDirectory());
     expect(calls.some(([, isDir]) => isDir)).toBe(true);
 
@@ -170,12 +173,12 @@ describe.skipIf(native === undefined)('native scan', () => {
     fs.mkdirSync(`${root}/mnt/inside`);
     fs.writeFileSync(`${root}/mnt/inside/file`, 'on tmpfs');
     const walled = plain(scanSync(root, { reservedPrefix: RESERVED_PREFIX, sameDevice: true }));
-    expect(walled.paths.split('\0')).toEqual(['before', 'mnt']);
+    expect(pathsText(walled.paths).split('\0')).toEqual(['before', 'mnt']);
     expect(walled.mountPoints).toEqual(['mnt']);
     expect(walled.numbers[1 * NUMBERS + SIXTH]).toBe(fs.statSync(`${root}/mnt`).dev);
     expect(walled.numbers[1 * NUMBERS + BTIME]).toBe(fs.statSync(`${root}/mnt`).birthtimeMs);
     const open = plain(scanSync(root));
-    expect(open.paths.split('\0')).toEqual(['before', 'mnt', 'mnt/inside', 'mnt/inside/file']);
+    expect(pathsText(open.paths).split('\0')).toEqual(['before', 'mnt', 'mnt/inside', 'mnt/inside/file']);
     expect(open.mountPoints).toEqual([]);
     expectSameScan(plain(scanTreePacked(root)), open);
   });
@@ -191,8 +194,8 @@ describe.skipIf(native === undefined)('native scan', () => {
     fs.renameSync(`${root}/swap`, `${root}/kept`);
     fs.symlinkSync(outside, `${root}/swap`);
     const before = plain(scanSync(root));
-    expect(before.paths.split('\0').filter((rel) => !rel.startsWith('kept'))).toEqual(['swap']);
-    expect(before.targets).toEqual([[before.paths.split('\0').indexOf('swap'), outside]]);
+    expect(pathsText(before.paths).split('\0').filter((rel) => !rel.startsWith('kept'))).toEqual(['swap']);
+    expect(before.targets).toEqual([[pathsText(before.paths).split('\0').indexOf('swap'), outside]]);
     fs.unlinkSync(`${root}/swap`);
     fs.renameSync(`${root}/kept`, `${root}/swap`);
 
@@ -214,7 +217,7 @@ describe.skipIf(native === undefined)('native scan', () => {
       scans.push(plain(await ops.scanAsync!(fd, { reservedPrefix: RESERVED_PREFIX })));
       ops.close(fd);
       for (const scan of scans) {
-        expect(scan.paths.includes('OUTSIDE')).toBe(false);
+        expect(pathsText(scan.paths).includes('OUTSIDE')).toBe(false);
         for (const problem of scan.problems) messages.add(problem.message);
       }
     }
@@ -296,14 +299,14 @@ describe.skipIf(native === undefined)('native scan', () => {
           }),
         );
         expect(swapped).toBe(true);
-        expect(scan.paths.includes('OUTSIDE')).toBe(false);
+        expect(pathsText(scan.paths).includes('OUTSIDE')).toBe(false);
         // The fifth level's e and those of the closed levels below it are refused; the levels above are fine.
         const refused = scan.problems.filter((p) => p.path.endsWith('/e'));
         expect(refused.length).toBeGreaterThan(0);
         expect(refused.map((p) => p.path)).toContain(`${levels[4]}/e`);
         for (const problem of refused) expect(codes.map((code) => `cannot list folder (${code})`)).toContain(problem.message);
         expect(scan.unreadableDirs).toEqual(refused.map((p) => p.path));
-        for (const level of levels.slice(0, 4)) expect(scan.paths.split('\0')).toContain(`${level}/e/leaf`);
+        for (const level of levels.slice(0, 4)) expect(pathsText(scan.paths).split('\0')).toContain(`${level}/e/leaf`);
         fs.rmSync(fifth, { recursive: true });
         fs.renameSync(`${fifth}.away`, fifth);
       }

@@ -3,6 +3,7 @@
  * mount of a folder of the same file system, which st_dev cannot tell apart (issue 19, 3). Each scanner: the
  * JavaScript walk on both AtOps backends, and the native scanner (statx's mount id), synchronous and on the pool.
  */
+import { pathsText } from '../../helpers/paths-text.js';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,11 +67,11 @@ describe.skipIf(process.getuid?.() !== 0)('mount points in a scan (needs root to
     const fd = ops.openRoot(root);
     try {
       const walled = ops.scanSync!(fd, { reservedPrefix: RESERVED_PREFIX, sameDevice: true });
-      expect({ paths: walled.paths.split('\0'), mountPoints: walled.mountPoints }).toEqual(WALLED);
+      expect({ paths: pathsText(walled.paths).split('\0'), mountPoints: walled.mountPoints }).toEqual(WALLED);
       const pooled = await ops.scanAsync!(fd, { reservedPrefix: RESERVED_PREFIX, sameDevice: true });
-      expect({ paths: pooled.paths.split('\0'), mountPoints: pooled.mountPoints }).toEqual(WALLED);
+      expect({ paths: pathsText(pooled.paths).split('\0'), mountPoints: pooled.mountPoints }).toEqual(WALLED);
       const open = ops.scanSync!(fd, { reservedPrefix: RESERVED_PREFIX, sameDevice: false });
-      expect({ paths: open.paths.split('\0'), mountPoints: open.mountPoints }).toEqual({ paths: OPEN_PATHS, mountPoints: [] });
+      expect({ paths: pathsText(open.paths).split('\0'), mountPoints: open.mountPoints }).toEqual({ paths: OPEN_PATHS, mountPoints: [] });
     } finally {
       ops.close(fd);
     }

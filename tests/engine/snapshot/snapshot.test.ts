@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { pathsText } from '../../helpers/paths-text.js';
 import { describe, expect, it } from 'vitest';
 import { comparePaths } from '../../../main/engine/snapshot/path-order.js';
 import { NUMBERS, SMALL, Snapshot, splitPaths } from '../../../main/engine/snapshot/snapshot.js';
@@ -52,10 +53,12 @@ describe('finding rows', () => {
         const fromList = snapshotOf(held);
         const from = x % held.length;
         const count = 1 + (y % (held.length - from));
-        expect(fromText.joinedRows(from, count)).toBe(held.slice(from, from + count).join('\0'));
-        expect(fromList.joinedRows(from, count)).toBe(held.slice(from, from + count).join('\0'));
+        const text = (joined: Uint8Array | string): string => (typeof joined === 'string' ? joined : pathsText(joined));
+        expect(text(fromText.joinedRows(from, count))).toBe(held.slice(from, from + count).join('\0'));
+        expect(text(fromList.joinedRows(from, count))).toBe(held.slice(from, from + count).join('\0'));
         expect(fromText.path(from)).toBe(held[from]);
-        expect(fromText.joinedPaths()).toBe(fromList.joinedPaths());
+        expect(text(fromText.joinedPaths())).toBe(held.join('\0'));
+        expect(text(fromList.joinedPaths())).toBe(held.join('\0'));
       }),
       { numRuns: 500 },
     );
