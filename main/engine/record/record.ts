@@ -7,6 +7,7 @@
  * In memory it is a RecordSnapshot (snapshot/record-snapshot.ts); record-file.ts stores it.
  */
 import type { MountIdentity } from '../fs/mounts.js';
+import { PathPieces } from '../snapshot/path-pieces.js';
 import { pathOrder } from '../snapshot/path-order.js';
 import { EMPTY_RECORD, RecordSnapshot, type RecordEntry } from '../snapshot/record-snapshot.js';
 import { BTIME, CTIME, INO, KIND, KIND_CODE, MODE, MTIME, NUMBERS, SIXTH, SIZE, SMALL } from '../snapshot/snapshot.js';
@@ -32,15 +33,7 @@ export function emptyRecord(): SyncRecord {
  * run that changed 1% of 100,000 entries copies the other 99%, their paths as one piece of the old record's text.
  */
 export class TableBuilder {
-  /** The paths so far, in pieces of one or more NUL-joined paths (bytes of the old record, or strings); joined by NUL, the new record's. */
-  private readonly pieces: Array<Uint8Array | string> = [];
-  /** How many rows each piece holds. */
-  private readonly pieceRows: number[] = [];
-  /**
-   * A path holding a NUL was added (no scan makes one; a damaged table or a test can): joined, it would read as two
-   * rows, so the table is built from a list instead and the record file's checks refuse it (record-file.ts).
-   */
-  private holdsNul = false;
+  private readonly paths = new PathPieces();
   private rows = 0;
   private numbers: Float64Array;
   private small: Uint32Array;
@@ -64,7 +57,7 @@ export class TableBuilder {
   add(rel: string, e: RecordEntry): void {
     const row = this.nextRow();
     if (e.hash !== undefined) this.hashes.set(row, e.hash);
-    this.addPiece(rel, 1);
+    this.paths.add(rel, 1);
     const n = this.numbers;
     const c = row * NUMBERS;
     n[c + SIZE] = e.size;
@@ -83,7 +76,7 @@ export class TableBuilder {
       const hash = table.hashes.get(from);
       if (hash !== undefined) this.hashes.set(row, hash);
     }
-    this.addPiece(table.path(from), 1);
+    this.paths.add(table.path(from), 1);
     const n = this.numbers;
     const source = table.numbers;
     for (let c = row * NUMBERS, f = from * NUMBERS, end = c + NUMBERS; c < end; c += 1, f += 1) n[c] = source[f]!;
@@ -110,40 +103,9 @@ export class TableBuilder {
         if (hash !== undefined) this.hashes.set(row + i, hash);
       }
     }
-    this.addPiece(table.joinedRows(from, count), count);
+    this.paths.add(table.joinedRows(from, count), count);
     this.numbers.set(table.numbers.subarray(from * NUMBERS, (from + count) * NUMBERS), row * NUMBERS);
     this.small.set(table.small.subarray(from * SMALL, (from + count) * SMALL), row * SMALL);
-  }
-
-  private addPiece(paths: Uint8Array | string, rows: number): void {
-    this.pieces.push(paths);
-    this.pieceRows.push(rows);
-    if (!this.holdsNul && rows === 1 && typeof paths === 'string' && paths.includes('\0')) this.holdsNul = true;
-  }
-
-  /** Every path as a list, pieces of several rows split: only for a table holding a path with a NUL. */
-  private pathList(): string[] {
-    return this.pieces.flatMap((piece, i) => {
-      const text = typeof piece === 'string' ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString('latin1');
-      return this.pieceRows[i] === 1 ? [text] : text.split('\0');
-    });
-  }
-
-  /** The pieces joined by NUL into one buffer of the exact size. */
-  private joined(): Buffer {
-    let size = Math.max(0, this.pieces.length - 1);
-    for (const piece of this.pieces) size += piece.length;
-    const bytes = Buffer.allocUnsafeSlow(size);
-    let at = 0;
-    this.pieces.forEach((piece, i) => {
-      if (i > 0) bytes[at++] = 0;
-      if (typeof piece === 'string') at += bytes.write(piece, at, 'latin1');
-      else {
-        bytes.set(piece, at);
-        at += piece.length;
-      }
-    });
-    return bytes;
   }
 
   /** Room for at least `rows` rows, at least doubling (so adding row by row stays linear). */
@@ -164,7 +126,7 @@ export class TableBuilder {
   build(): RecordSnapshot {
     const rows = this.rows;
     // Views, not copies: the unused tail of a presized column is small next to copying a million rows.
-    return new RecordSnapshot(this.holdsNul ? this.pathList() : this.joined(), rows, this.numbers.subarray(0, rows * NUMBERS), this.small.subarray(0, rows * SMALL), this.hashes);
+    return new RecordSnapshot(this.paths.joined(), rows, this.numbers.subarray(0, rows * NUMBERS), this.small.subarray(0, rows * SMALL), this.hashes);
   }
 }
 
