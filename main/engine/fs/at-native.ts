@@ -40,6 +40,8 @@ export function nativeAtOps(addon: NativeAddon): AtOps {
     seekData: (fd, offset) => addon.seekData(fd, offset),
     seekHole: (fd, offset) => addon.seekHole(fd, offset),
     scanSync: (rootFd, options) => addon.scanSync(rootFd, ...scanArgs(options), options.exclude),
+    pathRowStarts: (bytes, rows) => addon.pathRowStarts(bytes, rows),
+    alignPathRows: (a, aStarts, b, bStarts) => addon.alignPathRows(a, aStarts, b, bStarts),
     scanAsync: (rootFd, options) => {
       // A bad descriptor is refused before the scan is queued: a rejection still, as from any async function.
       try {

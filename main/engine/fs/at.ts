@@ -95,6 +95,9 @@ export interface AtOps {
   scanSync?(rootFd: number, options: NativeScanOptions): NativeScan;
   /** The same on libuv's thread pool: scans run in parallel without a worker thread. No `exclude` (no JS runs there). */
   scanAsync?(rootFd: number, options: Omit<NativeScanOptions, 'exclude'>): Promise<NativeScan>;
+  /** snapshot/path-text.ts's row starts and align-rows.ts's alignment, in C; absent on 'proc' (the same in JavaScript). */
+  pathRowStarts?(bytes: Uint8Array, rows: number): Uint32Array;
+  alignPathRows?(a: Uint8Array, aStarts: Uint32Array, b: Uint8Array, bStarts: Uint32Array): Int32Array;
 }
 
 let loaded: AtOps | undefined;

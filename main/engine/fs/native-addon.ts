@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The addon's exports as the C code defines them (ops.c, scan_js.c). */
+/** The addon's exports as the C code defines them (ops.c, scan_js.c, path_rows_js.c). */
 export interface NativeAddon {
   readonly version: number;
   openRoot(absPath: string): number;
@@ -36,6 +36,10 @@ export interface NativeAddon {
   seekHole(fd: number, offset: number): number;
   scanSync(rootFd: number, reservedPrefix: string, sameDevice: boolean, exclude: ((rel: string, isDir: boolean) => boolean) | undefined): RawScan;
   scanAsync(rootFd: number, reservedPrefix: string, sameDevice: boolean): Promise<RawScan>;
+  /** Where each of `rows` NUL-joined paths starts, and one more: bytes.length + 1 (path_rows.c). */
+  pathRowStarts(bytes: Uint8Array, rows: number): Uint32Array;
+  /** Per row of `a`, the row of `b` holding the same path, or -1; both in path order (path_rows.c). */
+  alignPathRows(a: Uint8Array, aStarts: Uint32Array, b: Uint8Array, bStarts: Uint32Array): Int32Array;
 }
 
 /** What scanSync/scanAsync return: at.ts's NativeScan, spelled out here so this file stands alone. */
@@ -52,7 +56,7 @@ export interface RawScan {
 }
 
 /** ADDON_VERSION in addon.c: a build from other sources is refused rather than called with the wrong arguments. */
-const ADDON_VERSION = 2;
+const ADDON_VERSION = 3;
 const ADDON_FILE = path.join('native', 'build', 'folder_sync.node');
 
 /** The first folder at or above `start` holding native/build/folder_sync.node. */

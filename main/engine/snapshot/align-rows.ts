@@ -4,6 +4,7 @@
  * stretches are found by comparing blocks of bytes, growing while they match, and only the rows around a difference
  * are cut into strings and compared: a rename of one folder among 100,000 entries compares a few dozen paths.
  */
+import { loadAtOps } from '../fs/at.js';
 import { comparePaths } from './path-order.js';
 import type { PathText } from './path-text.js';
 
@@ -18,8 +19,15 @@ export interface AlignedList {
 const MIN_BLOCK = 64;
 const MAX_BLOCK = 64 * 1024;
 
-/** Per row of `a`, the row of `b` holding the same path, or -1. */
+/** Per row of `a`, the row of `b` holding the same path, or -1: in C where the native addon loaded. */
 export function alignRows(a: AlignedList, b: AlignedList): Int32Array {
+  const native = loadAtOps().alignPathRows;
+  if (native !== undefined && a.pathText !== undefined && b.pathText !== undefined) return native(a.pathText.bytes, a.pathText.starts, b.pathText.bytes, b.pathText.starts);
+  return alignRowsHere(a, b);
+}
+
+/** The same in JavaScript. */
+export function alignRowsHere(a: AlignedList, b: AlignedList): Int32Array {
   const map = new Int32Array(a.rows).fill(-1);
   const texts = a.pathText !== undefined && b.pathText !== undefined ? { a: a.pathText, b: b.pathText } : undefined;
   let i = 0;

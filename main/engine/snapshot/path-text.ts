@@ -4,6 +4,8 @@
  * most of a run's garbage when only a few entries changed — and even one string of all of them is a copy into
  * memory touched for the first time; the row starts cost one integer per row, and only when a row is asked for.
  */
+import { loadAtOps } from '../fs/at.js';
+
 export class PathText {
   /** Where each row starts, and one past the last row's end plus one (so row r ends at starts[r + 1] - 1). */
   private startsOf: Uint32Array | undefined;
@@ -24,7 +26,7 @@ export class PathText {
   }
 
   get starts(): Uint32Array {
-    this.startsOf ??= rowStarts(this.bytes, this.rows);
+    this.startsOf ??= loadAtOps().pathRowStarts?.(this.bytes, this.rows) ?? rowStarts(this.bytes, this.rows);
     return this.startsOf;
   }
 
@@ -44,7 +46,8 @@ export class PathText {
   }
 }
 
-function rowStarts(bytes: Uint8Array, rows: number): Uint32Array {
+/** The same as the native addon's pathRowStarts, where it did not load. */
+export function rowStarts(bytes: Uint8Array, rows: number): Uint32Array {
   const starts = new Uint32Array(rows + 1);
   let row = 1;
   for (let at = 0; at < bytes.length && row < rows; at += 1) if (bytes[at] === 0) starts[row++] = at + 1;

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alignRows } from '../../../main/engine/snapshot/align-rows.js';
+import { loadAtOps } from '../../../main/engine/fs/at.js';
+import { alignRows, alignRowsHere } from '../../../main/engine/snapshot/align-rows.js';
+import { rowStarts } from '../../../main/engine/snapshot/path-text.js';
 import { comparePaths } from '../../../main/engine/snapshot/path-order.js';
 import { NUMBERS, SMALL, Snapshot } from '../../../main/engine/snapshot/snapshot.js';
 
@@ -26,7 +28,12 @@ const similarLists = fc
     return [sorted([...drop(dropA), ...addA]), sorted([...drop(dropB), ...addB])] as const;
   });
 
-describe('alignRows', () => {
+const ALIGNERS = [
+  [`alignRows (${loadAtOps().backend})`, alignRows],
+  ['alignRowsHere (JavaScript)', alignRowsHere],
+] as const;
+
+describe.each(ALIGNERS)('%s', (_, alignRows) => {
   it('gives each row of one list the row of the other holding the same path, or -1, texts and lists alike', () => {
     fc.assert(
       fc.property(similarLists, fc.boolean(), fc.boolean(), ([a, b], aText, bText) => {
@@ -68,5 +75,28 @@ describe('alignRows', () => {
     expect(map.filter((row) => row === -1).length).toBe(50);
     // Nothing asked for the paths as a list: the text was never split.
     expect((source as unknown as { split: unknown }).split).toBeUndefined();
+  });
+});
+
+describe.runIf(loadAtOps().backend === 'native')('the native row arithmetic', () => {
+  it('finds the same row starts as the JavaScript loop', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(pathArb, { maxLength: 60 }), (paths) => {
+        const bytes = Buffer.from(paths.join('\0'), 'latin1');
+        expect([...loadAtOps().pathRowStarts!(bytes, paths.length)]).toEqual([...rowStarts(bytes, paths.length)]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses row starts that would reach outside the bytes, rather than read there', () => {
+    const bytes = Buffer.from('a\0b', 'latin1');
+    const align = loadAtOps().alignPathRows!;
+    const good = Uint32Array.of(0, 2, 4);
+    for (const bad of [Uint32Array.of(0, 2, 9), Uint32Array.of(0, 3, 2, 4), Uint32Array.of(), Uint32Array.of(2, 0, 4)]) {
+      expect(() => align(bytes, bad, bytes, good)).toThrow(RangeError);
+      expect(() => align(bytes, good, bytes, bad)).toThrow(RangeError);
+    }
+    expect([...align(bytes, good, bytes, good)]).toEqual([0, 1]);
   });
 });
