@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, CliProcess } from './cli-process.js';
@@ -56,6 +57,30 @@ describe('the bundled command', () => {
     expect([...text.matchAll(/^import .* from ["'](node:[\w/]+)["'];$/gm)].map((m) => m[1])).toEqual([...beforeScans].map(() => 'node:module'));
     // Nor does what starts the scans need the modules for timing stages or starting threads.
     expect(text).not.toMatch(/require\("node:(perf_hooks|worker_threads)"\)/);
+  });
+
+  it('answers --version and --help without loading the chunk that runs syncs', () => {
+    // A copy of the command without that chunk (and the package.json the version is read from).
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'fs-bundle-'));
+    try {
+      const later = [...bundleFiles(CLI, true)].filter((file) => !bundleFiles(CLI, false).has(file));
+      expect(later.map((file) => path.basename(file))).toContainEqual(expect.stringMatching(/^run-cli-/));
+      fs.mkdirSync(path.join(copy, 'dist', 'cli'), { recursive: true });
+      fs.copyFileSync('package.json', path.join(copy, 'package.json'));
+      for (const file of bundleFiles(CLI, false)) fs.copyFileSync(file, path.join(copy, 'dist', 'cli', path.basename(file)));
+      const bin = path.join(copy, 'dist', 'cli', path.basename(CLI));
+      const run = (args: string[]): ReturnType<typeof spawnSync> => spawnSync(process.execPath, [bin, ...args], { cwd: copy, encoding: 'utf8' });
+      const version = run(['--version']);
+      expect(version.status, String(version.stderr)).toBe(0);
+      expect(version.stdout).toMatch(/^folder-sync \d+\.\d+\.\d+\n$/);
+      const help = run(['--help']);
+      expect(help.status, String(help.stderr)).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: folder-sync /);
+      // A mistake is for runCli to explain: that needs the chunk, which this copy lacks.
+      expect(run(['--no-such-option']).stderr).toMatch(/run-cli-\w+\.js/);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('keeps live imports of Node\'s modules in the watcher\'s thread, where chokidar must see the paced lstat and readdir', () => {
