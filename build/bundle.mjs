@@ -19,8 +19,9 @@ const WORKERS = [
   'main/runner/watch-worker.ts',
 ];
 
-const bundle = (entry, outdir, external) => bundleForNode({ entryPoints: [entry, ...WORKERS], outdir, external });
-
-await bundle('main/cli.ts', 'dist/cli', []);
+// The command line's entry holds only what starts the scans (main/cli.ts); the rest of the command is a chunk its
+// dynamic import loads while they run. The workers stay one file each, built apart so they share no chunk with it.
+await bundleForNode({ entryPoints: ['main/cli.ts'], outdir: 'dist/cli', splitting: true, requireBuiltins: true });
+await bundleForNode({ entryPoints: WORKERS, outdir: 'dist/cli' });
 // Electron provides `electron` itself; everything else goes in.
-await bundle('main/index.ts', 'dist/app', ['electron']);
+await bundleForNode({ entryPoints: ['main/index.ts', ...WORKERS], outdir: 'dist/app', external: ['electron'] });

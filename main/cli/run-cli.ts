@@ -15,12 +15,11 @@ import { escapeControls, formatDuration } from '../shared/log-format.js';
 import { parseCliArgs, UsageError, type CliConfig } from './args.js';
 import { ConsoleReporter, timestamp } from './console-reporter.js';
 import { excludeRulesOf, readFilterBlocks, ruleWarnings, type FilterBlocks } from './filter-rules.js';
-import { HELP_TEXT } from './help-text.js';
 import { JsonReporter } from './json-reporter.js';
 import { listenForQuit, type SignalSource } from './quit.js';
+import { answerOf } from './quick-answer.js';
 import type { Reporter, TextSink } from './reporter.js';
 import { readOnlyReplicaProblem } from './read-only-replica.js';
-import { readVersion } from './version.js';
 
 export interface CliIo {
   readonly stdout: TextSink & { readonly isTTY?: boolean; readonly columns?: number };
@@ -152,12 +151,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), a
       env: io.env ?? process.env,
       homedir: io.homedir ?? os.homedir(),
     });
-    if (command.kind === 'help') {
-      io.stdout.write(HELP_TEXT);
-      return ExitCode.Ok;
-    }
-    if (command.kind === 'version') {
-      io.stdout.write(`folder-sync ${readVersion()}\n`);
+    if (command.kind !== 'run') {
+      io.stdout.write(answerOf(command));
       return ExitCode.Ok;
     }
     config = command.config;

@@ -6,9 +6,7 @@
  * script is not built (tests running from sources).
  */
 import fs from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { ExcludeMatcher } from './exclude.js';
 import { scanColumns, scanColumnsAsync, tableScan, type PackedScan, type TableScan } from './packed.js';
 
@@ -44,6 +42,9 @@ export async function matcherFor(excludes: readonly string[]): Promise<ExcludeMa
 
 function scanInWorker(job: ScanJob): Promise<TableScan> {
   return new Promise((resolve, reject) => {
+    // Loaded here, not imported: only the fallback without the native scanner starts a worker, and the command
+    // line's scans start before the rest of it has loaded (cli/scan-ahead.ts).
+    const { Worker } = process.getBuiltinModule('node:worker_threads');
     const worker = new Worker(WORKER_URL, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     let settled = false;
     worker.once('message', (reply: Reply) => {
@@ -77,9 +78,10 @@ function scanHere(job: ScanJob): Promise<TableScan> {
 
 /** Scans one tree (a byte-string absolute path); says how long it took. */
 export async function scanOne(root: string, request: ScanRequest): Promise<TableScan> {
-  const startedAt = performance.now();
+  // hrtime, not perf_hooks' performance.now(): that module would load before the command line's first scan starts.
+  const startedAt = process.hrtime.bigint();
   const scan = await scanAnywhere({ root, excludes: request.excludes, sameDevice: request.sameDevice }, request.smallTree ?? false);
-  return { ...scan, durationMs: performance.now() - startedAt };
+  return { ...scan, durationMs: Number(process.hrtime.bigint() - startedAt) / 1e6 };
 }
 
 async function scanAnywhere(job: ScanJob, smallTree: boolean): Promise<TableScan> {
