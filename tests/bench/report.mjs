@@ -247,6 +247,7 @@ export function markdown({ config, env, tools, cells, targets, verification }) {
   lines.push(`## Folder Sync benchmark`, '');
   lines.push(`- Tree: ${env.tree.files.toLocaleString('en-US')} files (${config.files.toLocaleString('en-US')} small of 1–8 KiB, ${config.big} × ${config.bigSizeMiB} MiB), ${env.tree.dirs.toLocaleString('en-US')} folders, ${env.tree.symlinks} symlink(s), ${fmtBytes(env.tree.bytes)}; seed ${config.seed}.`);
   lines.push(`- Machine: ${env.cpus} × ${env.cpuModel}, ${fmtBytes(env.memBytes)} RAM, ${env.fsType} at ${env.dir}; node ${process.version}.`);
+  lines.push('- Environment: the harness\'s, without NODE_EXTRA_CA_CERTS (a sandbox\'s proxy setting that makes each Node process parse a certificate bundle at start).');
   lines.push(`- Load average (1, 5, 15 min) at the start: ${env.loadAvgAtStart.join(', ')}; at the end: ${env.loadAvgAtEnd.join(', ')}. Above ${env.cpus}, other work competes for the CPUs: trust the CPU-time table more than wall time.`);
   lines.push(`- Cache: ${config.dropCaches ? 'page cache dropped before every measured command (cold)' : 'warm (page cache not dropped; --drop-caches for cold runs)'}; \`sync\` before every measured command.`);
   lines.push(`- ${config.repeats} repeat(s), tools alternating order each repeat; seconds are medians, RSS the highest peak.`);
