@@ -10,7 +10,7 @@
 #include "scan_js.h"
 
 /* Bumped when the exports change, so main/engine/fs/native-addon.ts refuses a stale build. */
-#define ADDON_VERSION 3
+#define ADDON_VERSION 4
 
 NAPI_MODULE_INIT() {
   napi_value version;

@@ -49,3 +49,17 @@ void align_path_rows(const uint8_t *a, const uint32_t *a_starts, size_t a_rows, 
     else j += 1;
   }
 }
+
+bool paths_safe(const uint8_t *bytes, size_t len, size_t rows) {
+  if (rows == 0) return len == 0;
+  size_t separators = 0, from = 0;
+  for (size_t at = 0; at <= len; at += 1) {
+    uint8_t byte = at == len ? 0 : bytes[at];
+    if (byte != '/' && byte != 0) continue;
+    size_t length = at - from;
+    if (length == 0 || (length <= 2 && bytes[from] == '.' && (length == 1 || bytes[from + 1] == '.'))) return false;
+    if (byte == 0 && at < len) separators += 1;
+    from = at + 1;
+  }
+  return separators == rows - 1;
+}

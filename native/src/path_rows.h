@@ -2,6 +2,7 @@
 #ifndef FOLDER_SYNC_PATH_ROWS_H
 #define FOLDER_SYNC_PATH_ROWS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,5 +14,9 @@ int compare_paths(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len
 
 /* map[i] = the row of `b` holding row i of `a`, or -1: both lists in that order, walked side by side. */
 void align_path_rows(const uint8_t *a, const uint32_t *a_starts, size_t a_rows, const uint8_t *b, const uint32_t *b_starts, size_t b_rows, int32_t *map);
+
+/* Whether `rows` NUL-joined paths are all safe relative paths (no empty, "." or ".." component: record-file.ts's
+ * checkPathBytes) with no NUL inside one. */
+bool paths_safe(const uint8_t *bytes, size_t len, size_t rows);
 
 #endif

@@ -72,10 +72,22 @@ static napi_value align_rows(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* pathsSafe(bytes: Uint8Array, rows): boolean (paths_safe). */
+static napi_value safe(napi_env env, napi_callback_info info) {
+  napi_value argv[2], out;
+  void *bytes;
+  size_t len;
+  uint32_t rows;
+  if (!get_args(env, info, 2, argv) || !typed_arg(env, argv[0], napi_uint8_array, &bytes, &len) || !get_uint(env, argv[1], &rows)) return NULL;
+  if (napi_get_boolean(env, paths_safe(bytes, len, rows), &out) != napi_ok) return NULL;
+  return out;
+}
+
 napi_status define_path_rows(napi_env env, napi_value exports) {
   const napi_property_descriptor functions[] = {
       {"pathRowStarts", NULL, row_starts, NULL, NULL, NULL, napi_enumerable, NULL},
       {"alignPathRows", NULL, align_rows, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"pathsSafe", NULL, safe, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   return napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
 }

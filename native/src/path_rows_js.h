@@ -1,4 +1,4 @@
-/* pathRowStarts and alignPathRows: path_rows.c for JavaScript. */
+/* pathRowStarts, alignPathRows and pathsSafe: path_rows.c for JavaScript. */
 #ifndef FOLDER_SYNC_PATH_ROWS_JS_H
 #define FOLDER_SYNC_PATH_ROWS_JS_H
 

@@ -42,6 +42,7 @@ export function nativeAtOps(addon: NativeAddon): AtOps {
     scanSync: (rootFd, options) => addon.scanSync(rootFd, ...scanArgs(options), options.exclude),
     pathRowStarts: (bytes, rows) => addon.pathRowStarts(bytes, rows),
     alignPathRows: (a, aStarts, b, bStarts) => addon.alignPathRows(a, aStarts, b, bStarts),
+    pathsSafe: (bytes, rows) => addon.pathsSafe(bytes, rows),
     scanAsync: (rootFd, options) => {
       // A bad descriptor is refused before the scan is queued: a rejection still, as from any async function.
       try {

@@ -98,6 +98,8 @@ export interface AtOps {
   /** snapshot/path-text.ts's row starts and align-rows.ts's alignment, in C; absent on 'proc' (the same in JavaScript). */
   pathRowStarts?(bytes: Uint8Array, rows: number): Uint32Array;
   alignPathRows?(a: Uint8Array, aStarts: Uint32Array, b: Uint8Array, bStarts: Uint32Array): Int32Array;
+  /** record-file.ts's checkPathBytes answering yes, in C; absent on 'proc'. */
+  pathsSafe?(bytes: Uint8Array, rows: number): boolean;
 }
 
 let loaded: AtOps | undefined;

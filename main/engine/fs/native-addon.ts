@@ -40,6 +40,8 @@ export interface NativeAddon {
   pathRowStarts(bytes: Uint8Array, rows: number): Uint32Array;
   /** Per row of `a`, the row of `b` holding the same path, or -1; both in path order (path_rows.c). */
   alignPathRows(a: Uint8Array, aStarts: Uint32Array, b: Uint8Array, bStarts: Uint32Array): Int32Array;
+  /** Whether `rows` NUL-joined paths are all safe relative paths (path_rows.c). */
+  pathsSafe(bytes: Uint8Array, rows: number): boolean;
 }
 
 /** What scanSync/scanAsync return: at.ts's NativeScan, spelled out here so this file stands alone. */
@@ -56,7 +58,7 @@ export interface RawScan {
 }
 
 /** ADDON_VERSION in addon.c: a build from other sources is refused rather than called with the wrong arguments. */
-const ADDON_VERSION = 3;
+const ADDON_VERSION = 4;
 const ADDON_FILE = path.join('native', 'build', 'folder_sync.node');
 
 /** The first folder at or above `start` holding native/build/folder_sync.node. */

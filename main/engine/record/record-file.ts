@@ -19,6 +19,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { loadAtOps } from '../fs/at.js';
 import type { MountIdentity } from '../fs/mounts.js';
 import { isSafeRelative } from '../fs/paths.js';
 import { DuplicatePathError, pathOrder } from '../snapshot/path-order.js';
@@ -133,6 +134,8 @@ function unsafeComponent(bytes: Uint8Array, from: number, to: number): boolean {
  * Throws a sentence naming the first unsafe path.
  */
 export function checkPathBytes(bytes: Uint8Array, rows: number): void {
+  // The addon's loop says yes in a fraction of the time; a no is explained (or overruled) by the one below.
+  if (loadAtOps().pathsSafe?.(bytes, rows) === true) return;
   if (rows === 0) {
     if (bytes.length !== 0) throw new Error('damaged entries');
     return;

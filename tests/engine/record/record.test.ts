@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSafeRelative } from '../../../main/engine/fs/paths.js';
 import { entriesOf, TableBuilder, tableOf, type RecordEntry } from '../../../main/engine/record/record.js';
+import { loadAtOps } from '../../../main/engine/fs/at.js';
 import { checkPathBytes, loadRecord, recordFileFor, saveRecord } from '../../../main/engine/record/record-file.js';
 import fc from 'fast-check';
 import { recordV1, recordV2, withoutBirthTimes } from '../../helpers/record-edit.js';
@@ -255,12 +256,16 @@ describe('the paths of a record, checked in one pass', () => {
       fc.property(fc.array(pathLike, { minLength: 1, maxLength: 5 }), (paths) => {
         const safe = paths.every((rel) => !rel.includes('\0') && isSafeRelative(rel));
         let accepted = true;
+        const bytes = Buffer.from(paths.join('\0'), 'latin1');
         try {
-          checkPathBytes(Buffer.from(paths.join('\0'), 'latin1'), paths.length);
+          checkPathBytes(bytes, paths.length);
         } catch {
           accepted = false;
         }
         expect(accepted).toBe(safe);
+        // The addon's quick answer (checkPathBytes takes its yes), where it loaded: the same, no and yes alike.
+        const native = loadAtOps().pathsSafe;
+        if (native !== undefined) expect(native(bytes, paths.length)).toBe(safe);
       }),
       { numRuns: 2000 },
     );
