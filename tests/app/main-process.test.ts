@@ -4,6 +4,7 @@
  * quit and SIGTERM waiting for a running sync, single instance, headless mode, corrupt settings, failure
  * notifications, watching, and a replica on a real (exFAT image) drive that is unplugged and plugged back in.
  */
+import { uncache, writeBigFile } from '../helpers/big-files.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -49,30 +50,6 @@ function oldFormat(pair: PairSettings): Omit<PairSettings, 'trash' | 'maxDelete'
 async function writeSettings(home: Home, pairs: readonly (PairSettings | Omit<PairSettings, 'trash' | 'maxDelete'>)[], notifyOnFailure = true): Promise<void> {
   await fsp.mkdir(home.userData, { recursive: true });
   await fsp.writeFile(path.join(home.userData, 'settings.json'), JSON.stringify({ version: 1, pairs, notifyOnFailure }));
-}
-
-/** A file big enough that a run copying it is still going when the test asks to quit. */
-async function writeBigFile(file: string, megabytes: number): Promise<void> {
-  const block = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < block.length; i += 4) block.writeUInt32LE((i * 2654435761) >>> 0, i);
-  const handle = await fsp.open(file, 'w');
-  try {
-    for (let i = 0; i < megabytes; i += 1) {
-      block.writeUInt32LE(i, 0); // no two blocks alike, so nothing can shortcut the copy
-      await handle.write(block);
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * Writes the file to disk and drops it from the page cache (GNU dd's nocache), so copying it reads the disk: from
- * memory a GiB copies in about half a second, too fast to watch its progress or stop it part-way on a fast machine.
- */
-function uncache(file: string): void {
-  execFileSync('dd', [`of=${file}`, 'oflag=nocache', 'conv=notrunc,fdatasync', 'count=0'], { stdio: 'ignore' });
-  execFileSync('dd', [`if=${file}`, 'iflag=nocache', 'count=0'], { stdio: 'ignore' });
 }
 
 /** Chooses folders as the user does: the native picker (the fake dialog) answers, through the real handler. */

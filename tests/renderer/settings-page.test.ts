@@ -4,6 +4,7 @@
  * the fake electron — so every click goes through the real IPC handlers, settings store, engine and temp
  * folders. The folder picker is the fake dialog answering with a temp folder.
  */
+import { uncache, writeBigFile } from '../helpers/big-files.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -341,18 +342,13 @@ describe.skipIf(!hasChromium)('the settings page in Chromium, bridged to the rea
   it('a running sync shows a bar by bytes with rate, time left and file, and Stop ends it, saying what was left', async () => {
     await page.click('#pair-list li:nth-child(1) button');
     await fsp.mkdir(path.join(source, 'videos'), { recursive: true });
-    const block = Buffer.alloc(1 << 20);
-    for (let f = 0; f < 8; f += 1) {
-      const handle = await fsp.open(path.join(source, 'videos', `clip-${f}.mp4`), 'w');
-      for (let i = 0; i < 100; i += 1) {
-        block.writeUInt32LE(f * 1000 + i, 0);
-        await handle.write(block);
-      }
-      await handle.close();
-    }
+    // Read from disk, not memory, and large enough that the copy is still going when the figures are read and Stop
+    // lands: from the page cache, 800 MiB copied between two of the copy workers' reports on a fast machine.
+    for (let f = 0; f < 8; f += 1) await writeBigFile(path.join(source, 'videos', `clip-${f}.mp4`), 256);
+    for (let f = 0; f < 8; f += 1) uncache(path.join(source, 'videos', `clip-${f}.mp4`));
     await page.click('#sync-now');
     await expect.poll(() => page.isVisible('#status-progress'), { timeout: 10_000, interval: 20 }).toBe(true);
-    await expect.poll(() => page.textContent('#progress-text'), { timeout: 10_000, interval: 20 }).toMatch(/^\d+(\.\d)? [MG]iB of 800\.0 MiB \(\d+%\), \d+(\.\d)? [KMG]iB\/s, \d+:\d\d left, \d+\/8 files$/);
+    await expect.poll(() => page.textContent('#progress-text'), { timeout: 10_000, interval: 20 }).toMatch(/^\d+(\.\d)? [MG]iB of 2\.0 GiB \(\d+%\), \d+(\.\d)? [KMG]iB\/s, \d+:\d\d left, \d+\/8 files$/);
     expect(Number(await page.getAttribute('#progress-bar', 'value'))).toBeLessThan(100);
     expect(await page.textContent('#progress-file')).toMatch(/^videos\/clip-\d\.mp4$/);
     expect(await page.textContent('#status-state')).toMatch(/^Syncing… \d+%$/);
