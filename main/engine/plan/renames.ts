@@ -8,7 +8,7 @@
  * Each found move is applied to the working copies of the replica and the record, so that planning the
  * rest sees the replica as it will be.
  */
-import { renameEvidence, replicaAsRecorded } from './identity.js';
+import { birthCompatible, renameEvidence, replicaAsRecorded } from './identity.js';
 import { orderedLookup } from '../snapshot/ordered-lookup.js';
 import type { PathTree } from '../snapshot/path-tree.js';
 import { isWithin, parentOf } from '../fs/paths.js';
@@ -159,6 +159,8 @@ function applyDirectoryMoves(input: MoveInput, result: MoveResult): void {
       const rec = input.record.get(from);
       const rep = input.replica.get(from);
       if (rec?.kind !== 'dir' || rep?.kind !== 'dir' || isWithin(to, from) || isWithin(from, to)) continue;
+      // A folder made after another was deleted may be given its inode number: another birth time tells them apart.
+      if (!birthCompatible(src.birthtimeMs, rec.birthtimeMs)) continue;
       if (!freeToLeave(input, from, src.ino) || !pathIsClear(input.replica, to)) continue;
       result.moves.push({ type: 'move', from, path: to, kind: 'dir', why: 'same folder (inode)' });
       input.replica.moveSubtree(from, to);

@@ -176,6 +176,18 @@ describe('findMoves', () => {
     expect(read).toEqual([]);
   });
 
+  it('a new folder that got a deleted folder\'s inode number (another birth time) is made, not moved there', async () => {
+    // ext4 hands a freed inode number to the next folder made: "Notes" deleted and "data" made a moment later.
+    const d = dir();
+    const rd = copyOf(d);
+    const reborn = { ...d, birthtimeMs: T0 + 60_000, ctimeMs: T0 + 60_000, mtimeMs: T0 + 60_000 };
+    const result = await moves({ source: { data: reborn }, replica: { Notes: rd }, record: { Notes: recordOf(d, rd) } });
+    expect(result.moves).toEqual([]);
+    // Where the file system does not tell birth times (0), the inode alone still finds a renamed folder.
+    const unknown = await moves({ source: { data: { ...d, birthtimeMs: 0 } }, replica: { Notes: rd }, record: { Notes: recordOf(d, rd) } });
+    expect(unknown.moves).toEqual(['move Notes -> data']);
+  });
+
   it('a renamed file whose ctime moved is confirmed by its contents: moved when equal, else copied', async () => {
     const f = file(10);
     const rf = copyOf(f);
