@@ -23,6 +23,7 @@ import { loadAtOps } from '../fs/at.js';
 import type { MountIdentity } from '../fs/mounts.js';
 import { isSafeRelative } from '../fs/paths.js';
 import { DuplicatePathError, pathOrder } from '../snapshot/path-order.js';
+import { bufferView } from '../snapshot/path-text.js';
 import { RECORD_KIND_CODES, RecordSnapshot } from '../snapshot/record-snapshot.js';
 import { NUMBERS, SMALL, KIND } from '../snapshot/snapshot.js';
 import type { ReplicaTraits } from '../types.js';
@@ -147,7 +148,7 @@ export function checkPathBytes(bytes: Uint8Array, rows: number): void {
     if (byte !== SLASH && byte !== 0) continue;
     if (unsafeComponent(bytes, from, at)) {
       // Only a damaged or edited record gets here: name the path, found the slow way.
-      const bad = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').split('\0').find((rel) => !isSafeRelative(rel));
+      const bad = bufferView(bytes).toString('latin1').split('\0').find((rel) => !isSafeRelative(rel));
       throw new Error(`unsafe or damaged entry ${JSON.stringify(bad)}`);
     }
     if (byte === 0 && at < bytes.length) separators += 1;

@@ -1,8 +1,8 @@
 /**
  * Which row of another snapshot holds each row's path: the side-by-side walk of two lists in the one path order
- * (path-order.ts). The lists of a run mostly hold the same paths, so where both hold their paths as joined bytes (path-text.ts) equal
- * stretches are found by comparing blocks of bytes, growing while they match, and only the rows around a difference
- * are cut into strings and compared: a rename of one folder among 100,000 entries compares a few dozen paths.
+ * (path-order.ts). The lists of a run mostly hold the same paths, so where both hold their paths as joined bytes
+ * (path-text.ts) equal stretches are found by comparing blocks of bytes, growing while they match, and only the rows
+ * around a difference are cut into strings and compared: a rename of one folder among 100,000 entries compares a few dozen paths.
  */
 import { loadAtOps } from '../fs/at.js';
 import { comparePaths } from './path-order.js';

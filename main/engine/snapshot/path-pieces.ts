@@ -3,6 +3,8 @@
  * older table as one view of its bytes, single paths as strings. Joined once at the end into the bytes a record file
  * stores (path-text.ts), with no string made per copied path.
  */
+import { bufferView } from './path-text.js';
+
 export class PathPieces {
   private readonly pieces: Array<Uint8Array | string> = [];
   /** How many rows each piece holds. */
@@ -40,7 +42,7 @@ export class PathPieces {
 
   private list(): string[] {
     return this.pieces.flatMap((piece, i) => {
-      const text = typeof piece === 'string' ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString('latin1');
+      const text = typeof piece === 'string' ? piece : bufferView(piece).toString('latin1');
       return this.pieceRows[i] === 1 ? [text] : text.split('\0');
     });
   }

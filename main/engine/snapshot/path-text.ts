@@ -17,7 +17,7 @@ export class PathText {
     bytes: Uint8Array,
     readonly rows: number,
   ) {
-    this.bytes = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.bytes = bufferView(bytes);
   }
 
   /** From a byte string (tests, older records): one copy. */
@@ -44,6 +44,11 @@ export class PathText {
   equals(other: PathText): boolean {
     return this.rows === other.rows && this.bytes.equals(other.bytes);
   }
+}
+
+/** The same bytes as a Buffer, for its latin1 cuts and comparisons: a view, never a copy. */
+export function bufferView(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** The same as the native addon's pathRowStarts, where it did not load. */
