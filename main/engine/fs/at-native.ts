@@ -43,6 +43,7 @@ export function nativeAtOps(addon: NativeAddon): AtOps {
     pathRowStarts: (bytes, rows) => addon.pathRowStarts(bytes, rows),
     alignPathRows: (a, aStarts, b, bStarts) => addon.alignPathRows(a, aStarts, b, bStarts),
     pathsSafe: (bytes, rows) => addon.pathsSafe(bytes, rows),
+    mapFile: (fd) => addon.mapFile(fd),
     scanAsync: (rootFd, options) => {
       // A bad descriptor is refused before the scan is queued: a rejection still, as from any async function.
       try {

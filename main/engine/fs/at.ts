@@ -100,6 +100,13 @@ export interface AtOps {
   alignPathRows?(a: Uint8Array, aStarts: Uint32Array, b: Uint8Array, bStarts: Uint32Array): Int32Array;
   /** record-file.ts's checkPathBytes answering yes, in C; absent on 'proc'. */
   pathsSafe?(bytes: Uint8Array, rows: number): boolean;
+  /**
+   * The regular file open at `fd`, whole, as a private mapping of its pages (no copy into fresh memory), or undefined
+   * where it cannot be (Electron takes no external memory; an empty file): read it then. Only for files never
+   * written in place, as the record (replaced by rename): a mapped file cut short would crash the process. Absent
+   * on 'proc'.
+   */
+  mapFile?(fd: number): ArrayBuffer | undefined;
 }
 
 let loaded: AtOps | undefined;

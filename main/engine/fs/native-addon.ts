@@ -42,6 +42,8 @@ export interface NativeAddon {
   alignPathRows(a: Uint8Array, aStarts: Uint32Array, b: Uint8Array, bStarts: Uint32Array): Int32Array;
   /** Whether `rows` NUL-joined paths are all safe relative paths (path_rows.c). */
   pathsSafe(bytes: Uint8Array, rows: number): boolean;
+  /** The regular file open at `fd` as a private mapping of its pages, or undefined (map_js.c). */
+  mapFile(fd: number): ArrayBuffer | undefined;
 }
 
 /** What scanSync/scanAsync return: at.ts's NativeScan, spelled out here so this file stands alone. */
@@ -58,7 +60,7 @@ export interface RawScan {
 }
 
 /** ADDON_VERSION in addon.c: a build from other sources is refused rather than called with the wrong arguments. */
-const ADDON_VERSION = 4;
+const ADDON_VERSION = 5;
 const ADDON_FILE = path.join('native', 'build', 'folder_sync.node');
 
 /** The first folder at or above `start` holding native/build/folder_sync.node. */

@@ -307,7 +307,9 @@ function readIfThere(file: string): RecordBytes | undefined {
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw new NotAFile(stat.isDirectory() ? 'it is a folder' : 'it is not a regular file');
-    const split = splitOf(fd, stat.size);
+    const mapped = mappedRecord(fd, stat.size);
+    if (mapped !== undefined) return mapped;
+    const split = splitOf(peekOf(fd, stat.size), stat.size);
     if (split === undefined) return { head: readWhole(fd, 0, stat.size), tail: NO_BYTES };
     const head = readWhole(fd, 0, split, true);
     return { head, tail: head.length < split ? NO_BYTES : readWhole(fd, split, stat.size - split) };
@@ -319,10 +321,31 @@ function readIfThere(file: string): RecordBytes | undefined {
 /** Bytes read to find a version-3 header's two lines: the header holds the content hashes, so it can be long. */
 const HEADER_PEEK = 64 * 1024;
 
-/** Where the paths of the version-3 record in `fd` start, if its first bytes tell (decode checks all of it again). */
-function splitOf(fd: number, size: number): number | undefined {
+/**
+ * A version-3 record's bytes without reading them into fresh memory: the columns are views of the file's pages
+ * (at.ts mapFile; fresh memory costs a page fault per 4 KiB, and more on some virtual machines), the paths a copy,
+ * so the bytes checkPathBytes passes are the bytes the run uses whatever then happens to the file. Records are only
+ * ever replaced by rename, never written in place. Undefined where the addon cannot map, or for anything but a
+ * version-3 record (read as before).
+ */
+function mappedRecord(fd: number, size: number): RecordBytes | undefined {
+  const pages = loadAtOps().mapFile?.(fd);
+  if (pages === undefined || pages.byteLength !== size) return undefined;
+  const whole = Buffer.from(pages);
+  const split = splitOf(whole, size);
+  if (split === undefined) return undefined;
+  return { head: whole.subarray(0, split), tail: Buffer.from(whole.subarray(split)) };
+}
+
+/** The file's first bytes: enough to find a version-3 header's two lines (splitOf). */
+function peekOf(fd: number, size: number): Buffer {
   const peek = Buffer.alloc(Math.min(size, HEADER_PEEK));
-  const n = fs.readSync(fd, peek, 0, peek.length, 0);
+  return peek.subarray(0, fs.readSync(fd, peek, 0, peek.length, 0));
+}
+
+/** Where the paths of the version-3 record of `size` bytes start, if its first bytes `peek` tell (decode checks all of it again). */
+function splitOf(peek: Buffer, size: number): number | undefined {
+  const n = peek.length;
   const headerEnd = peek.indexOf(10);
   const checksumEnd = headerEnd < 0 || headerEnd + 1 >= n ? -1 : peek.indexOf(10, headerEnd + 1);
   if (checksumEnd < 0 || checksumEnd >= n) return undefined;
