@@ -1,7 +1,8 @@
 /**
  * Deletions in the replica. Those some write depends on (or that depend on one) run first, in plan order; the rest
- * (deletion-split.ts) run while the writes run, files then folders, contents first. --trash moves each deleted
- * file into the run's trash folder instead. Before any of it, what a killed run left behind is removed.
+ * (deletion-split.ts) run while the writes run: files several at once, then folders in order, contents first.
+ * --trash moves each deleted file into the run's trash folder instead. Before any of it, what a killed run left
+ * behind is removed.
  */
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { mountPointsBelow } from '../fs/mount-points.js';
@@ -15,6 +16,11 @@ import { codeOf, type RunState } from './run-state.js';
 const FOUND_A_FOLDER = 'expected a file here, found a folder; left alone';
 /** Synchronous stretches let the event loop in this often: signals, quit, progress, the copy workers' replies. */
 const YIELD_EVERY = 64;
+/**
+ * Files no write depends on, deleted at once: an unlink mostly waits on the file system (its journal, a FUSE
+ * daemon), and one at a time that wait was most of an incremental run's time in this thread.
+ */
+const FILES_IN_FLIGHT = 4;
 
 /** --trash moves each deleted file into one folder per run: those stay one at a time, in plan order. */
 export function deletionsOf(state: RunState): DeletionSplit {
@@ -30,9 +36,16 @@ export async function removeInOrder(state: RunState, deletions: readonly Deletio
   }
 }
 
-/** The deletions no write depends on: files, then folders (in plan order, contents first). */
+/** The deletions no write depends on: files, in any order, then folders (in plan order, contents first). */
 export async function removeAlongside(state: RunState, split: DeletionSplit): Promise<void> {
-  await removeInOrder(state, split.files);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < split.files.length) {
+      const action = split.files[next++]!;
+      await state.guard(action, () => remove(state, action));
+    }
+  };
+  await Promise.all(Array.from({ length: FILES_IN_FLIGHT }, lane));
   await removeInOrder(state, split.folders);
 }
 
@@ -59,9 +72,9 @@ async function remove(state: RunState, action: Deletion): Promise<void> {
 }
 
 /** unlink(2) itself refuses a folder (EISDIR): one that took the file's place since the lstat is left alone. */
-function unlinkFile(state: RunState, rel: string): void {
+async function unlinkFile(state: RunState, rel: string): Promise<void> {
   try {
-    state.replica.unlink(rel);
+    await state.replica.unlinkAsync(rel);
   } catch (error) {
     if (codeOf(error) === 'EISDIR') throw new Error(FOUND_A_FOLDER);
     if (codeOf(error) !== 'ENOENT') throw error;

@@ -44,6 +44,8 @@ export function nativeAtOps(addon: NativeAddon): AtOps {
     alignPathRows: (a, aStarts, b, bStarts) => addon.alignPathRows(a, aStarts, b, bStarts),
     pathsSafe: (bytes, rows) => addon.pathsSafe(bytes, rows),
     mapFile: (fd) => addon.mapFile(fd),
+    // A bad descriptor or name is refused before the work is queued: a rejection still, as from any async function.
+    unlinkAtAsync: async (dirFd, name) => addon.unlinkAtAsync(dirFd, name),
     scanAsync: (rootFd, options) => {
       // A bad descriptor is refused before the scan is queued: a rejection still, as from any async function.
       try {

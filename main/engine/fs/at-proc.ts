@@ -68,6 +68,24 @@ function rethrow(error: unknown, ...dirFds: number[]): never {
   throw error;
 }
 
+/** unlinkAt on libuv's pool, in the folder itself: opened again through its descriptor's /proc entry (a dup, whatever became of its path). */
+async function unlinkAtAsync(dirFd: number, name: string): Promise<void> {
+  checkName(name, 'unlink');
+  let own: number;
+  try {
+    own = fs.openSync(`/proc/self/fd/${dirFd}`, O_RDONLY | O_DIRECTORY);
+  } catch (error) {
+    return rethrow(error, dirFd);
+  }
+  try {
+    await fs.promises.unlink(procPath(own, name, 'unlink'));
+  } catch (error) {
+    rethrow(error, own);
+  } finally {
+    fs.closeSync(own);
+  }
+}
+
 /**
  * Milliseconds as the seconds libuv takes: it truncates to whole microseconds, so the nearest microsecond plus
  * half a one lands on that microsecond. Negative seconds go as a string: Node replaces a negative number by now.
@@ -139,6 +157,7 @@ export function procAtOps(): AtOps {
         rethrow(error, dirFd);
       }
     },
+    unlinkAtAsync,
     rmdirAt(dirFd, name) {
       try {
         fs.rmdirSync(procPath(dirFd, name, 'rmdir'));

@@ -74,6 +74,11 @@ export interface AtOps {
   readDir(dirFd: number): string[];
   mkdirAt(dirFd: number, name: string, mode: number): void;
   unlinkAt(dirFd: number, name: string): void;
+  /**
+   * unlinkAt on libuv's pool: a deletion mostly waits on the file system, so a run keeps several in flight. `dirFd`
+   * is duplicated before this returns (the caller may close it meanwhile); the copy is closed when it is done.
+   */
+  unlinkAtAsync(dirFd: number, name: string): Promise<void>;
   rmdirAt(dirFd: number, name: string): void;
   renameAt(fromDirFd: number, fromName: string, toDirFd: number, toName: string): void;
   /** Never follows fromName: a symlink there is linked itself. */

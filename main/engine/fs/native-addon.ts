@@ -44,6 +44,8 @@ export interface NativeAddon {
   pathsSafe(bytes: Uint8Array, rows: number): boolean;
   /** The regular file open at `fd` as a private mapping of its pages, or undefined (map_js.c). */
   mapFile(fd: number): ArrayBuffer | undefined;
+  /** unlinkat on libuv's pool, the folder's descriptor duplicated first (unlink_js.c). */
+  unlinkAtAsync(dirFd: number, name: string): Promise<void>;
 }
 
 /** What scanSync/scanAsync return: at.ts's NativeScan, spelled out here so this file stands alone. */
@@ -60,7 +62,7 @@ export interface RawScan {
 }
 
 /** ADDON_VERSION in addon.c: a build from other sources is refused rather than called with the wrong arguments. */
-const ADDON_VERSION = 5;
+const ADDON_VERSION = 6;
 const ADDON_FILE = path.join('native', 'build', 'folder_sync.node');
 
 /** The first folder at or above `start` holding native/build/folder_sync.node. */

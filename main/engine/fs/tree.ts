@@ -114,6 +114,12 @@ export class Tree {
     this.ops.unlinkAt(dir, name);
   }
 
+  /** unlink on libuv's pool (AtOps.unlinkAtAsync): a run's many deletions, several at once. */
+  async unlinkAsync(rel: string): Promise<void> {
+    const [dir, name] = this.at(rel);
+    await this.ops.unlinkAtAsync(dir, name);
+  }
+
   rmdir(rel: string): void {
     const [dir, name] = this.at(rel);
     this.ops.rmdirAt(dir, name);

@@ -42,7 +42,10 @@ describe.each(BACKENDS)('the removals phase, %s backend', (_name, ops) => {
     expect(fs.readdirSync(fx.replica)).toEqual(['keep.txt']);
     expect(state.counts).toMatchObject({ deleted: 5, errors: 0 });
     expect(state.notDone.size).toBe(0);
-    expect(fx.ops()).toEqual(['delete old/sub/b.txt', 'delete old/sub/c', 'delete old/a.txt', 'rmdir old/sub', 'rmdir old']);
+    // The files several at once (in whatever order they finish), then the folders in plan order.
+    const done = fx.ops();
+    expect(done.slice(0, 3).sort()).toEqual(['delete old/a.txt', 'delete old/sub/b.txt', 'delete old/sub/c']);
+    expect(done.slice(3)).toEqual(['rmdir old/sub', 'rmdir old']);
     expect([...state.dirtyDirs].sort()).toEqual(['', 'old', 'old/sub']);
   });
 

@@ -3,6 +3,7 @@
  * guarantee that matters — a folder opened, then swapped for a symlink to somewhere else, is still the folder
  * every call acts in, and nothing is ever done through a symlink in the last component.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,19 @@ function thrown(fn: () => unknown): NodeJS.ErrnoException {
 
 function codeOf(fn: () => unknown): string | undefined {
   return thrown(fn).code;
+}
+
+/** Opens the FIFO's writing end once its reader waits (ENXIO before that), which lets the reader's open return. */
+async function letGo(fifo: string): Promise<void> {
+  for (;;) {
+    try {
+      fs.closeSync(fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
 }
 
 /** A byte-string path (latin1) as fs takes it. */
@@ -211,6 +225,45 @@ describe.each(BACKENDS)('AtOps, %s backend', (backend, ops: AtOps) => {
     ops.setTimesAt(rootFd, 'link', 1e12, 1e12);
     expect(fs.lstatSync(`${root}/link`).mtimeMs).toBe(1e12);
     expect(fs.statSync(`${outside}/target`).mtimeMs).toBe(targetBefore);
+  });
+
+  it('unlinkAtAsync deletes a file, refuses a folder, and rejects with the codes unlinkAt throws', async () => {
+    fs.writeFileSync(bytes(`${root}/caf\xe9`), 'x');
+    fs.mkdirSync(`${root}/folder`);
+    const rootFd = keep(ops.openRoot(root));
+    await ops.unlinkAtAsync(rootFd, 'caf\xe9');
+    expect(fs.readdirSync(root)).toEqual(['folder']);
+    for (const [name, fd] of [['folder', rootFd], ['missing', rootFd], ['..', rootFd], ['x', 987_654]] as const) {
+      const expected = codeOf(() => ops.unlinkAt(fd, name));
+      await expect(ops.unlinkAtAsync(fd, name)).rejects.toMatchObject({ code: expected, syscall: expect.any(String) });
+    }
+    expect(fs.readdirSync(root)).toEqual(['folder']);
+  });
+
+  it('unlinkAtAsync deletes in the folder it was given, though that descriptor is closed and its number reused before the work runs', async () => {
+    // libuv's pool held by FIFO opens waiting for a writer, so the deletion queued behind them runs only when they are let go.
+    const poolSize = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    const fifos = Array.from({ length: poolSize }, (_, i) => path.join(outside, `fifo${i}`));
+    for (const fifo of fifos) execFileSync('mkfifo', [fifo]);
+    const blocked = fifos.map((fifo) => fs.promises.open(fifo, 'r'));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // each taken up by a pool thread
+    fs.mkdirSync(`${root}/a`);
+    fs.mkdirSync(`${root}/b`);
+    fs.writeFileSync(`${root}/a/x`, 'a');
+    fs.writeFileSync(`${root}/b/x`, 'b');
+    const rootFd = keep(ops.openRoot(root));
+    const aFd = ops.openDirAt(rootFd, 'a');
+    const deleting = ops.unlinkAtAsync(aFd, 'x');
+    fs.closeSync(aFd);
+    // The lowest free number is the one just closed: b's descriptor now has a's old number.
+    const bFd = keep(ops.openDirAt(rootFd, 'b'));
+    expect(bFd).toBe(aFd);
+    expect(fs.existsSync(`${root}/a/x`)).toBe(true); // the deletion has not run yet
+    for (const fifo of fifos) await letGo(fifo);
+    await Promise.all(blocked.map(async (handle) => (await handle).close()));
+    await deleting;
+    expect(fs.existsSync(`${root}/a/x`)).toBe(false);
+    expect(fs.readFileSync(`${root}/b/x`, 'utf8')).toBe('b');
   });
 
   it('after its folder is swapped for a symlink, every call acts in the original folder', () => {
