@@ -276,7 +276,7 @@ static napi_value fchmod_js(napi_env env, napi_callback_info info) {
  * A time in ms (a double, as fs.Stats gives it) as the nearest timespec: whole ms split off first, so the
  * nanoseconds come from the fraction at the double's full precision (~0.24 us today), not from ms * 1e6.
  */
-static bool timespec_from_ms(double ms, struct timespec *out) {
+bool timespec_from_ms(double ms, struct timespec *out) {
   if (!isfinite(ms) || fabs(ms) > 9e15) return false;
   double whole = floor(ms);
   int64_t whole_ms = (int64_t)whole;

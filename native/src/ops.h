@@ -3,7 +3,12 @@
 #define FOLDER_SYNC_OPS_H
 
 #include <node_api.h>
+#include <stdbool.h>
+#include <time.h>
 
 napi_status define_ops(napi_env env, napi_value exports);
+
+/* A time in ms (a double, as fs.Stats gives it) as the nearest timespec; false for a time no timespec holds. */
+bool timespec_from_ms(double ms, struct timespec *out);
 
 #endif

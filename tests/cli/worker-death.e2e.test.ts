@@ -75,6 +75,14 @@ describe('a copy worker that dies mid-run', () => {
       fs.writeFileSync(path.join(src, rel), `file ${i}\n`.repeat(1 + (i % 7)));
       names.push(rel);
     }
+    // Where the addon is loaded, files up to 1 MiB are copied without workers: these larger ones go to them
+    // (8 MiB a batch, so several batches).
+    fs.mkdirSync(path.join(src, 'big'));
+    for (let i = 0; i < 24; i += 1) {
+      const rel = `big/b${String(i).padStart(2, '0')}.bin`;
+      fs.writeFileSync(path.join(src, rel), Buffer.alloc((1 << 20) + 1 + i, i));
+      names.push(rel);
+    }
     const args = ['-s', src, '-r', rep, '--once', '--state-dir', state];
     const flag = path.join(tmp, 'died');
 

@@ -1,6 +1,7 @@
 /**
  * File contents and symlinks: symlinks here, one at a time (a link made under a temp name, stamped, renamed into
- * place); files in the copy pool's workers (copy-pool.ts), a few batches at a time, each copy atomic (copy-file.ts).
+ * place); files through the copy pool (copy-pool.ts: small ones on libuv's pool with the addon, the rest in workers), each
+ * copy atomic (copy-file.ts, copy-native.ts).
  */
 import { kindOfStat } from '../fs/tree.js';
 import { mirroredMode } from '../plan/identity.js';

@@ -1,5 +1,6 @@
 /**
- * One file copy, synchronous, for the copy workers (copy-pool.ts): a handful of plain syscalls per file instead
+ * One file copy, synchronous, for the copy workers (copy-pool.ts; copy-native.ts shares its checks and its last
+ * step, the rename): a handful of plain syscalls per file instead
  * of a dozen thread-pool round trips, which is what made small-file mirrors slow.
  *
  * Every open, write, rename and stamp acts through the trees' folder descriptors (fs/tree.ts), never through a
@@ -17,12 +18,12 @@ import { bytesNeeded, noRoomFor, roomAt } from '../fs/free-space.js';
 import { parentOf } from '../fs/paths.js';
 import type { Tree } from '../fs/tree.js';
 import { mtimeNear, SINCE_SCAN, sameFile } from '../plan/identity.js';
-import { entryOf } from '../scan/walk.js';
+import { entryOf, type StatLike } from '../scan/walk.js';
 import type { RunTrash } from './trash.js';
 
 const { COPYFILE_EXCL, COPYFILE_FICLONE_FORCE } = fs.constants;
 /** Up to this size a file is read and written in one go; above, it is cloned where the drive can, else streamed. */
-const SMALL_FILE = 1 << 20;
+export const SMALL_FILE = 1 << 20;
 const CHUNK = 1 << 20;
 /** Drives that cannot clone (ext4, tmpfs, FUSE, across file systems): copy through user space. */
 const CLONE_UNSUPPORTED = new Set(['ENOSYS', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EINVAL', 'ENOTTY', 'EBADF']);
@@ -71,23 +72,26 @@ export type CopyOutcome =
 /** Told the bytes of a large file copied so far, chunk by chunk: progress inside a file that takes minutes. */
 export type BytesCopied = (bytesSoFar: number) => void;
 
-class Changed extends Error {}
+export class Changed extends Error {}
 /** The file does not fit in the replica's free space: left out, nothing written. */
 class NoRoom extends Error {}
 
 /** A source deleted, renamed or moved behind a link since the scan is skipped like a changed one, not failed. */
+export function vanishedOr(error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' ? new Changed('vanished since the scan') : error;
+}
+
 function openSource(source: Tree, rel: string): number {
   try {
     return source.openRead(rel);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') throw new Changed('vanished since the scan');
-    throw error;
+    throw vanishedOr(error);
   }
 }
 
 /** Still the file the scan saw (identity.ts's rule; the job's mode is the mirrored one, which SINCE_SCAN leaves out). */
-function unchanged(stat: fs.Stats, job: CopyJob): boolean {
+export function unchanged(stat: StatLike, job: CopyJob): boolean {
   return sameFile(entryOf(stat), { ...job, kind: 'file' }, SINCE_SCAN);
 }
 
@@ -225,7 +229,7 @@ export function copyFileAtomicSync(job: CopyJob, trees: CopyTrees, onBytes?: Byt
   try {
     sourceFd = openSource(trees.source, job.rel);
     const before = fs.fstatSync(sourceFd);
-    if (!before.isFile()) return { ok: false, code: 'EINVAL', message: 'no longer a regular file' };
+    if (!before.isFile()) return NOT_REGULAR;
     if (!unchanged(before, job)) throw new Changed();
     tempWritten = true;
     const out = writeTemp(sourceFd, before, trees, job, onBytes);
@@ -236,32 +240,46 @@ export function copyFileAtomicSync(job: CopyJob, trees: CopyTrees, onBytes?: Byt
     } finally {
       replica.ops.close(out);
     }
-    if (job.keepReplaced && trees.trash !== undefined) trees.trash.keep(replica, job.rel);
-    replica.rename(job.temp, job.rel);
+    const outcome = renameIntoPlace(job, trees);
     tempWritten = false;
-    let after = replica.lstat(job.rel);
-    // Some drivers (fusefat) re-stamp the mtime on rename: set it again where it did not stick.
-    if (after !== undefined && !mtimeNear(after.mtimeMs, job.mtimeMs, job.tolerance)) {
-      replica.setMtime(job.rel, job.mtimeMs);
-      after = replica.lstat(job.rel);
-    }
-    if (after === undefined) return { ok: false, code: 'ENOENT', message: 'vanished right after it was written' };
-    return { ok: true, mtimeMs: after.mtimeMs };
+    return outcome;
   } catch (error) {
-    if (error instanceof NoRoom) return { ok: false, noRoom: true, message: error.message };
-    if (error instanceof Changed) {
-      const what = error.message === '' ? 'changed while it was being copied' : error.message;
-      return { ok: false, changed: true, message: `${what}; it will be copied on the next run` };
-    }
-    const e = error as NodeJS.ErrnoException;
-    return { ok: false, ...(e.code !== undefined ? { code: e.code } : {}), message: e.message ?? String(error) };
+    return failedCopy(error);
   } finally {
     if (sourceFd !== undefined) trees.source.ops.close(sourceFd);
     if (tempWritten) removeQuietly(replica, job.temp);
   }
 }
 
-function removeQuietly(tree: Tree, rel: string): void {
+export const NOT_REGULAR: CopyOutcome = { ok: false, code: 'EINVAL', message: 'no longer a regular file' };
+
+/** The complete, stamped temp file made the replica's file (the replaced one kept in the trash if asked). */
+export function renameIntoPlace(job: CopyJob, trees: CopyTrees): CopyOutcome {
+  const { replica } = trees;
+  if (job.keepReplaced && trees.trash !== undefined) trees.trash.keep(replica, job.rel);
+  replica.rename(job.temp, job.rel);
+  let after = replica.lstat(job.rel);
+  // Some drivers (fusefat) re-stamp the mtime on rename: set it again where it did not stick.
+  if (after !== undefined && !mtimeNear(after.mtimeMs, job.mtimeMs, job.tolerance)) {
+    replica.setMtime(job.rel, job.mtimeMs);
+    after = replica.lstat(job.rel);
+  }
+  if (after === undefined) return { ok: false, code: 'ENOENT', message: 'vanished right after it was written' };
+  return { ok: true, mtimeMs: after.mtimeMs };
+}
+
+/** What a thrown error means for the copy: changed (copied next run), no room, or failed with its code. */
+export function failedCopy(error: unknown): CopyOutcome {
+  if (error instanceof NoRoom) return { ok: false, noRoom: true, message: error.message };
+  if (error instanceof Changed) {
+    const what = error.message === '' ? 'changed while it was being copied' : error.message;
+    return { ok: false, changed: true, message: `${what}; it will be copied on the next run` };
+  }
+  const e = error as NodeJS.ErrnoException;
+  return { ok: false, ...(e.code !== undefined ? { code: e.code } : {}), message: e.message ?? String(error) };
+}
+
+export function removeQuietly(tree: Tree, rel: string): void {
   try {
     tree.unlink(rel);
   } catch {

@@ -1,14 +1,16 @@
 /**
  * Copies files in a few worker threads, in small batches: the event loop of the process hosting the engine
  * stays free, and syscalls run back to back without thread-pool round trips. Where the worker script is not
- * built (tests running from sources) the same code runs in this thread.
+ * built (tests running from sources) the same code runs in this thread. Where the native addon is loaded, files up
+ * to SMALL_FILE go through its copyFileAsync instead (copy-native.ts) and only the larger ones reach workers.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { copyFileAtomicSync, type BytesCopied, type CopyJob, type CopyOutcome, type CopyTrees } from './copy-file.js';
+import { copyFileAtomicSync, SMALL_FILE, type BytesCopied, type CopyJob, type CopyOutcome, type CopyTrees } from './copy-file.js';
+import { copySmallNative, type CopyFileAsync } from './copy-native.js';
 
 /** What a copy worker is started with: the run's root descriptors (process-wide), and the run's trash folder. */
 export interface CopyRoots {
@@ -215,12 +217,75 @@ function closeWorker(worker: Worker): Promise<number> {
   }).then(() => worker.terminate());
 }
 
+/** Small files copied at once on libuv's pool (4 threads unless UV_THREADPOOL_SIZE says otherwise). */
+const NATIVE_IN_FLIGHT = 4;
+
 /**
- * A pool sized for the machine: copying is mostly waiting on the disks, so a few more workers than cores. `script`
- * replaces the worker script (tests give one that dies).
+ * Where the addon is loaded: small files through its copyFileAsync, several at a time, in this thread; the large
+ * ones afterwards in a worker pool as before (their bytes are told as they go, and their copy loop is
+ * copy-file.ts's). Only the large files' jobs are held meanwhile: each stands for more than SMALL_FILE bytes.
  */
-export function createCopyPool(jobCount: number, trees: CopyTrees, script: URL = WORKER_URL): CopyPool {
+class NativeSmallFilesPool implements CopyPool {
+  private readonly pools: CopyPool[] = [];
+
+  constructor(
+    private readonly trees: CopyTrees,
+    private readonly copy: CopyFileAsync,
+  ) {}
+
+  async run<T>(source: CopySource<T>, listener: CopyListener<T>): Promise<void> {
+    const iterator = source.items[Symbol.iterator]();
+    const large: Array<{ readonly item: T; readonly job: CopyJob }> = [];
+    const nextSmall = (): { item: T; job: CopyJob } | undefined => {
+      while (!listener.shouldStop()) {
+        const next = iterator.next();
+        if (next.done) return undefined;
+        const job = source.jobOf(next.value);
+        if (job === undefined) continue;
+        if (job.size <= SMALL_FILE) return { item: next.value, job };
+        large.push({ item: next.value, job });
+      }
+      return undefined;
+    };
+    const lane = async (): Promise<void> => {
+      for (let work = nextSmall(); work !== undefined; work = nextSmall()) {
+        // A file with holes comes back undefined: copied here, holes kept.
+        const outcome = (await copySmallNative(work.job, this.trees, this.copy)) ?? copyFileAtomicSync(work.job, this.trees);
+        listener.done(work.item, outcome);
+      }
+    };
+    await Promise.all(Array.from({ length: NATIVE_IN_FLIGHT }, lane));
+    if (large.length === 0 || listener.shouldStop()) return;
+    const pool = createThreadPool(large.length, this.trees, WORKER_URL);
+    this.pools.push(pool);
+    await pool.run(
+      { items: large, jobOf: (entry) => entry.job },
+      {
+        done: (entry, outcome) => listener.done(entry.item, outcome),
+        ...(listener.bytes === undefined ? {} : { bytes: (entry: { readonly item: T; readonly job: CopyJob }, bytesSoFar: number) => listener.bytes!(entry.item, bytesSoFar) }),
+        shouldStop: () => listener.shouldStop(),
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.pools.splice(0).map((pool) => pool.close()));
+  }
+}
+
+/** Worker threads, or this thread for a few jobs or where the worker script is not built. */
+function createThreadPool(jobCount: number, trees: CopyTrees, script: URL): CopyPool {
   if (jobCount < 8 || (script === WORKER_URL && !workerAvailable())) return new InThreadPool(trees);
   const size = Math.min(4, Math.max(2, os.availableParallelism()), Math.ceil(jobCount / BATCH_FILES));
   return new WorkerPool(size, script, trees);
+}
+
+/**
+ * A pool sized for the machine: copying is mostly waiting on the disks, so a few more workers than cores. `script`
+ * replaces the worker script (tests give one that dies; the pool then uses workers for every file).
+ */
+export function createCopyPool(jobCount: number, trees: CopyTrees, script: URL = WORKER_URL): CopyPool {
+  const copy = trees.replica.ops.copyFileAsync;
+  if (script === WORKER_URL && copy !== undefined && trees.source.ops.copyFileAsync !== undefined) return new NativeSmallFilesPool(trees, copy);
+  return createThreadPool(jobCount, trees, script);
 }

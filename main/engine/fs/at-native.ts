@@ -1,5 +1,5 @@
 /** The 'native' AtOps: a thin typed wrapper of the C addon (native/src/ops.c, scan_js.c). */
-import type { AtOps, NativeScanOptions } from './at.js';
+import type { AtOps, NativeCopy, NativeScanOptions } from './at.js';
 import { fileStatFrom, STAT_FIELDS } from './file-stat.js';
 import type { NativeAddon } from './native-addon.js';
 
@@ -8,6 +8,16 @@ const DEFAULT_FILE_MODE = 0o666;
 /** The addon's listing, names joined by NUL: one string to make in C instead of one per name. */
 function splitNames(joined: string): string[] {
   return joined === '' ? [] : joined.split('\0');
+}
+
+/** copy_js.c's status numbers. */
+const COPY_STATUS = ['done', 'not-regular', 'changed', 'not-dense'] as const;
+
+function nativeCopyOf(result: Float64Array): NativeCopy {
+  const status = COPY_STATUS[result[0]!];
+  if (status === undefined) throw new Error(`folder_sync: unknown copy status ${result[0]}`);
+  if (status !== 'done') return { status };
+  return { status, before: fileStatFrom(result.subarray(1, 1 + STAT_FIELDS)), after: fileStatFrom(result.subarray(1 + STAT_FIELDS)) };
 }
 
 export function nativeAtOps(addon: NativeAddon): AtOps {
@@ -54,5 +64,7 @@ export function nativeAtOps(addon: NativeAddon): AtOps {
         return Promise.reject(error);
       }
     },
+    copyFileAsync: async (source, temp, file) =>
+      nativeCopyOf(await addon.copyFileAsync(source.dirFd, source.name, temp.dirFd, temp.name, file.size, file.mode, file.setMode, file.mtimeMs)),
   };
 }

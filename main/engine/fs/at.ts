@@ -112,7 +112,36 @@ export interface AtOps {
    * on 'proc'.
    */
   mapFile?(fd: number): ArrayBuffer | undefined;
+  /** A small dense file copied to a new temp file on libuv's pool (native only): see NativeCopy. */
+  copyFileAsync?(source: EntryAt, temp: EntryAt, file: NativeCopyFile): Promise<NativeCopy>;
 }
+
+/** An entry named relative to its folder's descriptor (which the call duplicates before it returns). */
+export interface EntryAt {
+  readonly dirFd: number;
+  readonly name: string;
+}
+
+/** What copyFileAsync copies: the scanned size, and the mode and mtime the temp file gets. */
+export interface NativeCopyFile {
+  readonly size: number;
+  readonly mode: number;
+  readonly setMode: boolean;
+  readonly mtimeMs: number;
+}
+
+/**
+ * 'done': the temp file is complete, moded and stamped, and `before`/`after` are the source's stats around the read
+ * (the caller checks them and renames); 'not-regular', 'changed' (other size, ended early, grew) and 'not-dense'
+ * (has holes: the caller copies it) leave nothing behind. A failure rejects with an errno error whose `stage` is
+ * COPY_STAGE's.
+ */
+export type NativeCopy =
+  | { readonly status: 'done'; readonly before: FileStat; readonly after: FileStat }
+  | { readonly status: 'not-regular' | 'changed' | 'not-dense' };
+
+/** Where a copyFileAsync failed: opening the source, checking it (nothing written), or at the temp file or later. */
+export const COPY_STAGE = { open: 0, check: 1, temp: 2 } as const;
 
 let loaded: AtOps | undefined;
 

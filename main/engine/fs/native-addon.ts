@@ -46,6 +46,8 @@ export interface NativeAddon {
   mapFile(fd: number): ArrayBuffer | undefined;
   /** unlinkat on libuv's pool, the folder's descriptor duplicated first (unlink_js.c). */
   unlinkAtAsync(dirFd: number, name: string): Promise<void>;
+  /** copy_js.c: [status, ...stat before, ...stat after]; rejects with an errno error carrying `stage`. */
+  copyFileAsync(sourceDirFd: number, sourceName: string, tempDirFd: number, tempName: string, size: number, mode: number, setMode: boolean, mtimeMs: number): Promise<Float64Array>;
 }
 
 /** What scanSync/scanAsync return: at.ts's NativeScan, spelled out here so this file stands alone. */
@@ -62,7 +64,7 @@ export interface RawScan {
 }
 
 /** ADDON_VERSION in addon.c: a build from other sources is refused rather than called with the wrong arguments. */
-const ADDON_VERSION = 6;
+const ADDON_VERSION = 7;
 const ADDON_FILE = path.join('native', 'build', 'folder_sync.node');
 
 /** The first folder at or above `start` holding native/build/folder_sync.node. */

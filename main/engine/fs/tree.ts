@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import type { EntryKind } from '../types.js';
-import { loadAtOps, type AtOps, type FileStat } from './at.js';
+import { loadAtOps, type AtOps, type EntryAt, type FileStat } from './at.js';
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NONBLOCK, S_IFMT, S_IFDIR, S_IFREG, S_IFLNK } = fs.constants;
 
@@ -69,6 +69,15 @@ export class Tree {
   private at(rel: string): [number, string] {
     const slash = rel.lastIndexOf('/');
     return slash < 0 ? [this.rootFd, rel] : [this.folder(rel.slice(0, slash)), rel.slice(slash + 1)];
+  }
+
+  /**
+   * `rel`'s parent folder descriptor and last component, for a call that runs off this thread (copyFileAsync): it
+   * must duplicate the descriptor before it returns, since a later call here may close it.
+   */
+  entryAt(rel: string): EntryAt {
+    const [dirFd, name] = this.at(rel);
+    return { dirFd, name };
   }
 
   /** Forgets the descriptors of `rel` and of every folder below it: they were renamed or removed. */

@@ -1,6 +1,7 @@
 /**
  * The copy pool on real worker threads: a worker that dies mid-run costs the files of its batch (failed, so the
- * next run copies them), never a hang; a large file's bytes are told while it is copied.
+ * next run copies them), never a hang; a large file's bytes are told while it is copied; where the addon is
+ * loaded, small files are copied on libuv's pool without starting a worker.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CopyJob, CopyOutcome, CopyTrees } from '../../../main/engine/execute/copy-file.js';
 import { Tree } from '../../../main/engine/fs/tree.js';
 import { createCopyPool } from '../../../main/engine/execute/copy-pool.js';
+import { addon } from '../fs/backends.js';
 
 let root: string;
 beforeEach(() => {
@@ -89,5 +91,34 @@ describe('the copy pool', () => {
     }
     expect(told.length).toBeGreaterThan(0);
     expect(told.every(([name, bytes]) => name === 'big.bin' && bytes > 0 && bytes <= 48 << 20)).toBe(true);
+  });
+
+  it.skipIf(addon === undefined)('with the addon, copies small files without starting a worker thread', async () => {
+    expect(fs.existsSync(DIST_WORKER), 'npm run build first').toBe(true);
+    const built = (await import(pathToFileURL(path.join(path.dirname(DIST_WORKER), 'copy-pool.js')).href)) as typeof import('../../../main/engine/execute/copy-pool.js');
+    const names = Array.from({ length: 200 }, (_, i) => `f${i}.txt`);
+    for (const name of names) fs.writeFileSync(path.join(root, 'src', name), name.repeat(100));
+    // libuv's pool threads start at its first use: started here, so only a worker could add threads below.
+    await Promise.all(Array.from({ length: 8 }, () => fs.promises.stat(root)));
+    const threads = (): number => fs.readdirSync('/proc/self/task').length;
+    const before = threads();
+    let most = before;
+    const pool = built.createCopyPool(names.length, openTrees());
+    try {
+      await pool.run(
+        { items: names, jobOf: jobFor },
+        {
+          done: (_name, outcome) => {
+            expect(outcome.ok).toBe(true);
+            most = Math.max(most, threads());
+          },
+          shouldStop: () => false,
+        },
+      );
+    } finally {
+      await pool.close();
+    }
+    expect(most).toBe(before);
+    for (const name of names) expect(fs.readFileSync(path.join(root, 'rep', name), 'utf8')).toBe(name.repeat(100));
   });
 });
