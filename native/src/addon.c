@@ -14,7 +14,7 @@
 #include "unlink_js.h"
 
 /* Bumped when the exports change, so main/engine/fs/native-addon.ts refuses a stale build. */
-#define ADDON_VERSION 7
+#define ADDON_VERSION 8
 
 NAPI_MODULE_INIT() {
   napi_value version;

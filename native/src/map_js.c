@@ -21,9 +21,9 @@ static void unmap(napi_env env, void *data, void *hint) {
 }
 
 /*
- * mapFile(fd): the whole regular file open at `fd` as an ArrayBuffer over a private mapping of its pages (its length
- * is the size fstat gave), or undefined where there is nothing to map or the runtime takes no external memory
- * (Electron): the caller then reads the file. Why: a file read into fresh memory costs a page fault per 4 KiB, and
+ * mapFile(fd, length): the first `length` bytes of the regular file open at `fd` as an ArrayBuffer over a private
+ * mapping of its pages, or undefined where the file is shorter, there is nothing to map or the runtime takes no
+ * external memory (Electron): the caller then reads the file. Why: a file read into fresh memory costs a page fault per 4 KiB, and
  * on some virtual machines the first touch of each such page costs several more microseconds; the pages of a file
  * in the page cache are mapped as they are and cost neither. Writable and private: a write to the buffer copies
  * that page, never reaching the file (MAP_POPULATE would copy every page up front: it breaks copy-on-write; reading
@@ -32,16 +32,17 @@ static void unmap(napi_env env, void *data, void *hint) {
  * its pages with it (SIGBUS).
  */
 static napi_value map_file(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
+  napi_value argv[2];
   int32_t fd;
-  if (!get_args(env, info, 1, argv) || !get_int(env, argv[0], &fd)) return NULL;
+  double wanted;
+  if (!get_args(env, info, 2, argv) || !get_int(env, argv[0], &fd) || !get_number(env, argv[1], &wanted)) return NULL;
   struct stat st;
   if (fstat(fd, &st) != 0) {
     throw_errno(env, errno, "fstat", NULL, NULL);
     return NULL;
   }
-  if (!S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size > SIZE_MAX) return js_undefined(env);
-  size_t length = (size_t)st.st_size;
+  if (!S_ISREG(st.st_mode) || !(wanted >= 1) || wanted > (double)st.st_size || wanted > (double)SIZE_MAX) return js_undefined(env);
+  size_t length = (size_t)wanted;
   void *data = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
   if (data == MAP_FAILED) return js_undefined(env); /* a file system that cannot map: read instead */
   /* Maps the pages in one call rather than a fault per few; older kernels refuse it, and the faults do it then. */

@@ -53,7 +53,7 @@ export function nativeAtOps(addon: NativeAddon): AtOps {
     pathRowStarts: (bytes, rows) => addon.pathRowStarts(bytes, rows),
     alignPathRows: (a, aStarts, b, bStarts) => addon.alignPathRows(a, aStarts, b, bStarts),
     pathsSafe: (bytes, rows) => addon.pathsSafe(bytes, rows),
-    mapFile: (fd) => addon.mapFile(fd),
+    mapFile: (fd, length) => addon.mapFile(fd, length),
     // A bad descriptor or name is refused before the work is queued: a rejection still, as from any async function.
     unlinkAtAsync: async (dirFd, name) => addon.unlinkAtAsync(dirFd, name),
     scanAsync: (rootFd, options) => {

@@ -106,12 +106,12 @@ export interface AtOps {
   /** record-file.ts's checkPathBytes answering yes, in C; absent on 'proc'. */
   pathsSafe?(bytes: Uint8Array, rows: number): boolean;
   /**
-   * The regular file open at `fd`, whole, as a private mapping of its pages (no copy into fresh memory), or undefined
-   * where it cannot be (Electron takes no external memory; an empty file): read it then. Only for files never
-   * written in place, as the record (replaced by rename): a mapped file cut short would crash the process. Absent
-   * on 'proc'.
+   * The first `length` bytes of the regular file open at `fd` as a private mapping of its pages (no copy into fresh
+   * memory), or undefined where they cannot be (Electron takes no external memory; a shorter file): read them then.
+   * Only for files never written in place, as the record (replaced by rename): a mapped file cut short would crash
+   * the process. Absent on 'proc'.
    */
-  mapFile?(fd: number): ArrayBuffer | undefined;
+  mapFile?(fd: number, length: number): ArrayBuffer | undefined;
   /** A small dense file copied to a new temp file on libuv's pool (native only): see NativeCopy. */
   copyFileAsync?(source: EntryAt, temp: EntryAt, file: NativeCopyFile): Promise<NativeCopy>;
 }

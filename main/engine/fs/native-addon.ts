@@ -42,8 +42,8 @@ export interface NativeAddon {
   alignPathRows(a: Uint8Array, aStarts: Uint32Array, b: Uint8Array, bStarts: Uint32Array): Int32Array;
   /** Whether `rows` NUL-joined paths are all safe relative paths (path_rows.c). */
   pathsSafe(bytes: Uint8Array, rows: number): boolean;
-  /** The regular file open at `fd` as a private mapping of its pages, or undefined (map_js.c). */
-  mapFile(fd: number): ArrayBuffer | undefined;
+  /** The first `length` bytes of the regular file open at `fd` as a private mapping of its pages, or undefined (map_js.c). */
+  mapFile(fd: number, length: number): ArrayBuffer | undefined;
   /** unlinkat on libuv's pool, the folder's descriptor duplicated first (unlink_js.c). */
   unlinkAtAsync(dirFd: number, name: string): Promise<void>;
   /** copy_js.c: [status, ...stat before, ...stat after]; rejects with an errno error carrying `stage`. */
@@ -64,7 +64,7 @@ export interface RawScan {
 }
 
 /** ADDON_VERSION in addon.c: a build from other sources is refused rather than called with the wrong arguments. */
-const ADDON_VERSION = 7;
+const ADDON_VERSION = 8;
 const ADDON_FILE = path.join('native', 'build', 'folder_sync.node');
 
 /** The first folder at or above `start` holding native/build/folder_sync.node. */

@@ -307,11 +307,9 @@ function readIfThere(file: string): RecordBytes | undefined {
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw new NotAFile(stat.isDirectory() ? 'it is a folder' : 'it is not a regular file');
-    const mapped = mappedRecord(fd, stat.size);
-    if (mapped !== undefined) return mapped;
     const split = splitOf(peekOf(fd, stat.size), stat.size);
     if (split === undefined) return { head: readWhole(fd, 0, stat.size), tail: NO_BYTES };
-    const head = readWhole(fd, 0, split, true);
+    const head = mappedHead(fd, split) ?? readWhole(fd, 0, split, true);
     return { head, tail: head.length < split ? NO_BYTES : readWhole(fd, split, stat.size - split) };
   } finally {
     fs.closeSync(fd);
@@ -322,19 +320,14 @@ function readIfThere(file: string): RecordBytes | undefined {
 const HEADER_PEEK = 64 * 1024;
 
 /**
- * A version-3 record's bytes without reading them into fresh memory: the columns are views of the file's pages
- * (at.ts mapFile; fresh memory costs a page fault per 4 KiB, and more on some virtual machines), the paths a copy,
- * so the bytes checkPathBytes passes are the bytes the run uses whatever then happens to the file. Records are only
- * ever replaced by rename, never written in place. Undefined where the addon cannot map, or for anything but a
- * version-3 record (read as before).
+ * A version-3 record's columns without reading them into fresh memory: a view of the file's pages (at.ts mapFile;
+ * fresh memory costs a page fault per 4 KiB, and more on some virtual machines). Its paths are read apart, as they
+ * always were, so the bytes checkPathBytes passes are the run's own whatever then happens to the file; records are
+ * only ever replaced by rename, never written in place. Undefined where the addon cannot map: read then.
  */
-function mappedRecord(fd: number, size: number): RecordBytes | undefined {
-  const pages = loadAtOps().mapFile?.(fd);
-  if (pages === undefined || pages.byteLength !== size) return undefined;
-  const whole = Buffer.from(pages);
-  const split = splitOf(whole, size);
-  if (split === undefined) return undefined;
-  return { head: whole.subarray(0, split), tail: Buffer.from(whole.subarray(split)) };
+function mappedHead(fd: number, split: number): Buffer | undefined {
+  const pages = split > 0 ? loadAtOps().mapFile?.(fd, split) : undefined;
+  return pages === undefined || pages.byteLength !== split ? undefined : Buffer.from(pages);
 }
 
 /** The file's first bytes: enough to find a version-3 header's two lines (splitOf). */

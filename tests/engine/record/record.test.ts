@@ -58,15 +58,14 @@ describe('the record file', () => {
     const entries = new Map<string, RecordEntry>(Array.from({ length: 1000 }, (_, i) => [`f${i}`, entry({ ino: i, mode: i % 2 === 0 ? 0o644 : 0o600 })]));
     saveRecord(file, { table: tableOf(entries) }, '/src', '/rep');
     const { table } = loadRecord(file, '/src', '/rep').record;
-    // One buffer holds the file's bytes up to the paths (where the addon maps the file: all of its pages); both
-    // columns lie in it, where the file has them. The paths (NUL between them) are bytes of their own, not kept
-    // with the columns.
+    // One buffer holds the file's bytes up to the paths (read, or where the addon loaded a mapping of those pages);
+    // both columns lie in it, where the file has them. The paths (NUL between them) were read apart: their bytes
+    // are not kept with the columns.
     const pathBytes = [...entries.keys()].reduce((sum, rel) => sum + rel.length, entries.size - 1);
-    const mapped = loadAtOps().mapFile !== undefined;
     expect(table.numbers.buffer).toBe(table.small.buffer);
-    expect(table.numbers.buffer.byteLength).toBe(fs.statSync(file).size - (mapped ? 0 : pathBytes));
+    expect(table.numbers.buffer.byteLength).toBe(fs.statSync(file).size - pathBytes);
     expect(table.numbers.byteOffset + table.numbers.byteLength).toBe(table.small.byteOffset);
-    expect(table.small.byteOffset + table.small.byteLength).toBe(table.numbers.buffer.byteLength - (mapped ? pathBytes : 0));
+    expect(table.small.byteOffset + table.small.byteLength).toBe(table.numbers.buffer.byteLength);
     expect(table.pathText?.bytes.buffer).not.toBe(table.numbers.buffer);
     expect(entriesOf(table)).toEqual(entries);
   });
@@ -77,8 +76,8 @@ describe('the record file', () => {
     const entries = new Map<string, RecordEntry>(Array.from({ length: 1000 }, (_, i) => [`d/f${i}`, entry({ ino: i })]));
     saveRecord(file, { table: tableOf(entries) }, '/src', '/rep');
     const { table } = loadRecord(file, '/src', '/rep').record;
-    // Every path made '../../..' in the file itself (same length: 'd/f123' -> '..////'), as no writer of ours does:
-    // a record is replaced by rename. Where the file is mapped, this is the case the copy of the paths is for.
+    // Every path made of dots and slashes in the file itself, as no writer of ours does (a record is replaced by
+    // rename): where the columns are a mapping of the file, the paths must still be bytes of the run's own.
     const bytes = fs.readFileSync(file);
     const pathsAt = bytes.length - ([...entries.keys()].reduce((sum, rel) => sum + rel.length, entries.size - 1));
     const fd = fs.openSync(file, 'r+');
