@@ -217,6 +217,15 @@ function closeWorker(worker: Worker): Promise<number> {
   }).then(() => worker.terminate());
 }
 
+/**
+ * Up to this many copies in a run, small files go through the addon in this thread; more, and worker threads copy
+ * them all. Workers cost a fixed start (their isolates, their compiles) and then copy in parallel, renames
+ * included, where this thread renames one file at a time: on the benchmark's 2-core machine the addon's way used
+ * ~9 % less CPU for an incremental run's 2,000 files but ~7 % more for a first mirror's 100,000, and was slower
+ * there by a fifth. Where the two lines cross, by those runs, lies past 10,000 files.
+ */
+export const NATIVE_COPIES_UP_TO = 10_000;
+
 /** Small files copied at once on libuv's pool (4 threads unless UV_THREADPOOL_SIZE says otherwise). */
 const NATIVE_IN_FLIGHT = 4;
 
@@ -286,6 +295,7 @@ function createThreadPool(jobCount: number, trees: CopyTrees, script: URL): Copy
  */
 export function createCopyPool(jobCount: number, trees: CopyTrees, script: URL = WORKER_URL): CopyPool {
   const copy = trees.replica.ops.copyFileAsync;
-  if (script === WORKER_URL && copy !== undefined && trees.source.ops.copyFileAsync !== undefined) return new NativeSmallFilesPool(trees, copy);
+  const few = jobCount <= NATIVE_COPIES_UP_TO;
+  if (few && script === WORKER_URL && copy !== undefined && trees.source.ops.copyFileAsync !== undefined) return new NativeSmallFilesPool(trees, copy);
   return createThreadPool(jobCount, trees, script);
 }

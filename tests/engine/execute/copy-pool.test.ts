@@ -121,4 +121,24 @@ describe('the copy pool', () => {
     expect(most).toBe(before);
     for (const name of names) expect(fs.readFileSync(path.join(root, 'rep', name), 'utf8')).toBe(name.repeat(100));
   });
+
+  it.skipIf(addon === undefined)('with the addon, a run of more copies than it takes on goes to worker threads', async () => {
+    expect(fs.existsSync(DIST_WORKER), 'npm run build first').toBe(true);
+    const built = (await import(pathToFileURL(path.join(path.dirname(DIST_WORKER), 'copy-pool.js')).href)) as typeof import('../../../main/engine/execute/copy-pool.js');
+    const names = Array.from({ length: 64 }, (_, i) => `f${i}.txt`);
+    for (const name of names) fs.writeFileSync(path.join(root, 'src', name), name.repeat(100));
+    await Promise.all(Array.from({ length: 8 }, () => fs.promises.stat(root)));
+    const threads = (): number => fs.readdirSync('/proc/self/task').length;
+    const before = threads();
+    let most = before;
+    // The count is what the run says it will copy (a first mirror's); these few stand for it.
+    const pool = built.createCopyPool(built.NATIVE_COPIES_UP_TO + 1, openTrees());
+    try {
+      await pool.run({ items: names, jobOf: jobFor }, { done: () => (most = Math.max(most, threads())), shouldStop: () => false });
+    } finally {
+      await pool.close();
+    }
+    expect(most).toBeGreaterThan(before);
+    for (const name of names) expect(fs.readFileSync(path.join(root, 'rep', name), 'utf8')).toBe(name.repeat(100));
+  });
 });
