@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "async_work.h"
 #include "errors.h"
 #include "ops.h"
 #include "stat.h"
@@ -157,18 +158,9 @@ static void complete_copy(napi_env env, napi_status status, void *data) {
       resolved = true;
     }
   }
-  if (value == NULL) napi_get_and_clear_last_exception(env, &value);
-  if (resolved) napi_resolve_deferred(env, c->deferred, value);
-  else napi_reject_deferred(env, c->deferred, value);
+  settle(env, c->deferred, value, resolved);
   napi_delete_async_work(env, c->work);
   free(c);
-}
-
-/* A duplicate of a caller's folder descriptor the pool thread owns; -1 with an exception pending. */
-static int own_fd(napi_env env, int32_t fd) {
-  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-  if (copy < 0) throw_errno(env, errno, "fcntl", NULL, NULL);
-  return copy;
 }
 
 /*

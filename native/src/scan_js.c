@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "async_work.h"
 #include "errors.h"
 #include "listing.h"
 #include "scan.h"
@@ -207,9 +208,7 @@ static void complete_scan(napi_env env, napi_status status, void *data) {
     value = scan_object(env, &scan->result, true);
     resolved = value != NULL;
   }
-  if (value == NULL) napi_get_and_clear_last_exception(env, &value);
-  if (resolved) napi_resolve_deferred(env, scan->deferred, value);
-  else napi_reject_deferred(env, scan->deferred, value);
+  settle(env, scan->deferred, value, resolved);
   scan_result_free(&scan->result);
   napi_delete_async_work(env, scan->work);
   free(scan);

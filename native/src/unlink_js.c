@@ -2,20 +2,19 @@
 #include "unlink_js.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "args.h"
+#include "async_work.h"
 #include "errors.h"
 
 /*
  * One unlinkAtAsync. A deletion mostly waits on the file system (its journal, a FUSE daemon) rather than computing,
  * so the engine keeps several in flight on the pool while its own thread goes on. The folder's descriptor is
- * duplicated before the work is queued: the caller's cache may close its own meanwhile, and a number closed and
- * reused by another folder would delete in that folder.
+ * duplicated before the work is queued (own_fd).
  */
 struct async_unlink {
   napi_async_work work;
@@ -44,9 +43,7 @@ static void complete_unlink(napi_env env, napi_status status, void *data) {
     value = js_undefined(env);
     resolved = value != NULL;
   }
-  if (value == NULL) napi_get_and_clear_last_exception(env, &value);
-  if (resolved) napi_resolve_deferred(env, u->deferred, value);
-  else napi_reject_deferred(env, u->deferred, value);
+  settle(env, u->deferred, value, resolved);
   napi_delete_async_work(env, u->work);
   free(u);
 }
@@ -64,9 +61,8 @@ static napi_value unlink_at_async(napi_env env, napi_callback_info info) {
     free(u);
     return NULL;
   }
-  u->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+  u->dirfd = own_fd(env, dirfd);
   if (u->dirfd < 0) {
-    throw_errno(env, errno, "unlinkat", u->name.bytes, NULL);
     free(u);
     return NULL;
   }
