@@ -7,8 +7,9 @@
  * rows in path order), one line `sha256 <hex>` — the SHA-256 of the first line and of every byte after the padding,
  * so nothing in the file, header included, can change unnoticed — zero bytes up to a multiple of 8, then the
  * snapshot's columns as they are in memory: the numbers (Float64, little-endian like every platform Electron runs
- * on), the small integers (Uint32: kind, mode), and the paths as raw bytes separated by NUL. Loading is a read and a
- * few copies; a run that changed something writes it without building a 10 MB string.
+ * on), the small integers (Uint32: kind, mode), and the paths as raw bytes separated by NUL. Loading is a read (the
+ * columns a mapping of the file's pages where the addon loads) and a few copies; a run that changed something writes
+ * it without building a 10 MB string.
  *
  * The file is opened only if it is a regular file (O_NONBLOCK|O_NOFOLLOW, then fstat): a FIFO or a folder planted
  * there is set aside, never waited on. Every check failing (checksum, sizes, numbers, kinds, unsafe or repeated
@@ -307,7 +308,7 @@ function readIfThere(file: string): RecordBytes | undefined {
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw new NotAFile(stat.isDirectory() ? 'it is a folder' : 'it is not a regular file');
-    const split = splitOf(peekOf(fd, stat.size), stat.size);
+    const split = splitOf(fd, stat.size);
     if (split === undefined) return { head: readWhole(fd, 0, stat.size), tail: NO_BYTES };
     const head = mappedHead(fd, split) ?? readWhole(fd, 0, split, true);
     return { head, tail: head.length < split ? NO_BYTES : readWhole(fd, split, stat.size - split) };
@@ -330,15 +331,10 @@ function mappedHead(fd: number, split: number): Buffer | undefined {
   return pages === undefined || pages.byteLength !== split ? undefined : Buffer.from(pages);
 }
 
-/** The file's first bytes: enough to find a version-3 header's two lines (splitOf). */
-function peekOf(fd: number, size: number): Buffer {
+/** Where the paths of the version-3 record in `fd` start, if its first bytes tell (decode checks all of it again). */
+function splitOf(fd: number, size: number): number | undefined {
   const peek = Buffer.alloc(Math.min(size, HEADER_PEEK));
-  return peek.subarray(0, fs.readSync(fd, peek, 0, peek.length, 0));
-}
-
-/** Where the paths of the version-3 record of `size` bytes start, if its first bytes `peek` tell (decode checks all of it again). */
-function splitOf(peek: Buffer, size: number): number | undefined {
-  const n = peek.length;
+  const n = fs.readSync(fd, peek, 0, peek.length, 0);
   const headerEnd = peek.indexOf(10);
   const checksumEnd = headerEnd < 0 || headerEnd + 1 >= n ? -1 : peek.indexOf(10, headerEnd + 1);
   if (checksumEnd < 0 || checksumEnd >= n) return undefined;
