@@ -220,9 +220,9 @@ function closeWorker(worker: Worker): Promise<number> {
 /**
  * Up to this many copies in a run, small files go through the addon in this thread; more, and worker threads copy
  * them all. Workers cost a fixed start (their isolates, their compiles) and then copy in parallel, renames
- * included, where this thread renames one file at a time: on the benchmark's 2-core machine the addon's way used
- * ~9 % less CPU for an incremental run's 2,000 files but ~7 % more for a first mirror's 100,000, and was slower
- * there by a fifth. Where the two lines cross, by those runs, lies past 10,000 files.
+ * included, where this thread renames one file at a time: the addon's way costs less CPU for the few thousand files
+ * of an incremental run, more CPU and more time for a first mirror of a large tree. The benchmark's runs put the
+ * crossing past this count (the commit that set it has the numbers).
  */
 export const NATIVE_COPIES_UP_TO = 10_000;
 
