@@ -23,13 +23,13 @@ static void unmap(napi_env env, void *data, void *hint) {
 /*
  * mapFile(fd, length): the first `length` bytes of the regular file open at `fd` as an ArrayBuffer over a private
  * mapping of its pages, or undefined where the file is shorter, there is nothing to map or the runtime takes no
- * external memory (Electron): the caller then reads the file. Why: a file read into fresh memory costs a page fault per 4 KiB, and
- * on some virtual machines the first touch of each such page costs several more microseconds; the pages of a file
+ * external memory (Electron): the caller then reads the file. Why: a file read into fresh memory costs a page fault
+ * per 4 KiB, and on some virtual machines the first touch of each such page costs more again; the pages of a file
  * in the page cache are mapped as they are and cost neither. Writable and private: a write to the buffer copies
  * that page, never reaching the file (MAP_POPULATE would copy every page up front: it breaks copy-on-write; reading
- * them in, MADV_POPULATE_READ, does not). Until then a page shows what the file holds, so callers copy what they
- * check, and map only files no one writes in place (replaced by rename): a file cut short while mapped would take
- * its pages with it (SIGBUS).
+ * them in, MADV_POPULATE_READ, does not). Until then a page shows what the file holds, so callers read apart what
+ * they check, and map only files no one writes in place (replaced by rename): a file cut short while mapped would
+ * take its pages with it (SIGBUS).
  */
 static napi_value map_file(napi_env env, napi_callback_info info) {
   napi_value argv[2];
